@@ -1,0 +1,23 @@
+/** The structural rules, in the order they run. */
+import { badParamsRule } from './badParamsRule.js';
+import { cycleRule } from './cycleRule.js';
+import { danglingEdgeRule } from './danglingEdgeRule.js';
+import { duplicateIdRule } from './duplicateIdRule.js';
+import { inputArityRule } from './inputArityRule.js';
+import { noInputRule, noOutputRule, unreachableRule } from './ioRules.js';
+import type { Rule } from './rule.js';
+import { unknownTypeRule } from './unknownTypeRule.js';
+
+export const structuralRules: readonly Rule[] = [
+  duplicateIdRule,
+  danglingEdgeRule,
+  unknownTypeRule,
+  badParamsRule,
+  inputArityRule,
+  cycleRule,
+  noInputRule,
+  noOutputRule,
+  unreachableRule,
+];
+
+export type { Rule } from './rule.js';
