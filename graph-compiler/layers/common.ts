@@ -74,3 +74,27 @@ export function window2d(
     );
   return ok([h, w, channels]);
 }
+
+/** Requires an input of at least `rank` dimensions (batch excluded). */
+export function requireMinRank(layer: string, x: Shape | undefined, rank: number, what: string): ShapeResult | null {
+  if (!x) return err('E_MISSING_INPUT', `${layer} needs an input`, 0);
+  if (x.length < rank) return err('E_RANK', `${layer} needs at least a ${rank}-D input (${what}) but got ${fmt(x)}`, 0);
+  return null;
+}
+
+/** Resolves a possibly negative axis against a rank; null when out of range. */
+export function resolveAxis(axis: number, rank: number): number | null {
+  const a = axis < 0 ? rank + axis : axis;
+  return a >= 0 && a < rank ? a : null;
+}
+
+export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Common params of the 2-D convolutions. */
+export const conv2dBase = {
+  kernelSize: pair,
+  strides: pair.default(1),
+  padding: padding.default('valid'),
+  activation: activationName.default('linear'),
+  useBias: z.boolean().default(true),
+};

@@ -1,15 +1,72 @@
 /** The table of every layer kind. Adding a layer = one file + one line here. */
 import { Activation } from './activation.js';
+import { Add } from './add.js';
 import { AveragePooling2D } from './averagePooling2d.js';
+import { BatchNormalization } from './batchNormalization.js';
+import { Bidirectional } from './bidirectional.js';
+import { ClassToken } from './classToken.js';
+import { Concatenate } from './concatenate.js';
+import { Conv1D } from './conv1d.js';
 import { Conv2D } from './conv2d.js';
+import { Conv2DTranspose } from './conv2dTranspose.js';
 import type { AnyLayerDef } from './defineLayer.js';
 import { Dense } from './dense.js';
+import { DepthwiseConv2D } from './depthwiseConv2d.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
+import { GlobalAveragePooling2D } from './globalAveragePooling2d.js';
+import { GlobalMaxPooling2D } from './globalMaxPooling2d.js';
+import { GRU } from './gru.js';
 import { Input } from './input.js';
+import { LayerNormalization } from './layerNormalization.js';
+import { LSTM } from './lstm.js';
 import { MaxPooling2D } from './maxPooling2d.js';
+import { MultiHeadAttention } from './multiHeadAttention.js';
+import { Multiply } from './multiply.js';
+import { PatchEmbedding } from './patchEmbedding.js';
+import { Permute } from './permute.js';
+import { PositionEmbedding } from './positionEmbedding.js';
+import { Reshape } from './reshape.js';
+import { SeparableConv2D } from './separableConv2d.js';
+import { SimpleRNN } from './simpleRnn.js';
+import { TokenSelect } from './tokenSelect.js';
+import { ZeroPadding2D } from './zeroPadding2d.js';
 
-const all: readonly AnyLayerDef[] = [Input, Dense, Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Activation, Dropout];
+const all: readonly AnyLayerDef[] = [
+  Input,
+  Dense,
+  Conv1D,
+  Conv2D,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  Conv2DTranspose,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  ZeroPadding2D,
+  Flatten,
+  Reshape,
+  Permute,
+  Dropout,
+  BatchNormalization,
+  LayerNormalization,
+  Activation,
+  Add,
+  Multiply,
+  Concatenate,
+  Embedding,
+  SimpleRNN,
+  GRU,
+  LSTM,
+  Bidirectional,
+  MultiHeadAttention,
+  PatchEmbedding,
+  ClassToken,
+  PositionEmbedding,
+  TokenSelect,
+];
 
 export const layers: ReadonlyMap<string, AnyLayerDef> = new Map(all.map((l) => [l.type, l]));
 
