@@ -1,0 +1,76 @@
+/** `layerlab train FILE [options]`: trains in a worker thread, progress on stderr, `--json` events on stdout. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TrainConfigInput, TrainEvent } from '../contracts/index.js';
+import { parseDocument } from '../graph-compiler/index.js';
+import { defaultDataDir } from '../runtime/datasets/dataDir.js';
+import { startTraining } from '../runtime/host.js';
+import { defaultRunDir } from '../runtime/train/run.js';
+import { ProgressBar } from './progress.js';
+
+export interface TrainOptions {
+  readonly config: TrainConfigInput;
+  readonly out?: string;
+  readonly json: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+export async function train(file: string, opts: TrainOptions): Promise<number> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`Cannot read ${file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const parsed = parseDocument(text);
+  if (!parsed.ok) {
+    for (const d of parsed.diagnostics) process.stderr.write(`${file}: ${d.message}\n`);
+    return 2;
+  }
+  const runDir = resolve(opts.out ?? defaultRunDir('runs', parsed.document.name));
+  const handle = startTraining({ document: parsed.document, config: opts.config, dataDir: defaultDataDir(), runDir });
+  const bar = new ProgressBar();
+  let failed = false;
+  let interrupted = 0;
+  const onSigint = () => {
+    if (++interrupted > 1) process.exit(130);
+    process.stderr.write('\nStopping after this batch (Ctrl-C again to quit now)…\n');
+    handle.stop();
+  };
+  process.on('SIGINT', onSigint);
+  handle.onEvent((e: TrainEvent) => {
+    if (opts.json) process.stdout.write(JSON.stringify(e) + '\n');
+    switch (e.type) {
+      case 'start':
+        process.stderr.write(`Training "${parsed.document.name}" on ${e.dataset} (${e.trainExamples} train / ${e.testExamples} test) with backend ${e.backend}; run dir ${runDir}\n`);
+        break;
+      case 'batch':
+        bar.update(e.batch / e.batchesPerEpoch, `epoch ${e.epoch} batch ${e.batch}/${e.batchesPerEpoch} loss ${e.loss.toFixed(4)} ${Math.round(e.examplesPerSecond)} ex/s`);
+        break;
+      case 'epoch':
+        bar.done();
+        process.stderr.write(
+          `epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, test acc ${pct(e.testAccuracy)}, ${Math.round(e.examplesPerSecond)} examples/sec\n`,
+        );
+        break;
+      case 'done':
+        process.stderr.write(
+          `${e.stopped ? 'Stopped' : 'Done'} after ${e.epochs} epoch(s) in ${e.seconds.toFixed(1)} s: test accuracy ${pct(e.testAccuracy)}; weights in ${e.runDir ?? runDir}/final\n`,
+        );
+        break;
+      case 'error':
+        failed = true;
+        bar.done();
+        process.stderr.write(`error: ${e.message}\n`);
+        break;
+      case 'log':
+        process.stderr.write(`${e.message}\n`);
+        break;
+    }
+  });
+  const done = await handle.finished;
+  process.off('SIGINT', onSigint);
+  return failed || !done ? 1 : 0;
+}

@@ -1,0 +1,48 @@
+/** Turns the compiler's lowered model (plain data) into a TF.js LayersModel. */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { LoweredModel } from '../graph-compiler/index.js';
+import { registerCustomLayers } from './layers/index.js';
+
+type LayerCtor = new (config: Record<string, unknown>) => tfl.layers.Layer;
+
+/** TF.js layer names must be unique and simple; node ids such as `stage2/conv1` become `stage2__conv1`. */
+export const layerName = (id: string): string => id.replace(/[^A-Za-z0-9_.-]/g, '__');
+
+export interface MaterializeOptions {
+  /** Seeds every initializer that takes one, so the same seed builds the same weights. */
+  readonly seed?: number;
+}
+
+export function materialize(lowered: LoweredModel, options: MaterializeOptions = {}): tfl.LayersModel {
+  registerCustomLayers();
+  const classes = tf.serialization.SerializationMap.getMap().classNameMap;
+  const tensors = new Map<string, tfl.SymbolicTensor>();
+  let seed = options.seed;
+  for (const node of lowered.nodes) {
+    if (node.className === 'InputLayer') {
+      tensors.set(node.id, tfl.input({ shape: [...node.outputShape], name: layerName(node.id) }));
+      continue;
+    }
+    const entry = classes[node.className];
+    if (!entry) throw new Error(`${node.id}: no TF.js layer class "${node.className}" is registered`);
+    const Ctor = entry[0] as unknown as LayerCtor;
+    const config: Record<string, unknown> = { ...node.config, name: layerName(node.id) };
+    if (seed !== undefined) config.kernelInitializer ??= seededInitializer(node.className, seed++);
+    const layer = new Ctor(config);
+    const inputs = node.inputs.map((i) => tensors.get(i)!);
+    const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfl.SymbolicTensor;
+    tensors.set(node.id, out);
+  }
+  return tfl.model({
+    name: layerName(lowered.name || 'model'),
+    inputs: lowered.inputs.map((id) => tensors.get(id)!),
+    outputs: lowered.outputs.map((id) => tensors.get(id)!),
+  });
+}
+
+/** Glorot-uniform (TF.js's default kernel initializer) with a seed, for layers that have kernels. */
+function seededInitializer(className: string, seed: number): ReturnType<typeof tfl.initializers.glorotUniform> | undefined {
+  const kernelLayers = ['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D'];
+  return kernelLayers.includes(className) ? tfl.initializers.glorotUniform({ seed }) : undefined;
+}

@@ -1,0 +1,123 @@
+/**
+ * One training run from a graph document: compile → pick backend → load data → check the data
+ * fits the graph → materialize → train → write the run directory. Every failure a user can fix
+ * becomes an `error` event whose message says how.
+ */
+import { join } from 'node:path';
+import { trainConfig, type DoneEvent, type GraphDocument, type TrainConfig, type TrainConfigInput, type TrainEvent } from '../../contracts/index.js';
+import { compile, type CompileResult } from '../../graph-compiler/index.js';
+import { selectBackend } from '../backend.js';
+import { limitSplit, type Dataset } from '../datasets/dataset.js';
+import { loadDataset } from '../datasets/load.js';
+import { materialize } from '../materialize.js';
+import { RunDir } from './runDir.js';
+import { trainModel, type TrainControl } from './trainer.js';
+
+export interface RunRequest {
+  readonly document: unknown;
+  readonly config: TrainConfigInput;
+  readonly dataDir: string;
+  /** Where to write the run; omitted means nothing is written. */
+  readonly runDir?: string;
+}
+
+/** The document's training section first, then what the caller set explicitly. */
+export function resolveConfig(doc: GraphDocument, explicit: TrainConfigInput): TrainConfig {
+  const t = doc.training ?? {};
+  const fromDoc: TrainConfigInput = {
+    ...(t.dataset ? { dataset: t.dataset } : {}),
+    ...(t.epochs ? { epochs: t.epochs } : {}),
+    ...(t.batchSize ? { batchSize: t.batchSize } : {}),
+    ...(t.loss ? { loss: t.loss } : {}),
+    ...(t.seed !== undefined ? { seed: t.seed } : {}),
+  };
+  const optimizer = { type: 'sgd' as const, learningRate: 0.1, ...t.optimizer, ...explicit.optimizer };
+  return trainConfig.parse({ ...fromDoc, ...explicit, optimizer });
+}
+
+export class RunError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks that the dataset's examples fit the graph's input and its labels the output. */
+export function checkFit(result: CompileResult, data: Dataset): void {
+  const lowered = result.lowered!;
+  if (lowered.inputs.length !== 1) throw new RunError(`This graph has ${lowered.inputs.length} inputs; image datasets feed exactly one Input node`, 'E_DATA_FIT');
+  const input = lowered.nodes.find((n) => n.id === lowered.inputs[0])!;
+  const want = input.outputShape.join('×');
+  const have = data.inputShape.join('×');
+  if (want !== have)
+    throw new RunError(
+      `The Input node "${input.id}" expects ${want} examples but ${data.name} has ${have} images; set the Input shape to [${data.inputShape.join(', ')}] or pick a dataset of that size`,
+      'E_DATA_FIT',
+    );
+  if (lowered.outputs.length !== 1) throw new RunError(`This graph has ${lowered.outputs.length} outputs; a classifier needs exactly one`, 'E_DATA_FIT');
+  const out = lowered.nodes.find((n) => n.id === lowered.outputs[0])!;
+  if (out.outputShape.length !== 1 || out.outputShape[0] !== data.classes)
+    throw new RunError(
+      `The output node "${out.id}" produces [${out.outputShape.join(', ')}] but ${data.name} has ${data.classes} classes; end the graph with a Dense layer of ${data.classes} units`,
+      'E_DATA_FIT',
+    );
+}
+
+export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void, control: TrainControl): Promise<DoneEvent | null> {
+  const result = compile(req.document);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (!result.lowered || !result.document) {
+    emit({ type: 'error', code: 'E_GRAPH', message: `The graph has ${errors.length} error(s); fix them first: ${errors.slice(0, 3).map((e) => e.message).join(' | ')}` });
+    return null;
+  }
+  const dir = req.runDir ? new RunDir(req.runDir) : undefined;
+  const record = (e: TrainEvent) => {
+    dir?.appendMetric(e);
+    emit(e);
+  };
+  try {
+    const config = resolveConfig(result.document, req.config);
+    const backend = await selectBackend(config.backend);
+    for (const note of backend.notes) emit({ type: 'log', message: `backend ${note}` });
+    let lastPct = -1;
+    const data = await loadDataset(config.dataset, {
+      dataDir: req.dataDir,
+      onProgress: (p) => {
+        const pct = Math.floor((100 * p.received) / p.total);
+        if (pct !== lastPct && pct % 5 === 0) emit({ type: 'log', message: `downloading ${p.file}: ${pct}%` });
+        lastPct = pct;
+      },
+    });
+    checkFit(result, data);
+    const dim = data.inputShape.reduce((a, b) => a * b, 1);
+    const train = limitSplit(data.train, config.limitTrain, dim);
+    const test = limitSplit(data.test, config.limitTest, dim);
+    dir?.writeJson('graph.layerlab.json', result.document);
+    dir?.writeJson('config.json', config);
+    const model = materialize(result.lowered, { seed: config.seed });
+    record({
+      type: 'start',
+      backend: backend.name,
+      dataset: data.name,
+      trainExamples: train.count,
+      testExamples: test.count,
+      batchesPerEpoch: Math.ceil(train.count / config.batchSize),
+      config,
+    });
+    const done = await trainModel(model, data, train, test, config, backend.name, record, control);
+    const final = dir ? { ...done, runDir: dir.path } : done;
+    if (dir) await dir.saveModel(model, 'final');
+    model.dispose();
+    record(final);
+    return final;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    record({ type: 'error', code: err.code ?? 'E_TRAIN', message: err.message });
+    return null;
+  }
+}
+
+export const defaultRunDir = (runsDir: string, name: string): string =>
+  join(runsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name.replace(/[^A-Za-z0-9_-]+/g, '-').toLowerCase()}`);
