@@ -2,6 +2,10 @@
  * Custom TF.js layers for the layer kinds TF.js lacks. Importing this module registers
  * them with TF.js's serialization map, so lowered models build and saved models load.
  */
+// TF.js's orthogonal initializer (every RNN's recurrent kernel) calls chained tensor methods,
+// which tfjs-core alone does not install; the @tensorflow/tfjs union package installs them
+// on the one shared tfjs-core (and, unlike tfjs-core's deep ESM paths, loads in plain Node).
+import '@tensorflow/tfjs';
 import { ClassToken } from './ClassToken.js';
 import { LayerlabBidirectional } from './LayerlabBidirectional.js';
 import { MultiHeadAttention } from './MultiHeadAttention.js';
