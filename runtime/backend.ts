@@ -45,6 +45,8 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<string> {
 /** Selects `requested`, or with `auto` the first that works; an explicit choice that fails is an error. */
 export async function selectBackend(requested: BackendName = 'auto'): Promise<BackendChoice> {
   const notes: string[] = [];
+  // PROD skips debug checks and the console nag to install tfjs-node (we report the backend ourselves).
+  tf.env().set('PROD', true);
   for (const name of requested === 'auto' ? order : [requested]) {
     try {
       const tfBackend = await tryBackend(name);
