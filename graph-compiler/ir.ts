@@ -18,6 +18,17 @@ export interface IRGraph {
   readonly edges: readonly IREdge[];
   /** Explicit outputs from the document, or undefined when every sink is an output. */
   readonly outputs: readonly NodeId[] | undefined;
+  /** After block expansion: each top-level block instance of the document, by its id. */
+  readonly instances?: ReadonlyMap<NodeId, BlockInstance>;
+}
+
+/** A block instance of the user's document, which expansion replaced by its inner nodes `id/inner`. */
+export interface BlockInstance {
+  readonly id: NodeId;
+  /** The block's name (the instance node's type). */
+  readonly type: string;
+  /** The expanded node that produces the instance's output. */
+  readonly output: NodeId;
 }
 
 /** Per-node result of shape inference. */

@@ -82,9 +82,12 @@ export function requireMinRank(layer: string, x: Shape | undefined, rank: number
   return null;
 }
 
-/** Resolves a possibly negative axis against a rank; null when out of range. */
+/**
+ * Resolves a Keras axis against an example's rank (batch excluded): negative axes count from
+ * the end, positive ones count the batch as axis 0, as TF.js does. Null when out of range.
+ */
 export function resolveAxis(axis: number, rank: number): number | null {
-  const a = axis < 0 ? rank + axis : axis;
+  const a = axis < 0 ? rank + axis : axis - 1;
   return a >= 0 && a < rank ? a : null;
 }
 

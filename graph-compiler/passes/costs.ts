@@ -32,5 +32,35 @@ export function estimateCosts(shaped: ShapedGraph): Costs {
     activationBytes += act;
     return { id: s.node.id, type: s.node.type, outputShape: s.shape, params, trainableParams: count.trainable, flops: f, activationBytes: act };
   });
-  return { nodes, totalParams, trainableParams, flops, activationBytes };
+  return { nodes: withInstances(shaped, nodes), totalParams, trainableParams, flops, activationBytes };
+}
+
+/** Each block instance gets a row with its inner nodes' totals, just before the first of them. */
+function withInstances(shaped: ShapedGraph, nodes: readonly NodeReport[]): readonly NodeReport[] {
+  const instances = shaped.graph.instances;
+  if (!instances?.size) return nodes;
+  const rows = new Map<string, NodeReport>();
+  for (const inst of instances.values()) {
+    const inner = shaped.nodes.map((s, i) => [s, nodes[i]!] as const).filter(([s]) => s.node.instance === inst.id).map(([, r]) => r);
+    const sum = (k: 'params' | 'trainableParams' | 'flops' | 'activationBytes') => inner.reduce((a, r) => a + r[k], 0);
+    rows.set(inst.id, {
+      id: inst.id,
+      type: inst.type,
+      outputShape: shaped.byId.get(inst.output)?.shape ?? null,
+      params: sum('params'),
+      trainableParams: sum('trainableParams'),
+      flops: sum('flops'),
+      activationBytes: sum('activationBytes'),
+    });
+  }
+  const out: NodeReport[] = [];
+  shaped.nodes.forEach((s, i) => {
+    const row = s.node.instance === undefined ? undefined : rows.get(s.node.instance);
+    if (row) {
+      out.push(row);
+      rows.delete(s.node.instance!);
+    }
+    out.push(nodes[i]!);
+  });
+  return out;
 }
