@@ -1,7 +1,7 @@
 /** Starts training in a worker thread and relays its typed events; the caller never blocks on training. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DoneEvent, TrainEvent, WorkerCommand } from '../contracts/index.js';
 import type { RunRequest } from './train/run.js';
@@ -18,19 +18,25 @@ export interface TrainingHandle {
  * The worker's entry file. Bundled builds ship `worker.mjs` beside the bundle; from TypeScript
  * sources (tests, dev) the `.ts` entry runs through tsx. LAYERLAB_WORKER overrides both.
  */
-export function workerEntry(override?: string): { path: string; execArgv: string[] } {
+export function workerEntry(override?: string): string {
   const explicit = override ?? process.env.LAYERLAB_WORKER;
-  if (explicit) return { path: explicit, execArgv: explicit.endsWith('.ts') ? ['--import', 'tsx'] : [] };
+  if (explicit) return explicit;
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  if (here.endsWith('.ts')) return join(dirname(here), 'worker.ts');
   const bundled = join(dirname(here), 'worker.mjs');
   if (!existsSync(bundled)) throw new Error(`The training worker is missing at ${bundled}; run \`npm run build\``);
-  return { path: bundled, execArgv: [] };
+  return bundled;
+}
+
+/** A `.ts` entry (sources, tests) starts through tsx's loader, registered inside the worker. */
+function spawnWorker(path: string, workerData: unknown): Worker {
+  if (!path.endsWith('.ts')) return new Worker(path, { workerData });
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(path).href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 export function startTraining(req: RunRequest, workerPath?: string): TrainingHandle {
-  const entry = workerEntry(workerPath);
-  const worker = new Worker(entry.path, { workerData: req, execArgv: entry.execArgv });
+  const worker = spawnWorker(workerEntry(workerPath), req);
   const listeners = new Set<(e: TrainEvent) => void>();
   const buffered: TrainEvent[] = [];
   let final: DoneEvent | null = null;
