@@ -1,0 +1,123 @@
+/**
+ * The desktop app end to end, where the Electron binary exists: launches `electron .`
+ * through playwright-core and checks the security model from the page's side (bridge only,
+ * no Node, CSP header, traversal refused, navigation and popups blocked) and that LeNet
+ * opens with its shapes. Without the binary (it cannot be downloaded on every machine) the
+ * tests are skipped and their names say why.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { APP_CSP } from '../../electron/common/csp.js';
+import { APP_ENTRY_URL } from '../../electron/common/origin.js';
+import { datasetsDir, repoRoot } from './harness.js';
+
+const electronDir = path.join(repoRoot, 'node_modules/electron');
+const pathTxt = path.join(electronDir, 'path.txt');
+const hasElectron = existsSync(path.join(electronDir, 'dist')) && existsSync(pathTxt);
+const SKIP_REASON = 'skipped: Electron binary not installed: node_modules/electron/dist missing';
+const named = (title: string): string => (hasElectron ? title : `${title} (${SKIP_REASON})`);
+if (!hasElectron) console.warn(`[e2e electron] ${SKIP_REASON}; run \`node node_modules/electron/install.js\` where downloads work.`);
+
+type MainGlobals = typeof globalThis & { __layerlabNavigations?: string[] };
+
+let app: ElectronApplication;
+let page: Page;
+let userData: string;
+
+describe.skipIf(!hasElectron)('desktop app (Electron)', () => {
+  beforeAll(async () => {
+    for (const f of ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/utility.cjs', 'dist/renderer/index.html'])
+      if (!existsSync(path.join(repoRoot, f))) throw new Error(`${f} is missing: run \`npm run build\` before the e2e tests`);
+    userData = mkdtempSync(path.join(tmpdir(), 'layerlab-electron-'));
+    app = await _electron.launch({
+      executablePath: path.join(electronDir, 'dist', readFileSync(pathTxt, 'utf8').trim()),
+      args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+      cwd: repoRoot,
+      env: { ...process.env, LAYERLAB_USER_DATA_DIR: userData, LAYERLAB_DATA_DIR: datasetsDir } as Record<string, string>,
+    });
+    page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    if (userData) rmSync(userData, { recursive: true, force: true });
+  });
+
+  test(named('the window is titled Layerlab and shows the app origin'), async () => {
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.getTitle())).toBe('Layerlab');
+    expect(page.url()).toBe(APP_ENTRY_URL);
+  });
+
+  test(named('the page sees window.layerlab and no Node'), async () => {
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      return {
+        bridge: Object.keys((w.layerlab ?? {}) as object).sort(),
+        require: typeof w.require,
+        process: typeof w.process,
+        module: typeof w.module,
+        Buffer: typeof w.Buffer,
+      };
+    });
+    expect(seen).toEqual({ bridge: ['invoke', 'on'], require: 'undefined', process: 'undefined', module: 'undefined', Buffer: 'undefined' });
+  });
+
+  test(named('the bridge relays to the backend and refuses what is not on the allowlist'), async () => {
+    const result = await page.evaluate(async () => {
+      const api = (window as unknown as { layerlab: { invoke(m: string, r: unknown): Promise<unknown> } }).layerlab;
+      const info = await api.invoke('app.info', {});
+      const refused = await api.invoke('fs.read', {}).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
+      const invalid = await api.invoke('templates.get', { id: '../../etc/passwd' }).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
+      return { info, refused, invalid };
+    });
+    expect(result.info).toEqual({ version: expect.any(String) });
+    expect(result.refused).toMatch(/Unknown API method "fs.read"/);
+    expect(result.invalid).toMatch(/^Invalid request for templates\.get: id:/);
+  });
+
+  test(named('app responses carry the CSP and traversal is refused'), async () => {
+    const r = await page.evaluate(async () => {
+      const index = await fetch('./index.html');
+      const escape = await fetch('./%2e%2e%2fpackage.json');
+      return { csp: index.headers.get('content-security-policy'), escape: escape.status };
+    });
+    expect(r.csp).toBe(APP_CSP);
+    expect(r.escape).toBe(403);
+  });
+
+  test(named('navigation off the app origin and new windows are blocked'), async () => {
+    await app.evaluate(({ BrowserWindow }) => {
+      const g = globalThis as MainGlobals;
+      g.__layerlabNavigations = [];
+      BrowserWindow.getAllWindows()[0]!.webContents.on('will-navigate', (_e, url) => g.__layerlabNavigations!.push(url));
+    });
+    await page.evaluate(() => {
+      window.location.href = 'https://example.com/';
+    });
+    await expect.poll(() => app.evaluate(() => (globalThis as MainGlobals).__layerlabNavigations)).toContain('https://example.com/');
+    expect(page.url()).toBe(APP_ENTRY_URL);
+    expect(await page.evaluate(() => typeof (window as unknown as { layerlab?: unknown }).layerlab)).toBe('object');
+
+    expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
+    expect(app.windows()).toHaveLength(1);
+  });
+
+  test(named('the LeNet template loads with shape labels'), async () => {
+    await page.selectOption('[data-testid=template-picker]', 'lenet');
+    await page.waitForSelector('[data-testid=edge-label-conv1-pool1]');
+    expect(await page.textContent('[data-testid=edge-label-input-conv1]')).toBe('28×28×1');
+    expect(await page.textContent('[data-testid=edge-label-flatten-fc1]')).toBe('400');
+    expect(await page.getByTestId('node-conv1').getByTestId('node-shape').textContent()).toBe('28×28×6');
+  });
+});
+
