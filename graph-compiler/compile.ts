@@ -28,6 +28,8 @@ export function compile(input: unknown): CompileResult {
   if (!parsed.ok) return failed(null, parsed.diagnostics);
   const doc = parsed.document;
   const expanded = expandBlocks(buildIR(doc), doc);
+  // A broken block leaves a partial graph whose other errors would only be echoes of it.
+  if (hasErrors(expanded.diagnostics)) return failed(doc, expanded.diagnostics);
   const structural = [...expanded.diagnostics, ...structuralRules.flatMap((r) => r.run(expanded.graph))];
   if (hasErrors(structural)) return failed(doc, structural);
   const shaped = inferShapes(expanded.graph);

@@ -18,7 +18,11 @@ export const cycleRule: Rule = {
       path.push(cur);
       cur = preds.get(cur);
     }
-    const cycle = cur === undefined ? path : path.slice(at.get(cur)).reverse();
+    const found = cur === undefined ? path : path.slice(at.get(cur)).reverse();
+    // Start at the cycle's node that comes first in the document, so the report is stable.
+    const rank = new Map(g.nodes.map((n, i) => [n.id as string, i]));
+    const first = found.reduce((best, id, i) => (rank.get(id)! < rank.get(found[best]!)! ? i : best), 0);
+    const cycle = [...found.slice(first), ...found.slice(0, first)];
     return [error('E_CYCLE', `These nodes form a cycle: ${[...cycle, cycle[0]].join(' → ')}; a network must be acyclic, so remove one of these edges`, cycle)];
   },
 };

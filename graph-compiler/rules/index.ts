@@ -4,7 +4,9 @@ import { cycleRule } from './cycleRule.js';
 import { danglingEdgeRule } from './danglingEdgeRule.js';
 import { duplicateIdRule } from './duplicateIdRule.js';
 import { inputArityRule } from './inputArityRule.js';
-import { noInputRule, noOutputRule, unreachableRule } from './ioRules.js';
+import { noInputRule } from './noInputRule.js';
+import { noOutputRule } from './noOutputRule.js';
+import { unreachableRule } from './unreachableRule.js';
 import type { Rule } from './rule.js';
 import { unknownTypeRule } from './unknownTypeRule.js';
 

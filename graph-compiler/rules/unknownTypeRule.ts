@@ -12,6 +12,7 @@ export const unknownTypeRule: Rule = {
 
 function suggest(type: string): string {
   const lower = type.toLowerCase();
-  const close = [...layers.keys()].find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower.slice(0, 4)));
+  const keys = [...layers.keys()];
+  const close = keys.find((k) => k.toLowerCase() === lower) ?? keys.find((k) => k.toLowerCase().startsWith(lower.slice(0, 4)));
   return close ? `did you mean "${close}"?` : 'pick a type from the palette';
 }

@@ -34,15 +34,17 @@ export function runLayer(type: string, rawParams: Record<string, unknown>, input
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[lowered.className]!;
   const Ctor = entry[0] as unknown as new (c: Record<string, unknown>) => tfl.layers.Layer;
   const layer = new Ctor({ ...lowered.config });
-  return tf.tidy(() => {
+  let tfjsShape: number[] = [];
+  tf.tidy(() => {
     const xs = inputs.map((s) =>
       intInputsBelow ? tf.randomUniform([2, ...s], 0, intInputsBelow, 'int32').cast('float32') : tf.randomNormal([2, ...s]),
     );
     const y = layer.apply(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
-    const shapes = inputs.map((s) => [2, ...s]);
-    const computed = layer.computeOutputShape(shapes.length === 1 ? shapes[0]! : shapes) as (number | null)[];
-    return { ours, params, tfjsShape: y.shape.slice(1), tfjsComputed: computed.slice(1), tfjsParams: layer.countParams() };
+    tfjsShape = y.shape.slice(1);
   });
+  const shapes = inputs.map((s) => [2, ...s]);
+  const computed = layer.computeOutputShape(shapes.length === 1 ? shapes[0]! : shapes) as (number | null)[];
+  return { ours, params, tfjsShape, tfjsComputed: computed.slice(1), tfjsParams: layer.countParams() };
 }
 
 /** A linear chain document: Input → each layer in order. */
