@@ -1,0 +1,176 @@
+/**
+ * The graph canvas. React Flow draws the document; every user edit (move, connect, delete, drop)
+ * becomes a command on the editor store, and the canvas re-renders from the next document.
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type OnNodeDrag,
+} from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { getLayer } from '../../graph-compiler/index.js';
+import { freshId, makeEdge, type XY } from '../document/commands.js';
+import { useEditor } from '../state/editorStore.js';
+import { LayerNode, NODE_WIDTH } from './LayerNode.js';
+import { ShapeEdge } from './ShapeEdge.js';
+import { defaultParams } from './defaults.js';
+import { portFromHandle, toFlowEdges, toFlowNodes, type LayerFlowNode, type ShapeFlowEdge } from './toFlow.js';
+
+// Module scope, as React Flow asks: a new object per render would remount every node.
+const nodeTypes = { layer: LayerNode };
+const edgeTypes = { shape: ShapeEdge };
+
+/** MIME type of a palette item being dragged onto the canvas. */
+export const LAYER_DRAG_TYPE = 'application/x-layerlab-layer';
+
+/** Keeps what React Flow measured (sizes, handle positions) when the document produces fresh node objects. */
+function mergeMeasured(next: LayerFlowNode[], prev: LayerFlowNode[]): LayerFlowNode[] {
+  const old = new Map(prev.map((n) => [n.id, n]));
+  return next.map((n) => {
+    const o = old.get(n.id);
+    return o?.measured ? { ...n, measured: o.measured } : n;
+  });
+}
+
+export function Canvas() {
+  const doc = useEditor((s) => s.history.present);
+  const report = useEditor((s) => s.compiled.report);
+  const selection = useEditor((s) => s.selection);
+  const focusRequest = useEditor((s) => s.focusRequest);
+  const run = useEditor((s) => s.run);
+  const select = useEditor((s) => s.select);
+  const flow = useReactFlow();
+
+  const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
+  const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
+  useEffect(() => setNodes((prev) => mergeMeasured(toFlowNodes(doc, report, selection), prev)), [doc, report, selection]);
+  useEffect(
+    () =>
+      setEdges((prev) => {
+        const selected = new Set(prev.filter((e) => e.selected).map((e) => e.id));
+        return toFlowEdges(doc, report).map((e) => (selected.has(e.id) ? { ...e, selected: true } : e));
+      }),
+    [doc, report],
+  );
+
+  // A new document (template, file) is framed whole.
+  const shownDoc = useRef<unknown>(null);
+  const opened = useEditor((s) => s.history.past.length === 0 && s.history.future.length === 0);
+  useEffect(() => {
+    if (!opened || shownDoc.current === doc) return;
+    shownDoc.current = doc;
+    const t = setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }), 50);
+    return () => clearTimeout(t);
+  }, [doc, opened, flow]);
+
+  useEffect(() => {
+    if (focusRequest === 0 || !selection.length) return;
+    void flow.fitView({ nodes: selection.map((id) => ({ id })), duration: 300, maxZoom: 1.2, padding: 0.5 });
+    // Only a new request moves the view, not every selection change, so selection is read but not a dependency.
+  }, [focusRequest]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<LayerFlowNode>[]) => {
+      setNodes((prev) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), prev));
+      const sel = changes.filter((c) => c.type === 'select');
+      if (sel.length) {
+        const current = new Set(useEditor.getState().selection);
+        for (const c of sel) {
+          if (c.selected) current.add(c.id);
+          else current.delete(c.id);
+        }
+        select([...current]);
+      }
+    },
+    [select],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<ShapeFlowEdge>[]) => setEdges((prev) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), prev)),
+    [],
+  );
+
+  const onNodeDragStop: OnNodeDrag<LayerFlowNode> = useCallback(
+    (_e, _node, dragged) => {
+      const positions: Record<string, XY> = {};
+      for (const n of dragged) positions[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+      run({ type: 'moveNodes', positions });
+    },
+    [run],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => run({ type: 'connect', edge: makeEdge(c.source, c.target, portFromHandle(c.targetHandle)) }),
+    [run],
+  );
+
+  const onDelete = useCallback(
+    ({ nodes: ns, edges: es }: { nodes: LayerFlowNode[]; edges: ShapeFlowEdge[] }) => {
+      run({ type: 'remove', ids: ns.map((n) => n.id), edges: es.map((e) => makeEdge(e.source, e.target, e.data?.port ?? 0)) });
+      select([]);
+    },
+    [run, select],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(LAYER_DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(LAYER_DRAG_TYPE);
+      if (!type || !getLayer(type)) return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addLayerAt(type, { x: p.x - NODE_WIDTH / 2, y: p.y - 20 });
+    },
+    [flow],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<LayerFlowNode, ShapeFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onDelete={onDelete}
+        isValidConnection={(c) => c.source !== c.target}
+        deleteKeyCode={['Backspace', 'Delete']}
+        colorMode="system"
+        minZoom={0.2}
+        maxZoom={2}
+        snapToGrid
+        snapGrid={[10, 10]}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** Adds a layer with its default parameters at a canvas position, selected, as one undoable step. */
+export function addLayerAt(type: string, position: XY): string {
+  const { history, run, select } = useEditor.getState();
+  const id = freshId(history.present, type);
+  const params = defaultParams(type);
+  run({ type: 'addNode', node: { id, type, ...(Object.keys(params).length ? { params } : {}), position: { x: Math.round(position.x), y: Math.round(position.y) } } });
+  select([id]);
+  return id;
+}

@@ -1,0 +1,47 @@
+/** One layer on the canvas: its type, id, output shape and parameter count, with one handle per input port. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { formatCount, formatShape } from '../format.js';
+import { inHandle, type LayerFlowNode } from './toFlow.js';
+
+export const NODE_WIDTH = 200;
+
+function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
+  const cls = ['layer-node', data.severity ?? '', selected ? 'selected' : '', data.known ? '' : 'unknown'].filter(Boolean).join(' ');
+  const n = data.inputs.length;
+  return (
+    <div className={cls} style={{ width: NODE_WIDTH }} data-testid={`node-${data.id}`} data-severity={data.severity ?? 'ok'} title={data.problems.join('\n') || undefined}>
+      {data.inputs.map((name, i) => (
+        <Handle
+          key={i}
+          id={inHandle(i)}
+          type="target"
+          position={Position.Top}
+          style={{ left: `${((i + 1) / (n + 1)) * 100}%` }}
+          className="port"
+          data-testid={`handle-${data.id}-in-${i}`}
+        >
+          {n > 1 && <span className="port-name">{name}</span>}
+        </Handle>
+      ))}
+      <div className="layer-node-head">
+        <span className="layer-type" data-testid="node-type">{data.type}</span>
+        <span className="layer-id" data-testid="node-id">{data.label ?? data.id}</span>
+      </div>
+      <div className="layer-node-body">
+        <span className="layer-shape" data-testid="node-shape">{formatShape(data.shape)}</span>
+        <span className="layer-params" data-testid="node-params" title={`${data.params.toLocaleString('en-US')} parameters`}>
+          {data.params ? `${formatCount(data.params)} params` : 'no params'}
+        </span>
+      </div>
+      {data.severity && (
+        <div className="layer-problem" data-testid="node-problem">
+          {data.problems[0]}
+        </div>
+      )}
+      <Handle id="out" type="source" position={Position.Bottom} className="port" data-testid={`handle-${data.id}-out`} />
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

@@ -1,0 +1,91 @@
+/** The document and its compile result, as the nodes and edges React Flow draws. */
+import type { Edge, Node } from '@xyflow/react';
+import type { CheckReport, Diagnostic, GraphDocument } from '../../contracts/index.js';
+import { getLayer } from '../../graph-compiler/index.js';
+import { portOf } from '../document/commands.js';
+
+export interface LayerNodeData extends Record<string, unknown> {
+  readonly id: string;
+  readonly type: string;
+  readonly label: string | undefined;
+  readonly shape: readonly number[] | null;
+  readonly params: number;
+  readonly severity: 'error' | 'warning' | null;
+  readonly problems: readonly string[];
+  /** One name per input port (React Flow target handle). */
+  readonly inputs: readonly string[];
+  readonly known: boolean;
+}
+
+export interface ShapeEdgeData extends Record<string, unknown> {
+  readonly shape: readonly number[] | null;
+  readonly port: number;
+  readonly severity: 'error' | 'warning' | null;
+}
+
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
+
+/** Handle ids: `in-<port>` for inputs, `out` for the one output. */
+export const inHandle = (port: number): string => `in-${port}`;
+export const portFromHandle = (h: string | null | undefined): number => (h?.startsWith('in-') ? Number(h.slice(3)) : 0);
+
+/** Input ports to draw: at least the layer's minimum, one more than the highest connected, at most its max. */
+function inputNames(doc: GraphDocument, id: string, type: string): string[] {
+  const def = getLayer(type);
+  const used = doc.edges.filter((e) => e.target === id).map(portOf);
+  if (!def) return used.length ? Array.from({ length: Math.max(...used) + 1 }, (_, i) => `input ${i}`) : ['input'];
+  const { min, max, names } = def.ports;
+  if (max === 0) return [];
+  const count = Math.min(max, Math.max(min, 1, ...used.map((p) => p + 1)));
+  return Array.from({ length: count }, (_, i) => names?.[i] ?? (count > 1 ? `input ${i}` : 'input'));
+}
+
+function worst(ds: readonly Diagnostic[]): 'error' | 'warning' | null {
+  if (ds.some((d) => d.severity === 'error')) return 'error';
+  return ds.some((d) => d.severity === 'warning') ? 'warning' : null;
+}
+
+export function toFlowNodes(doc: GraphDocument, report: CheckReport, selection: readonly string[]): LayerFlowNode[] {
+  const byId = new Map(report.nodes.map((n) => [n.id, n]));
+  const selected = new Set(selection);
+  return doc.nodes.map((n, i) => {
+    const r = byId.get(n.id);
+    const ds = report.diagnostics.filter((d) => d.nodeIds.includes(n.id));
+    return {
+      id: n.id,
+      type: 'layer',
+      // Nodes without a position (hand-written files) start in a column until auto-layout runs.
+      position: n.position ?? { x: 0, y: i * 120 },
+      selected: selected.has(n.id),
+      data: {
+        id: n.id,
+        type: n.type,
+        label: n.label,
+        shape: r?.outputShape ?? null,
+        params: r?.params ?? 0,
+        severity: worst(ds),
+        problems: ds.map((d) => d.message),
+        inputs: inputNames(doc, n.id, n.type),
+        known: getLayer(n.type) !== undefined,
+      },
+    };
+  });
+}
+
+export function toFlowEdges(doc: GraphDocument, report: CheckReport): ShapeFlowEdge[] {
+  const shapes = new Map(report.nodes.map((n) => [n.id, n.outputShape]));
+  return doc.edges.map((e) => {
+    const port = portOf(e);
+    const blamed = report.diagnostics.filter((d) => d.nodeIds.includes(e.target) && d.port === port);
+    return {
+      id: `${e.source}->${e.target}:${port}`,
+      type: 'shape',
+      source: e.source,
+      target: e.target,
+      targetHandle: inHandle(port),
+      sourceHandle: 'out',
+      data: { shape: shapes.get(e.source) ?? null, port, severity: worst(blamed) },
+    };
+  });
+}

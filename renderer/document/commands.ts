@@ -1,0 +1,127 @@
+/**
+ * Edits to the graph document as data. `applyCommand` is pure: it returns the next document and
+ * never mutates its input, so history, autosave and tests all work on plain values.
+ */
+import type { GraphDocument, GraphEdge, GraphNode, ParamValue, PatchOp } from '../../contracts/index.js';
+
+export interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+export type Command =
+  | { readonly type: 'addNode'; readonly node: GraphNode }
+  /** Removes nodes (with every edge touching them) and any further edges listed. */
+  | { readonly type: 'remove'; readonly ids: readonly string[]; readonly edges?: readonly GraphEdge[] }
+  | { readonly type: 'moveNodes'; readonly positions: Readonly<Record<string, XY>> }
+  | { readonly type: 'connect'; readonly edge: GraphEdge }
+  | { readonly type: 'disconnect'; readonly edges: readonly GraphEdge[] }
+  | { readonly type: 'setParam'; readonly nodeId: string; readonly key: string; readonly value: ParamValue | undefined }
+  | { readonly type: 'applyPatch'; readonly patch: readonly PatchOp[] };
+
+/** The port an edge enters; edges without one enter port 0. */
+export const portOf = (e: GraphEdge): number => e.targetPort ?? 0;
+
+const sameEdge = (a: GraphEdge, b: GraphEdge) => a.source === b.source && a.target === b.target && portOf(a) === portOf(b);
+
+/** An edge as stored: port 0 is left implicit, as templates write it. */
+export function makeEdge(source: string, target: string, port = 0): GraphEdge {
+  return port === 0 ? { source, target } : { source, target, targetPort: port };
+}
+
+/** A fresh id for a new node of `type`: its lower-cased type plus the smallest free number. */
+export function freshId(doc: GraphDocument, type: string): string {
+  const base = type.replace(/[^A-Za-z0-9]/g, '').replace(/^[^A-Za-z_]+/, '').toLowerCase() || 'node';
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
+  switch (cmd.type) {
+    case 'addNode':
+      if (doc.nodes.some((n) => n.id === cmd.node.id)) return doc;
+      return { ...doc, nodes: [...doc.nodes, cmd.node] };
+    case 'remove': {
+      const dropped = cmd.edges ?? [];
+      const next = removeNodes(doc, new Set(cmd.ids));
+      const edges = next.edges.filter((e) => !dropped.some((d) => sameEdge(e, d)));
+      return edges.length === next.edges.length ? next : { ...next, edges };
+    }
+    case 'moveNodes':
+      return {
+        ...doc,
+        nodes: doc.nodes.map((n) => {
+          const p = cmd.positions[n.id];
+          return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+        }),
+      };
+    case 'connect':
+      return connect(doc, cmd.edge);
+    case 'disconnect':
+      return { ...doc, edges: doc.edges.filter((e) => !cmd.edges.some((d) => sameEdge(e, d))) };
+    case 'setParam':
+      return {
+        ...doc,
+        nodes: doc.nodes.map((n) => (n.id === cmd.nodeId ? withParam(n, cmd.key, cmd.value) : n)),
+      };
+    case 'applyPatch':
+      return cmd.patch.reduce(applyPatchOp, doc);
+  }
+}
+
+function removeNodes(doc: GraphDocument, ids: ReadonlySet<string>): GraphDocument {
+  if (!doc.nodes.some((n) => ids.has(n.id))) return doc;
+  const outputs = doc.outputs?.filter((o) => !ids.has(o));
+  return {
+    ...doc,
+    nodes: doc.nodes.filter((n) => !ids.has(n.id)),
+    edges: doc.edges.filter((e) => !ids.has(e.source) && !ids.has(e.target)),
+    ...(doc.outputs ? { outputs: outputs! } : {}),
+  };
+}
+
+/** A port takes one edge, so connecting into an occupied port replaces the edge that was there. */
+function connect(doc: GraphDocument, edge: GraphEdge): GraphDocument {
+  if (edge.source === edge.target) return doc;
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  if (!ids.has(edge.source) || !ids.has(edge.target)) return doc;
+  const port = portOf(edge);
+  const kept = doc.edges.filter((e) => !(e.target === edge.target && portOf(e) === port));
+  return { ...doc, edges: [...kept, makeEdge(edge.source, edge.target, port)] };
+}
+
+function withParam(n: GraphNode, key: string, value: ParamValue | undefined): GraphNode {
+  const params = { ...n.params };
+  if (value === undefined) delete params[key];
+  else params[key] = value;
+  return { ...n, params };
+}
+
+function applyPatchOp(doc: GraphDocument, op: PatchOp): GraphDocument {
+  switch (op.op) {
+    case 'setParam':
+      return applyCommand(doc, { type: 'setParam', nodeId: op.nodeId, key: op.key, value: op.value });
+    case 'addEdge':
+      return connect(doc, op.edge);
+    case 'insertNode': {
+      const { source, target } = op.between;
+      const port = op.between.targetPort ?? 0;
+      const s = doc.nodes.find((n) => n.id === source);
+      const t = doc.nodes.find((n) => n.id === target);
+      // Place it halfway so the canvas shows it between the two without a layout pass.
+      const position = op.node.position ?? (s?.position && t?.position ? { x: (s.position.x + t.position.x) / 2, y: (s.position.y + t.position.y) / 2 } : undefined);
+      const node = position ? { ...op.node, position } : op.node;
+      const withNode = applyCommand(doc, { type: 'addNode', node });
+      if (withNode === doc) return doc;
+      const edges = withNode.edges.filter((e) => !sameEdge(e, makeEdge(source, target, port)));
+      return { ...withNode, edges: [...edges, makeEdge(source, node.id), makeEdge(node.id, target, port)] };
+    }
+    case 'removeNode': {
+      const ins = doc.edges.filter((e) => e.target === op.nodeId).sort((a, b) => portOf(a) - portOf(b));
+      const outs = doc.edges.filter((e) => e.source === op.nodeId);
+      let next = removeNodes(doc, new Set([op.nodeId]));
+      if (op.reconnect && ins[0]) for (const o of outs) next = connect(next, makeEdge(ins[0].source, o.target, portOf(o)));
+      return next;
+    }
+  }
+}

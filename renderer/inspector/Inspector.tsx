@@ -1,0 +1,126 @@
+/** The selected node's parameters as a form generated from its schema, validated as you type. */
+import { useEffect, useState } from 'react';
+import type { ParamValue } from '../../contracts/index.js';
+import { getLayer } from '../../graph-compiler/index.js';
+import { formatCount, formatExact, formatShape } from '../format.js';
+import { useEditor } from '../state/editorStore.js';
+import { fieldsOf, parseField, showField, type Field } from './schemaFields.js';
+
+export function Inspector() {
+  const selection = useEditor((s) => s.selection);
+  const doc = useEditor((s) => s.history.present);
+  const report = useEditor((s) => s.compiled.report);
+  const node = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
+  if (!node)
+    return (
+      <section className="panel inspector" data-testid="inspector">
+        <h2>Inspector</h2>
+        <p className="hint">{selection.length > 1 ? `${selection.length} nodes selected.` : 'Select a node to edit its parameters.'}</p>
+      </section>
+    );
+  const def = getLayer(node.type);
+  const r = report.nodes.find((n) => n.id === node.id);
+  const problems = report.diagnostics.filter((d) => d.nodeIds.includes(node.id));
+  return (
+    <section className="panel inspector" data-testid="inspector" data-node={node.id}>
+      <h2>
+        {node.type} <span className="muted">{node.id}</span>
+      </h2>
+      {def ? <p className="doc" data-testid="inspector-doc">{def.doc}</p> : <p className="error-text">Unknown layer type “{node.type}”.</p>}
+      <dl className="figures compact">
+        <div>
+          <dt>Output</dt>
+          <dd data-testid="inspector-shape">{formatShape(r?.outputShape)}</dd>
+        </div>
+        <div>
+          <dt>Params</dt>
+          <dd title={formatExact(r?.params ?? 0)}>{formatCount(r?.params ?? 0)}</dd>
+        </div>
+        <div>
+          <dt>FLOPs</dt>
+          <dd title={formatExact(r?.flops ?? 0)}>{formatCount(r?.flops ?? 0)}</dd>
+        </div>
+      </dl>
+      {def && (
+        <div className="param-form">
+          {fieldsOf(def.params).map((f) => (
+            <ParamField key={`${node.id}/${f.key}`} nodeId={node.id} field={f} value={node.params?.[f.key]} />
+          ))}
+        </div>
+      )}
+      {problems.map((d, i) => (
+        <p key={i} className={d.severity === 'error' ? 'error-text' : 'warning-text'}>
+          {d.message}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+function ParamField({ nodeId, field, value }: { nodeId: string; field: Field; value: ParamValue | undefined }) {
+  const run = useEditor((s) => s.run);
+  const [text, setText] = useState(showField(value));
+  const [error, setError] = useState<string | null>(null);
+  // Undo, redo or a quick fix can change the value under the form.
+  useEffect(() => {
+    setText(showField(value));
+    setError(null);
+  }, [value]);
+
+  const commit = (t: string) => {
+    setText(t);
+    const r = parseField(field, t);
+    if (!r.ok) {
+      setError(r.message);
+      return;
+    }
+    setError(null);
+    run({ type: 'setParam', nodeId, key: field.key, value: r.value }, `param:${nodeId}:${field.key}`);
+  };
+
+  const id = `param-${field.key}`;
+  const placeholder = field.defaultValue === undefined ? (field.required ? 'required' : 'optional') : `default ${showField(field.defaultValue)}`;
+  let input;
+  switch (field.type.kind) {
+    case 'enum':
+      input = (
+        <select id={id} value={text} onChange={(e) => commit(e.target.value)} data-testid={id}>
+          <option value="">{field.required ? 'choose…' : placeholder}</option>
+          {field.type.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case 'boolean': {
+      const checked = value === undefined ? field.defaultValue === true : value === true;
+      input = <input id={id} type="checkbox" checked={checked} onChange={(e) => commit(String(e.target.checked))} data-testid={id} />;
+      break;
+    }
+    default:
+      input = (
+        <input
+          id={id}
+          value={text}
+          placeholder={placeholder}
+          spellCheck={false}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => commit(e.target.value)}
+          data-testid={id}
+        />
+      );
+  }
+  return (
+    <div className={`param${error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{field.key}</label>
+      {input}
+      {error && (
+        <span className="param-error" data-testid={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Every layer kind from the compiler's registry, grouped by category and searchable (`/` focuses
+ * the search). Drag one onto the canvas, or click it to add it after the selected node, connected.
+ */
+import { useReactFlow } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { layers, type LayerCategory } from '../../graph-compiler/index.js';
+import { addLayerAt, LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
+import { makeEdge } from '../document/commands.js';
+import { useEditor } from '../state/editorStore.js';
+
+const categoryOrder: readonly LayerCategory[] = ['core', 'convolution', 'pooling', 'normalization', 'activation', 'reshape', 'merge', 'embedding', 'recurrent', 'attention'];
+const categoryTitle = (c: string) => c.charAt(0).toUpperCase() + c.slice(1);
+
+/** Layers whose type, category or doc mention every word of the query, grouped by category. */
+export function searchLayers(query: string): [string, { type: string; doc: string }[]][] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const groups = new Map<string, { type: string; doc: string }[]>();
+  for (const l of layers.values()) {
+    const hay = `${l.type} ${l.category} ${l.doc}`.toLowerCase();
+    if (!words.every((w) => hay.includes(w))) continue;
+    const g = groups.get(l.category) ?? [];
+    groups.set(l.category, g);
+    g.push({ type: l.type, doc: l.doc });
+  }
+  const rank = (c: string) => {
+    const i = categoryOrder.indexOf(c as LayerCategory);
+    return i < 0 ? categoryOrder.length : i;
+  };
+  return [...groups.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+}
+
+export function Palette() {
+  const [query, setQuery] = useState('');
+  const search = useRef<HTMLInputElement>(null);
+  const flow = useReactFlow();
+  const groups = useMemo(() => searchLayers(query), [query]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== '/' || t?.closest('input, textarea, select, [contenteditable]')) return;
+      e.preventDefault();
+      search.current?.focus();
+      search.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const add = (type: string) => {
+    const { history, selection, run } = useEditor.getState();
+    const after = selection.length === 1 ? history.present.nodes.find((n) => n.id === selection[0]) : undefined;
+    if (after?.position) {
+      const id = addLayerAt(type, { x: after.position.x, y: after.position.y + 120 });
+      run({ type: 'connect', edge: makeEdge(after.id, id) });
+      return;
+    }
+    const r = document.querySelector('.canvas')?.getBoundingClientRect();
+    const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
+    addLayerAt(type, { x: centre.x - 100, y: centre.y - 30 });
+  };
+
+  return (
+    <aside className="palette" data-testid="palette">
+      <input
+        ref={search}
+        className="search"
+        type="search"
+        placeholder="Search layers  ( / )"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            setQuery('');
+            search.current?.blur();
+          }
+          const first = groups[0]?.[1][0];
+          if (e.key === 'Enter' && first) add(first.type);
+        }}
+        data-testid="palette-search"
+        aria-label="Search layers"
+      />
+      <div className="palette-list">
+        {groups.map(([category, items]) => (
+          <section key={category} data-testid={`palette-group-${category}`}>
+            <h3>{categoryTitle(category)}</h3>
+            {items.map((l) => (
+              <button
+                key={l.type}
+                className="palette-item"
+                draggable
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(LAYER_DRAG_TYPE, l.type);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+                onClick={() => add(l.type)}
+                title={l.doc}
+                data-testid={`palette-item-${l.type}`}
+              >
+                {l.type}
+              </button>
+            ))}
+          </section>
+        ))}
+        {!groups.length && <p className="hint">No layer matches “{query}”.</p>}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,127 @@
+/** The top bar: templates, open/save, undo/redo, auto-layout. */
+import { useReactFlow } from '@xyflow/react';
+import { useEffect, useRef, useState } from 'react';
+import type { TemplateSummary } from '../../contracts/index.js';
+import { compile, serializeDocument } from '../../graph-compiler/index.js';
+import { NODE_WIDTH } from '../canvas/LayerNode.js';
+import { autoLayout } from '../layout/autoLayout.js';
+import { useEditor } from '../state/editorStore.js';
+import { useApi } from '../transport/context.js';
+
+/** Opens a template by id; the first template in the list when `id` is not one of them. */
+export async function openTemplate(api: ReturnType<typeof useApi>, id: string): Promise<void> {
+  const doc = await api.invoke('templates.get', { id });
+  useEditor.getState().open(doc);
+}
+
+export function Toolbar({ onError }: { onError: (message: string) => void }) {
+  const api = useApi();
+  const flow = useReactFlow();
+  const [templates, setTemplates] = useState<TemplateSummary[]>([]);
+  const [current, setCurrent] = useState('');
+  const file = useRef<HTMLInputElement>(null);
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const name = useEditor((s) => s.history.present.name);
+
+  useEffect(() => {
+    api.invoke('templates.list', {}).then(
+      (list) => {
+        setTemplates(list);
+        // Start on LeNet, the d2l first network, when it is bundled.
+        const first = list.find((t) => t.id === 'lenet') ?? list[0];
+        if (first && useEditor.getState().history.present.nodes.length === 0) {
+          setCurrent(first.id);
+          openTemplate(api, first.id).catch((e: Error) => onError(e.message));
+        }
+      },
+      (e: Error) => onError(`Could not list templates: ${e.message}`),
+    );
+  }, [api, onError]);
+
+  const pick = (id: string) => {
+    setCurrent(id);
+    if (id) openTemplate(api, id).catch((e: Error) => onError(e.message));
+  };
+
+  const save = () => {
+    const doc = useEditor.getState().history.present;
+    const blob = new Blob([serializeDocument(doc)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${(doc.name || 'untitled').replace(/[^A-Za-z0-9._-]+/g, '-').toLowerCase()}.layerlab.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+
+  const openFile = async (f: File) => {
+    const result = compile(await f.text());
+    if (!result.document) {
+      onError(`${f.name}: ${result.diagnostics[0]?.message ?? 'not a Layerlab graph'}`);
+      return;
+    }
+    setCurrent('');
+    useEditor.getState().open(result.document);
+  };
+
+  const layout = async () => {
+    const { history, run } = useEditor.getState();
+    const positions = await autoLayout(history.present, (id) => {
+      const n = flow.getNode(id);
+      return { width: n?.measured?.width ?? NODE_WIDTH, height: n?.measured?.height ?? 64 };
+    });
+    run({ type: 'moveNodes', positions });
+    setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 50);
+  };
+
+  return (
+    <header className="toolbar">
+      <span className="brand">Layerlab</span>
+      <label className="toolbar-field">
+        <span>Template</span>
+        <select data-testid="template-picker" value={current} onChange={(e) => pick(e.target.value)}>
+          <option value="">—</option>
+          {templates.map((t) => (
+            <option key={t.id} value={t.id} title={t.description}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="doc-name" data-testid="doc-name" title={name}>
+        {name}
+      </span>
+      <div className="toolbar-group">
+        <button onClick={() => file.current?.click()} data-testid="open-file" title="Open a .layerlab.json file">
+          Open…
+        </button>
+        <input
+          ref={file}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="open-file-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void openFile(f);
+            e.target.value = '';
+          }}
+        />
+        <button onClick={save} data-testid="save-file" title="Download as .layerlab.json">
+          Save
+        </button>
+      </div>
+      <div className="toolbar-group">
+        <button onClick={() => useEditor.getState().undo()} disabled={!canUndo} data-testid="undo" title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button onClick={() => useEditor.getState().redo()} disabled={!canRedo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <button onClick={() => void layout()} data-testid="auto-layout" title="Arrange the graph top to bottom">
+          Auto-layout
+        </button>
+      </div>
+    </header>
+  );
+}

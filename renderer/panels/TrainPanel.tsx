@@ -1,0 +1,181 @@
+/** Training: dataset and hyper-parameters, Train/Stop, live figures and the chart. */
+import { useEffect, useState } from 'react';
+import type { DatasetInfo, TrainConfigInput } from '../../contracts/index.js';
+import { formatCount, formatPercent } from '../format.js';
+import { useEditor } from '../state/editorStore.js';
+import { useTraining } from '../state/trainStore.js';
+import { useApi } from '../transport/context.js';
+import { LossChart } from './LossChart.js';
+
+interface Form {
+  dataset: string;
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  limitTrain: string;
+}
+
+const positiveInt = (s: string) => /^\d+$/.test(s.trim()) && Number(s) > 0;
+const positiveNum = (s: string) => s.trim() !== '' && Number.isFinite(Number(s)) && Number(s) > 0;
+
+function formErrors(f: Form): Partial<Record<keyof Form, string>> {
+  const e: Partial<Record<keyof Form, string>> = {};
+  if (!f.dataset) e.dataset = 'Pick a dataset';
+  if (!positiveInt(f.epochs)) e.epochs = 'A whole number ≥ 1';
+  if (!positiveInt(f.batchSize)) e.batchSize = 'A whole number ≥ 1';
+  if (!positiveNum(f.learningRate)) e.learningRate = 'A number > 0, e.g. 0.1';
+  if (f.limitTrain.trim() && !positiveInt(f.limitTrain)) e.limitTrain = 'Empty for all, or a whole number ≥ 1';
+  return e;
+}
+
+export function TrainPanel() {
+  const api = useApi();
+  const doc = useEditor((s) => s.history.present);
+  const valid = useEditor((s) => s.compiled.report.valid);
+  const t = useTraining();
+  const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
+  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '' });
+
+  useEffect(() => {
+    api.invoke('datasets.list', {}).then(setDatasets, () => setDatasets([]));
+  }, [api]);
+
+  // A newly opened document brings its own training section.
+  const training = doc.training;
+  useEffect(() => {
+    setForm((f) => ({
+      ...f,
+      dataset: training?.dataset ?? f.dataset,
+      epochs: String(training?.epochs ?? f.epochs),
+      batchSize: String(training?.batchSize ?? f.batchSize),
+      learningRate: String(training?.optimizer?.learningRate ?? f.learningRate),
+    }));
+  }, [training]);
+
+  useEffect(() => {
+    if (!form.dataset && datasets.length) setForm((f) => ({ ...f, dataset: datasets.find((d) => d.available)?.name ?? datasets[0]!.name }));
+  }, [datasets, form.dataset]);
+
+  const errors = formErrors(form);
+  const busy = t.status === 'starting' || t.status === 'running';
+  const canTrain = !busy && valid && Object.keys(errors).length === 0;
+
+  const start = async () => {
+    const config: TrainConfigInput = {
+      dataset: form.dataset,
+      epochs: Number(form.epochs),
+      batchSize: Number(form.batchSize),
+      optimizer: { ...training?.optimizer, type: training?.optimizer?.type ?? 'sgd', learningRate: Number(form.learningRate) },
+      ...(training?.loss ? { loss: training.loss } : {}),
+      ...(training?.seed !== undefined ? { seed: training.seed } : {}),
+      ...(form.limitTrain.trim() ? { limitTrain: Number(form.limitTrain) } : {}),
+    };
+    t.starting(config.epochs!);
+    try {
+      const { runId } = await api.invoke('train.start', { document: doc, config });
+      useTraining.getState().started(runId);
+    } catch (e) {
+      useTraining.getState().failed((e as Error).message);
+    }
+  };
+
+  const stop = () => {
+    if (t.runId) void api.invoke('train.stop', { runId: t.runId }).catch(() => undefined);
+  };
+
+  const field = (key: keyof Form, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        data-testid={`train-${key}`}
+        value={form[key]}
+        aria-invalid={errors[key] ? true : undefined}
+        title={errors[key]}
+        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+        disabled={busy}
+        {...props}
+      />
+    </label>
+  );
+
+  const selected = datasets.find((d) => d.name === form.dataset);
+  return (
+    <section className="panel train-panel" data-testid="train-panel">
+      <h2>Train</h2>
+      <label className="field wide">
+        <span>Dataset</span>
+        <select data-testid="train-dataset" value={form.dataset} onChange={(e) => setForm({ ...form, dataset: e.target.value })} disabled={busy}>
+          {datasets.map((d) => (
+            <option key={d.name} value={d.name} disabled={!d.available}>
+              {d.title}
+              {d.available ? '' : ' (not available)'}
+            </option>
+          ))}
+        </select>
+      </label>
+      {selected && <p className="hint">{selected.note || `${selected.inputShape.join('×')} inputs, ${selected.classes} classes`}</p>}
+      <div className="field-grid">
+        {field('epochs', 'Epochs', { inputMode: 'numeric' })}
+        {field('batchSize', 'Batch size', { inputMode: 'numeric' })}
+        {field('learningRate', 'Learning rate', { inputMode: 'decimal' })}
+        {field('limitTrain', 'Limit train examples', { inputMode: 'numeric', placeholder: 'all' })}
+      </div>
+      <div className="buttons">
+        <button className="primary" data-testid="train-start" disabled={!canTrain} onClick={() => void start()} title={valid ? undefined : 'Fix the errors in the Problems panel first'}>
+          Train
+        </button>
+        <button data-testid="train-stop" disabled={!busy || !t.runId} onClick={stop}>
+          Stop
+        </button>
+        <span className={`run-status ${t.status}`} data-testid="train-status">
+          {statusText(t.status, t.epoch, t.epochs)}
+        </span>
+      </div>
+      {t.message && (
+        <p className={t.status === 'error' ? 'error-text' : 'hint'} data-testid="train-message">
+          {t.message}
+        </p>
+      )}
+      <dl className="figures">
+        <div>
+          <dt>Backend</dt>
+          <dd data-testid="train-backend">{t.backend ?? '–'}</dd>
+        </div>
+        <div>
+          <dt>Examples/s</dt>
+          <dd data-testid="train-speed">{t.examplesPerSecond === null ? '–' : formatCount(Math.round(t.examplesPerSecond))}</dd>
+        </div>
+        <div>
+          <dt>Loss</dt>
+          <dd data-testid="train-loss">{t.last.loss === null ? '–' : t.last.loss.toFixed(3)}</dd>
+        </div>
+        <div>
+          <dt>Train acc</dt>
+          <dd data-testid="train-acc">{formatPercent(t.last.trainAcc)}</dd>
+        </div>
+        <div>
+          <dt>Test acc</dt>
+          <dd data-testid="test-acc">{formatPercent(t.last.testAcc)}</dd>
+        </div>
+      </dl>
+      <LossChart />
+    </section>
+  );
+}
+
+function statusText(s: string, epoch: number, epochs: number): string {
+  switch (s) {
+    case 'starting':
+      return 'Starting…';
+    case 'running':
+      return `Epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+    case 'done':
+      return 'Done';
+    case 'stopped':
+      return 'Stopped';
+    case 'error':
+      return 'Failed';
+    default:
+      return 'Idle';
+  }
+}

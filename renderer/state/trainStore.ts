@@ -1,0 +1,134 @@
+/**
+ * What the training panel shows: the current run and the points its events have produced.
+ * Events can arrive before `train.start` answers with the run id, so they are held until then.
+ */
+import { create } from 'zustand';
+import type { RunId, TrainEvent } from '../../contracts/index.js';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
+
+export interface ChartSeries {
+  /** Progress in epochs (1.5 = halfway through the second epoch). */
+  readonly x: number[];
+  readonly loss: (number | null)[];
+  readonly trainAcc: (number | null)[];
+  readonly testAcc: (number | null)[];
+}
+
+export interface TrainState {
+  readonly status: RunStatus;
+  readonly runId: RunId | null;
+  readonly backend: string | null;
+  readonly message: string | null;
+  readonly examplesPerSecond: number | null;
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batchesSeen: number;
+  readonly batchesPerEpoch: number;
+  readonly lossPoints: number;
+  readonly epochPoints: number;
+  readonly last: { readonly trainAcc: number | null; readonly testAcc: number | null; readonly loss: number | null };
+  readonly series: ChartSeries;
+  /** Events whose run is not known yet (train.start has not answered). */
+  readonly early: readonly { runId: RunId; event: TrainEvent }[];
+  starting(epochs: number): void;
+  started(runId: RunId): void;
+  failed(message: string): void;
+  receive(runId: RunId, event: TrainEvent): void;
+}
+
+const emptySeries = (): ChartSeries => ({ x: [], loss: [], trainAcc: [], testAcc: [] });
+
+const initial = {
+  status: 'idle' as RunStatus,
+  runId: null,
+  backend: null,
+  message: null,
+  examplesPerSecond: null,
+  epoch: 0,
+  epochs: 0,
+  batchesSeen: 0,
+  batchesPerEpoch: 0,
+  lossPoints: 0,
+  epochPoints: 0,
+  last: { trainAcc: null, testAcc: null, loss: null },
+  series: emptySeries(),
+  early: [],
+};
+
+/** Copies rather than pushes: uPlot and React both see a new value, and runs are a few thousand points. */
+function appendPoint(s: ChartSeries, x: number, loss: number | null, trainAcc: number | null, testAcc: number | null): ChartSeries {
+  return { x: [...s.x, x], loss: [...s.loss, loss], trainAcc: [...s.trainAcc, trainAcc], testAcc: [...s.testAcc, testAcc] };
+}
+
+type Data = Omit<TrainState, 'starting' | 'started' | 'failed' | 'receive'>;
+
+/** Folds one event into the state; pure, so it is tested without a store. */
+export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
+  switch (event.type) {
+    case 'start':
+      return { status: 'running', backend: event.backend, batchesPerEpoch: event.batchesPerEpoch, epochs: event.config.epochs, message: null };
+    case 'batch': {
+      const batchesPerEpoch = event.batchesPerEpoch || s.batchesPerEpoch || 1;
+      const batchesSeen = s.batchesSeen + 1;
+      // The x axis counts batches seen, so it does not depend on how the runtime numbers epochs.
+      const x = batchesSeen / batchesPerEpoch;
+      const series = appendPoint(s.series, x, Number.isFinite(event.loss) ? event.loss : null, null, null);
+      return {
+        status: 'running',
+        batchesSeen,
+        batchesPerEpoch,
+        examplesPerSecond: event.examplesPerSecond,
+        lossPoints: s.lossPoints + 1,
+        last: { ...s.last, loss: event.loss },
+        series,
+      };
+    }
+    case 'epoch': {
+      const epochPoints = s.epochPoints + 1;
+      const series = appendPoint(s.series, epochPoints, null, event.trainAccuracy, event.testAccuracy);
+      return {
+        epoch: epochPoints,
+        epochPoints,
+        examplesPerSecond: event.examplesPerSecond,
+        last: { ...s.last, trainAcc: event.trainAccuracy, testAcc: event.testAccuracy },
+        series,
+      };
+    }
+    case 'done':
+      return {
+        status: event.stopped ? 'stopped' : 'done',
+        backend: event.backend,
+        examplesPerSecond: event.examplesPerSecond,
+        last: { ...s.last, trainAcc: event.trainAccuracy, testAcc: event.testAccuracy },
+        message: event.stopped ? 'Stopped' : `Done in ${event.seconds.toFixed(1)} s`,
+      };
+    case 'error':
+      return { status: 'error', message: event.message };
+    case 'log':
+      return { message: event.message };
+    default:
+      // Events this panel does not draw (layer health, evaluation, pause state), and kinds a newer host may add.
+      return {};
+  }
+}
+
+export const useTraining = create<TrainState>()((set, get) => ({
+  ...initial,
+  starting: (epochs) => set({ ...initial, series: emptySeries(), status: 'starting', epochs }),
+  started: (runId) => {
+    const early = get().early.filter((e) => e.runId === runId);
+    set({ runId, early: [] });
+    for (const e of early) get().receive(e.runId, e.event);
+  },
+  failed: (message) => set({ status: 'error', message }),
+  receive: (runId, event) => {
+    const s = get();
+    if (s.runId === null) {
+      if (s.status === 'starting') set({ early: [...s.early, { runId, event }] });
+      return;
+    }
+    if (runId !== s.runId) return;
+    set(reduceEvent(s, event));
+  },
+}));

@@ -1,0 +1,93 @@
+/**
+ * The foundation, end to end in a real browser against `layerlab serve`: LeNet opens with a
+ * shape on every edge and the totals in the status bar, then trains on a slice of Fashion-MNIST
+ * while the chart receives the streamed points.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchBrowser, screenshot, startServer, watchErrors, type Server } from './harness.js';
+
+let server: Server;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  errors = watchErrors(page);
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// LeNet-5 as d2l builds it for 28×28 inputs: the tensor on each edge.
+const lenetEdges: [string, string, string][] = [
+  ['input', 'conv1', '28×28×1'],
+  ['conv1', 'pool1', '28×28×6'],
+  ['pool1', 'conv2', '14×14×6'],
+  ['conv2', 'pool2', '10×10×16'],
+  ['pool2', 'flatten', '5×5×16'],
+  ['flatten', 'fc1', '400'],
+  ['fc1', 'fc2', '120'],
+  ['fc2', 'logits', '84'],
+];
+
+describe('foundation', () => {
+  test('the LeNet template opens with a shape label on every edge', async () => {
+    await page.selectOption('[data-testid=template-picker]', 'lenet');
+    await page.waitForSelector('[data-testid=edge-label-conv1-pool1]');
+    expect(await page.textContent('[data-testid=doc-name]')).toBe('LeNet-5');
+    for (const [s, t, shape] of lenetEdges) expect(await page.textContent(`[data-testid=edge-label-${s}-${t}]`), `${s}→${t}`).toBe(shape);
+  });
+
+  test('each node shows its type, id, output shape and parameter count', async () => {
+    const conv1 = page.getByTestId('node-conv1');
+    expect(await conv1.getByTestId('node-type').textContent()).toBe('Conv2D');
+    expect(await conv1.getByTestId('node-id').textContent()).toBe('conv1');
+    expect(await conv1.getByTestId('node-shape').textContent()).toBe('28×28×6');
+    // 5·5·1·6 weights + 6 biases.
+    expect(await conv1.getByTestId('node-params').getAttribute('title')).toBe('156 parameters');
+    expect(await page.getByTestId('node-fc1').getByTestId('node-params').getAttribute('title')).toBe('48,120 parameters');
+  });
+
+  test('the status bar shows the totals', async () => {
+    // 156 + 2,416 + 48,120 + 10,164 + 850.
+    expect(await page.getAttribute('[data-testid=status-params]', 'data-value')).toBe('61706');
+    expect(Number(await page.getAttribute('[data-testid=status-flops]', 'data-value'))).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=status-problems]')).toBe('No problems');
+  });
+
+  test('training streams batch loss and epoch accuracy into the chart', async () => {
+    await page.waitForSelector('[data-testid=train-dataset] option[value=fashion-mnist]', { state: 'attached' });
+    await page.selectOption('[data-testid=train-dataset]', 'fashion-mnist');
+    await page.fill('[data-testid=train-epochs]', '1');
+    await page.fill('[data-testid=train-batchSize]', '128');
+    await page.fill('[data-testid=train-limitTrain]', '1024');
+    await page.click('[data-testid=train-start]');
+
+    const chart = page.getByTestId('loss-chart');
+    // Wait for the run to end either way, so a failed run reports its message instead of a timeout.
+    await page.waitForFunction(
+      () => ['Done', 'Failed', 'Stopped'].includes(document.querySelector('[data-testid=train-status]')?.textContent ?? ''),
+      null,
+      { timeout: 150_000 },
+    );
+    await screenshot(page, 'foundation-trained');
+    const message = await page.getByTestId('train-message').textContent({ timeout: 1000 }).catch(() => '');
+    expect(await page.textContent('[data-testid=train-status]'), `run failed: ${message}\n${server.log()}`).toBe('Done');
+    // 1,024 examples in batches of 128 is 8 batches, one batch event each (the default).
+    expect(Number(await chart.getAttribute('data-loss-points'))).toBe(8);
+    expect(Number(await chart.getAttribute('data-epoch-points'))).toBe(1);
+    expect(await page.textContent('[data-testid=train-backend]')).not.toBe('–');
+    expect(await page.textContent('[data-testid=train-speed]')).toMatch(/^\d/);
+    expect(await page.textContent('[data-testid=test-acc]')).toMatch(/^\d+(\.\d)?%$/);
+    // uPlot draws onto a canvas sized to its container.
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+});
