@@ -65,6 +65,6 @@ export function resolveAppRequest(rootDir: string, requestUrl: string): Resolved
   const root = path.resolve(rootDir);
   const filePath = path.resolve(root, ...segments);
   const rel = path.relative(root, filePath);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return { kind: 'refused', status: 403, reason: 'outside the renderer folder' };
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return { kind: 'refused', status: 403, reason: 'outside the renderer folder' };
   return { kind: 'file', filePath, mimeType: mimeTypeFor(filePath) };
 }
