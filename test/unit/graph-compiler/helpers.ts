@@ -1,8 +1,6 @@
 /** Test helpers: run one layer through our compiler definitions and through TF.js itself. */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// TF.js's orthogonal initializer (RNN kernels) calls chained tensor methods.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { GraphDocument, Shape } from '../../../contracts/index.js';
 import { getLayer } from '../../../graph-compiler/index.js';
