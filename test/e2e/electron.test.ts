@@ -1,10 +1,12 @@
 /**
- * The desktop app end to end, where the Electron binary exists: launches `electron .`
+ * The desktop app end to end. Where the Electron binary exists: launches `electron .`
  * through playwright-core and checks the security model from the page's side (bridge only,
  * no Node, CSP header, traversal refused, navigation and popups blocked) and that LeNet
- * opens with its shapes. Without the binary (it cannot be downloaded on every machine) the
- * tests are skipped and their names say why.
+ * opens with its shapes. Without the binary (it cannot be downloaded on every machine) those
+ * tests are skipped and their names say why. Everywhere: the built backend bundle
+ * (dist/electron/utility.cjs) runs under Node with a stand-in `process.parentPort` and trains.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -121,3 +123,47 @@ describe.skipIf(!hasElectron)('desktop app (Electron)', () => {
   });
 });
 
+
+describe('backend bundle (dist/electron/utility.cjs under Node, stand-in parentPort)', () => {
+  const bundle = path.join(repoRoot, 'dist/electron/utility.cjs');
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill();
+  });
+
+  test('answers the relay protocol and streams a one-epoch training run', async () => {
+    if (!existsSync(bundle)) throw new Error('dist/electron/utility.cjs is missing: run `npm run build` before the e2e tests');
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'layerlab-utility-'));
+    const proc = fork(bundle, [], {
+      execArgv: ['-r', path.join(repoRoot, 'test/unit/electron/fixtures/fakeParentPort.cjs')],
+      serialization: 'advanced', // structured clone, as Electron's parentPort uses
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child = proc;
+    const messages: Record<string, unknown>[] = [];
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    const finished = new Promise<void>((resolve) =>
+      proc.on('message', (m: Record<string, unknown>) => {
+        messages.push(m);
+        const ev = (m.payload as { event?: { type?: string } } | undefined)?.event;
+        if (m.type === 'event' && (ev?.type === 'done' || ev?.type === 'error')) resolve();
+      }),
+    );
+    const mlp: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'templates/mlp.layerlab.json'), 'utf8'));
+    proc.send({ type: 'init', options: { templatesDir: path.join(repoRoot, 'templates'), runsDir, dataDir: datasetsDir } });
+    proc.send({ type: 'request', id: 1, method: 'templates.list', params: {} });
+    proc.send({ type: 'request', id: 2, method: 'train.start', params: { document: mlp, config: { dataset: 'synthetic-shapes', epochs: 1, batchSize: 64, limitTrain: 256, limitTest: 128 } } });
+    await finished;
+    proc.send({ type: 'dispose' });
+    expect(await exited).toBe(0);
+    rmSync(runsDir, { recursive: true, force: true });
+
+    expect(messages[0]).toEqual({ type: 'ready' });
+    const list = messages.find((m) => m.type === 'result' && m.id === 1)?.value as { id: string }[];
+    expect(list.map((t) => t.id)).toContain('lenet');
+    const runId = (messages.find((m) => m.type === 'result' && m.id === 2)?.value as { runId: string }).runId;
+    const types = messages.filter((m) => m.type === 'event' && (m.payload as { runId: string }).runId === runId).map((m) => (m.payload as { event: { type: string } }).event.type);
+    expect(types.filter((t) => ['start', 'epoch', 'done', 'error'].includes(t))).toEqual(['start', 'epoch', 'done']);
+    expect(messages.at(-1)).toEqual({ type: 'disposed' });
+  });
+});
