@@ -13,6 +13,12 @@ const METHODS: { readonly [M in ApiMethod]: true } = {
   'datasets.list': true,
   'train.start': true,
   'train.stop': true,
+  'train.pause': true,
+  'train.resume': true,
+  'runs.list': true,
+  'runs.get': true,
+  'runs.export': true,
+  'datasets.images': true,
 };
 
 const EVENTS: { readonly [E in ApiEventName]: true } = {

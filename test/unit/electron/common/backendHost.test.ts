@@ -7,18 +7,20 @@ const options = { templatesDir: '/t', runsDir: '/r' };
 
 function fakeService(overrides: Partial<ApiHandlers> = {}) {
   let emit: (<E extends ApiEventName>(e: E, p: ApiEvents[E]) => void) | undefined;
-  const service: BackendService = {
-    handlers: {
-      'app.info': () => ({ version: '9.9.9' }),
-      'templates.list': async () => [],
-      'templates.get': () => {
-        throw new Error('Template not found');
-      },
-      'datasets.list': () => [],
-      'train.start': () => ({ runId: 'run-1' as never }),
-      'train.stop': () => ({ stopped: true }),
-      ...overrides,
+  const handlers: Partial<ApiHandlers> = {
+    'app.info': () => ({ version: '9.9.9' }),
+    'templates.list': async () => [],
+    'templates.get': () => {
+      throw new Error('Template not found');
     },
+    'datasets.list': () => [],
+    'train.start': () => ({ runId: 'run-1' as never }),
+    'train.stop': () => ({ stopped: true }),
+    ...overrides,
+  };
+  const service: BackendService = {
+    // The methods these tests call; the host looks handlers up by name.
+    handlers: handlers as ApiHandlers,
     onEvent: vi.fn((l) => {
       emit = l;
       return () => {
@@ -62,6 +64,13 @@ describe('serveBackend', () => {
     await h.send({ type: 'request', id: 7, method: 'app.info', params: {} });
     await h.send({ type: 'request', id: 8, method: 'templates.get', params: { id: 'x' } });
     expect(h.posted).toEqual([{ type: 'ready' }, { type: 'result', id: 7, value: { version: '9.9.9' } }, { type: 'error', id: 8, error: 'Template not found' }]);
+  });
+
+  test('answers a method the service lacks with an error', async () => {
+    const h = host(() => fakeService().service);
+    await h.send({ type: 'init', options });
+    await h.send({ type: 'request', id: 5, method: 'runs.list', params: {} });
+    expect(h.posted.at(-1)).toEqual({ type: 'error', id: 5, error: 'The backend does not implement runs.list.' });
   });
 
   test('answers requests before init with an error', async () => {
