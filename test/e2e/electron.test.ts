@@ -4,17 +4,27 @@
  * no Node, CSP header, traversal refused, navigation and popups blocked) and that LeNet
  * opens with its shapes. Without the binary (it cannot be downloaded on every machine) those
  * tests are skipped and their names say why. Everywhere: the built backend bundle
- * (dist/electron/utility.cjs) runs under Node with a stand-in `process.parentPort` and trains.
+ * (dist/electron/utility.cjs) runs under Node with a stand-in `process.parentPort` and trains,
+ * and the built renderer runs in Chromium on the desktop path: served with the app's headers
+ * by the protocol module, talking through the real preload bridge to main's invoke handler and
+ * the backend host (only Electron's IPC pipe is replaced).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { build } from 'esbuild';
+import { _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { APP_CSP } from '../../electron/common/csp.js';
+import { BackendConnection } from '../../electron/common/backendConnection.js';
+import { serveBackend } from '../../electron/common/backendHost.js';
+import { eventChannel, isAllowedMethod } from '../../electron/common/channels.js';
+import { APP_CSP, appResponseHeaders } from '../../electron/common/csp.js';
+import { handleInvoke } from '../../electron/common/invokeHandler.js';
 import { APP_ENTRY_URL } from '../../electron/common/origin.js';
-import { datasetsDir, repoRoot } from './harness.js';
+import { resolveAppRequest } from '../../electron/common/protocolPath.js';
+import { createService } from '../../runtime/service.js';
+import { datasetsDir, launchBrowser, repoRoot, screenshot, watchErrors } from './harness.js';
 
 const electronDir = path.join(repoRoot, 'node_modules/electron');
 const pathTxt = path.join(electronDir, 'path.txt');
@@ -165,5 +175,100 @@ describe('backend bundle (dist/electron/utility.cjs under Node, stand-in parentP
     const types = messages.filter((m) => m.type === 'event' && (m.payload as { runId: string }).runId === runId).map((m) => (m.payload as { event: { type: string } }).event.type);
     expect(types.filter((t) => ['start', 'epoch', 'done', 'error'].includes(t))).toEqual(['start', 'epoch', 'done']);
     expect(messages.at(-1)).toEqual({ type: 'disposed' });
+  });
+});
+
+describe('renderer on the desktop path (Chromium standing in for Electron)', () => {
+  const ORIGIN = 'https://layerlab.test';
+  const rendererDir = path.join(repoRoot, 'dist/renderer');
+  let browser: Browser;
+  let page: Page;
+  let conn: BackendConnection;
+  let runsDir: string;
+  let errors: string[];
+  const sockets: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error('dist/renderer/index.html is missing: run `npm run build` before the e2e tests');
+    runsDir = mkdtempSync(path.join(tmpdir(), 'layerlab-desktop-path-'));
+    // Main's backend supervisor over the backend host and the real service, in this process.
+    conn = new BackendConnection({
+      spawn: ({ onMessage, onExit }) => {
+        let toBackend: (raw: unknown) => void = () => {};
+        serveBackend({ post: (m) => queueMicrotask(() => onMessage(structuredClone(m))), onMessage: (l) => (toBackend = l), exit: onExit, log: () => {} }, createService);
+        return { post: (m) => toBackend(structuredClone(m)), kill: () => onExit(-1) };
+      },
+      backendOptions: { templatesDir: path.join(repoRoot, 'templates'), dataDir: datasetsDir, runsDir },
+      timeoutMs: () => 60_000,
+      onEvent: (event, payload) => void page?.evaluate(([ch, p]) => (window as unknown as { __ipcEmit(c: unknown, p: unknown): void }).__ipcEmit(ch, p), [eventChannel(event), payload] as const).catch(() => {}),
+    });
+    // The preload's bridge, bundled from source, over a stand-in for ipcRenderer.
+    const bridge = await build({ entryPoints: [path.join(repoRoot, 'electron/common/bridge.ts')], bundle: true, format: 'iife', globalName: '__layerlabBridge', platform: 'browser', write: false, logLevel: 'silent' });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.route(`${ORIGIN}/**`, async (route) => {
+      const r = resolveAppRequest(rendererDir, `app://layerlab${new URL(route.request().url()).pathname}`);
+      if (r.kind === 'refused') return route.fulfill({ status: r.status, body: r.reason });
+      if (!existsSync(r.filePath)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ status: 200, headers: appResponseHeaders(r.mimeType), body: readFileSync(r.filePath) });
+    });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.exposeFunction('__ipcInvoke', (channel: string, arg: unknown) => {
+      const method = channel.replace(/^layerlab:invoke:/, '');
+      if (!isAllowedMethod(method)) return { ok: false, error: `no handler for ${channel}` };
+      return handleInvoke(method, { frameUrl: APP_ENTRY_URL, fromMainWindow: true, isTopFrame: true }, arg, { relay: (m, p) => conn.invoke(m, p) });
+    });
+    await page.addInitScript(`${bridge.outputFiles[0]!.text}
+      (() => {
+        const listeners = new Map();
+        const ipc = {
+          invoke: (channel, arg) => window.__ipcInvoke(channel, arg),
+          on: (channel, l) => listeners.set(channel, [...(listeners.get(channel) || []), l]),
+          removeListener: (channel, l) => listeners.set(channel, (listeners.get(channel) || []).filter((x) => x !== l)),
+        };
+        window.__ipcEmit = (channel, payload) => (listeners.get(channel) || []).forEach((l) => l({}, payload));
+        Object.defineProperty(window, 'layerlab', { value: __layerlabBridge.createBridge(ipc) });
+      })();`);
+    await page.goto(`${ORIGIN}/index.html`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await conn?.stop();
+    if (runsDir) rmSync(runsDir, { recursive: true, force: true });
+  });
+
+  test('LeNet opens through the bridge with a shape on its edges, under the app CSP', async () => {
+    await page.selectOption('[data-testid=template-picker]', 'lenet');
+    await page.waitForSelector('[data-testid=edge-label-conv1-pool1]');
+    expect(await page.textContent('[data-testid=edge-label-input-conv1]')).toBe('28×28×1');
+    expect(await page.textContent('[data-testid=edge-label-pool2-flatten]')).toBe('5×5×16');
+    expect(await page.getByTestId('node-conv1').getByTestId('node-shape').textContent()).toBe('28×28×6');
+    expect(await page.textContent('[data-testid=connection]')).toBe('Connected');
+    expect(sockets).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  test('training streams its events back through the bridge', async () => {
+    // The MLP keeps this about the transport: LeNet's kernels are the runtime's tests' business.
+    await page.selectOption('[data-testid=template-picker]', 'mlp');
+    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent !== 'LeNet-5');
+    await page.waitForSelector('[data-testid=train-dataset] option[value=synthetic-shapes]', { state: 'attached' });
+    await page.selectOption('[data-testid=train-dataset]', 'synthetic-shapes');
+    await page.fill('[data-testid=train-epochs]', '1');
+    await page.fill('[data-testid=train-batchSize]', '64');
+    await page.fill('[data-testid=train-limitTrain]', '256');
+    await page.click('[data-testid=train-start]');
+    await page.waitForFunction(() => ['Done', 'Failed', 'Stopped'].includes(document.querySelector('[data-testid=train-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+    await screenshot(page, 'electron-desktop-path-trained');
+    const message = await page.getByTestId('train-message').textContent({ timeout: 1000 }).catch(() => '');
+    expect(await page.textContent('[data-testid=train-status]'), `run failed: ${message}`).toBe('Done');
+    // 256 examples in batches of 64: 4 batch events, 1 epoch.
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-loss-points'))).toBe(4);
+    expect(Number(await page.getByTestId('loss-chart').getAttribute('data-epoch-points'))).toBe(1);
+    expect(sockets).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });
