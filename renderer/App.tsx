@@ -31,7 +31,7 @@ function useUndoKeys() {
 
 export function App({ transport }: { transport: Transport }) {
   const [error, setError] = useState<string | null>(null);
-  const onError = useCallback((m: string) => setError(m), []);
+  const onError = useCallback((m: string | null) => setError(m), []);
   useUndoKeys();
   useEffect(() => transport.client.on('train.event', (p) => useTraining.getState().receive(p.runId, p.event)), [transport]);
 

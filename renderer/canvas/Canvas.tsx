@@ -14,6 +14,7 @@ import {
   type EdgeChange,
   type NodeChange,
   type OnNodeDrag,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { getLayer } from '../../graph-compiler/index.js';
@@ -22,7 +23,7 @@ import { useEditor } from '../state/editorStore.js';
 import { LayerNode, NODE_WIDTH } from './LayerNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { defaultParams } from './defaults.js';
-import { portFromHandle, toFlowEdges, toFlowNodes, type LayerFlowNode, type ShapeFlowEdge } from './toFlow.js';
+import { blockOf, portFromHandle, toFlowEdges, toFlowNodes, type LayerFlowNode, type ShapeFlowEdge } from './toFlow.js';
 
 // Module scope, as React Flow asks: a new object per render would remount every node.
 const nodeTypes = { layer: LayerNode };
@@ -47,7 +48,7 @@ export function Canvas() {
   const focusRequest = useEditor((s) => s.focusRequest);
   const run = useEditor((s) => s.run);
   const select = useEditor((s) => s.select);
-  const flow = useReactFlow();
+  const flow = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
 
   const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
   const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
@@ -67,7 +68,7 @@ export function Canvas() {
   useEffect(() => {
     if (!opened || shownDoc.current === doc) return;
     shownDoc.current = doc;
-    const t = setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }), 50);
+    const t = setTimeout(() => frameDocument(flow), 50);
     return () => clearTimeout(t);
   }, [doc, opened, flow]);
 
@@ -128,7 +129,7 @@ export function Canvas() {
   const onDrop = useCallback(
     (e: DragEvent) => {
       const type = e.dataTransfer.getData(LAYER_DRAG_TYPE);
-      if (!type || !getLayer(type)) return;
+      if (!type || !(getLayer(type) || blockOf(useEditor.getState().history.present, type))) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       addLayerAt(type, { x: p.x - NODE_WIDTH / 2, y: p.y - 20 });
@@ -153,6 +154,10 @@ export function Canvas() {
         colorMode="system"
         minZoom={0.2}
         maxZoom={2}
+        // Deep nets are tall: the wheel scrolls through them like a document; Ctrl+wheel or a pinch zooms.
+        panOnScroll
+        zoomOnScroll={false}
+        zoomActivationKeyCode={['Control', 'Meta']}
         snapToGrid
         snapGrid={[10, 10]}
         proOptions={{ hideAttribution: true }}
@@ -164,6 +169,29 @@ export function Canvas() {
     </div>
   );
 }
+
+/**
+ * Frames a newly opened graph: the whole graph when it fits at a readable zoom, otherwise its
+ * top at a zoom where labels stay legible (deep nets are tall; the user scrolls down them).
+ */
+export function frameDocument(flow: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>): void {
+  const nodes = flow.getNodes();
+  const el = document.querySelector('.canvas');
+  if (!nodes.length || !el) return;
+  const b = flow.getNodesBounds(nodes);
+  const { width, height } = el.getBoundingClientRect();
+  const pad = 40;
+  const fit = Math.min((width - 2 * pad) / b.width, (height - 2 * pad) / b.height);
+  if (fit >= READABLE_ZOOM) {
+    void flow.fitView({ padding: 0.12, maxZoom: 1 });
+    return;
+  }
+  const zoom = Math.min(1, Math.max(READABLE_ZOOM, Math.min(fit, (width - 2 * pad) / b.width)));
+  void flow.setViewport({ x: width / 2 - (b.x + b.width / 2) * zoom, y: pad - b.y * zoom, zoom });
+}
+
+/** Below this zoom the node labels are too small to read. */
+const READABLE_ZOOM = 0.75;
 
 /** Adds a layer with its default parameters at a canvas position, selected, as one undoable step. */
 export function addLayerAt(type: string, position: XY): string {

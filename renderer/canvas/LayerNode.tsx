@@ -7,7 +7,7 @@ import { inHandle, type LayerFlowNode } from './toFlow.js';
 export const NODE_WIDTH = 200;
 
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
-  const cls = ['layer-node', data.severity ?? '', selected ? 'selected' : '', data.known ? '' : 'unknown'].filter(Boolean).join(' ');
+  const cls = ['layer-node', data.severity ?? '', selected ? 'selected' : '', data.known ? '' : 'unknown', data.block ? 'block' : ''].filter(Boolean).join(' ');
   const n = data.inputs.length;
   return (
     <div className={cls} style={{ width: NODE_WIDTH }} data-testid={`node-${data.id}`} data-severity={data.severity ?? 'ok'} title={data.problems.join('\n') || undefined}>

@@ -1,6 +1,6 @@
 /** The document and its compile result, as the nodes and edges React Flow draws. */
 import type { Edge, Node } from '@xyflow/react';
-import type { CheckReport, Diagnostic, GraphDocument } from '../../contracts/index.js';
+import type { BlockDef, CheckReport, Diagnostic, GraphDocument } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
 import { portOf } from '../document/commands.js';
 
@@ -15,6 +15,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   /** One name per input port (React Flow target handle). */
   readonly inputs: readonly string[];
   readonly known: boolean;
+  /** An instance of one of the document's blocks rather than a built-in layer. */
+  readonly block: boolean;
 }
 
 export interface ShapeEdgeData extends Record<string, unknown> {
@@ -34,11 +36,18 @@ export const portFromHandle = (h: string | null | undefined): number => (h?.star
 function inputNames(doc: GraphDocument, id: string, type: string): string[] {
   const def = getLayer(type);
   const used = doc.edges.filter((e) => e.target === id).map(portOf);
+  const block = def ? undefined : blockOf(doc, type);
+  if (block) return block.inputs.length > 1 ? [...block.inputs] : ['input'];
   if (!def) return used.length ? Array.from({ length: Math.max(...used) + 1 }, (_, i) => `input ${i}`) : ['input'];
   const { min, max, names } = def.ports;
   if (max === 0) return [];
   const count = Math.min(max, Math.max(min, 1, ...used.map((p) => p + 1)));
   return Array.from({ length: count }, (_, i) => names?.[i] ?? (count > 1 ? `input ${i}` : 'input'));
+}
+
+/** The document's own block definition named `type`, if any (blocks are used like layers). */
+export function blockOf(doc: GraphDocument, type: string): BlockDef | undefined {
+  return doc.blocks && Object.prototype.hasOwnProperty.call(doc.blocks, type) ? doc.blocks[type] : undefined;
 }
 
 function worst(ds: readonly Diagnostic[]): 'error' | 'warning' | null {
@@ -67,7 +76,8 @@ export function toFlowNodes(doc: GraphDocument, report: CheckReport, selection: 
         severity: worst(ds),
         problems: ds.map((d) => d.message),
         inputs: inputNames(doc, n.id, n.type),
-        known: getLayer(n.type) !== undefined,
+        known: getLayer(n.type) !== undefined || blockOf(doc, n.type) !== undefined,
+        block: !getLayer(n.type) && blockOf(doc, n.type) !== undefined,
       },
     };
   });

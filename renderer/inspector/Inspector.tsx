@@ -1,7 +1,9 @@
 /** The selected node's parameters as a form generated from its schema, validated as you type. */
 import { useEffect, useState } from 'react';
 import type { ParamValue } from '../../contracts/index.js';
+import { paramValue, type BlockDef } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
+import { blockOf } from '../canvas/toFlow.js';
 import { formatCount, formatExact, formatShape } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { fieldsOf, parseField, showField, type Field } from './schemaFields.js';
@@ -19,6 +21,8 @@ export function Inspector() {
       </section>
     );
   const def = getLayer(node.type);
+  const block = def ? undefined : blockOf(doc, node.type);
+  const fields = def ? fieldsOf(def.params) : block ? blockFields(block) : [];
   const r = report.nodes.find((n) => n.id === node.id);
   const problems = report.diagnostics.filter((d) => d.nodeIds.includes(node.id));
   return (
@@ -26,7 +30,13 @@ export function Inspector() {
       <h2>
         {node.type} <span className="muted">{node.id}</span>
       </h2>
-      {def ? <p className="doc" data-testid="inspector-doc">{def.doc}</p> : <p className="error-text">Unknown layer type “{node.type}”.</p>}
+      {def || block ? (
+        <p className="doc" data-testid="inspector-doc">
+          {def?.doc ?? block?.description ?? `Block of ${block!.nodes.length} layers defined in this document.`}
+        </p>
+      ) : (
+        <p className="error-text">Unknown layer type “{node.type}”: pick a type from the palette.</p>
+      )}
       <dl className="figures compact">
         <div>
           <dt>Output</dt>
@@ -41,9 +51,9 @@ export function Inspector() {
           <dd title={formatExact(r?.flops ?? 0)}>{formatCount(r?.flops ?? 0)}</dd>
         </div>
       </dl>
-      {def && (
+      {fields.length > 0 && (
         <div className="param-form">
-          {fieldsOf(def.params).map((f) => (
+          {fields.map((f) => (
             <ParamField key={`${node.id}/${f.key}`} nodeId={node.id} field={f} value={node.params?.[f.key]} />
           ))}
         </div>
@@ -59,13 +69,13 @@ export function Inspector() {
 
 function ParamField({ nodeId, field, value }: { nodeId: string; field: Field; value: ParamValue | undefined }) {
   const run = useEditor((s) => s.run);
-  const [text, setText] = useState(showField(value));
+  const [text, setText] = useState(showField(value, field.type.kind));
   const [error, setError] = useState<string | null>(null);
   // Undo, redo or a quick fix can change the value under the form.
   useEffect(() => {
-    setText(showField(value));
+    setText(showField(value, field.type.kind));
     setError(null);
-  }, [value]);
+  }, [value, field.type.kind]);
 
   const commit = (t: string) => {
     setText(t);
@@ -79,7 +89,7 @@ function ParamField({ nodeId, field, value }: { nodeId: string; field: Field; va
   };
 
   const id = `param-${field.key}`;
-  const placeholder = field.defaultValue === undefined ? (field.required ? 'required' : 'optional') : `default ${showField(field.defaultValue)}`;
+  const placeholder = field.defaultValue === undefined ? (field.required ? 'required' : 'optional') : `default ${showField(field.defaultValue, field.type.kind)}`;
   let input;
   switch (field.type.kind) {
     case 'enum':
@@ -123,4 +133,9 @@ function ParamField({ nodeId, field, value }: { nodeId: string; field: Field; va
       )}
     </div>
   );
+}
+
+/** A block's parameters have no schema beyond "a parameter value"; each defaults to the block's own value. */
+function blockFields(block: BlockDef): Field[] {
+  return Object.entries(block.params ?? {}).map(([key, v]) => ({ key, required: false, defaultValue: v, type: { kind: 'json' }, schema: paramValue }));
 }

@@ -123,8 +123,9 @@ export function parseField(field: Field, text: string): { ok: true; value: Param
 }
 
 /** A value as the user edits it. */
-export function showField(v: ParamValue | undefined): string {
+export function showField(v: ParamValue | undefined, kind?: FieldKind['kind']): string {
   if (v === undefined || v === null) return '';
+  if (kind === 'json') return JSON.stringify(v);
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
   return String(v);
 }

@@ -3,7 +3,9 @@ import { useReactFlow } from '@xyflow/react';
 import { useEffect, useRef, useState } from 'react';
 import type { TemplateSummary } from '../../contracts/index.js';
 import { compile, serializeDocument } from '../../graph-compiler/index.js';
+import { frameDocument } from '../canvas/Canvas.js';
 import { NODE_WIDTH } from '../canvas/LayerNode.js';
+import type { LayerFlowNode, ShapeFlowEdge } from '../canvas/toFlow.js';
 import { autoLayout } from '../layout/autoLayout.js';
 import { useEditor } from '../state/editorStore.js';
 import { useApi } from '../transport/context.js';
@@ -14,9 +16,10 @@ export async function openTemplate(api: ReturnType<typeof useApi>, id: string): 
   useEditor.getState().open(doc);
 }
 
-export function Toolbar({ onError }: { onError: (message: string) => void }) {
+/** `onError(null)` clears the message once something opens fine. */
+export function Toolbar({ onError }: { onError: (message: string | null) => void }) {
   const api = useApi();
-  const flow = useReactFlow();
+  const flow = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
   const [templates, setTemplates] = useState<TemplateSummary[]>([]);
   const [current, setCurrent] = useState('');
   const file = useRef<HTMLInputElement>(null);
@@ -41,7 +44,7 @@ export function Toolbar({ onError }: { onError: (message: string) => void }) {
 
   const pick = (id: string) => {
     setCurrent(id);
-    if (id) openTemplate(api, id).catch((e: Error) => onError(e.message));
+    if (id) openTemplate(api, id).then(() => onError(null), (e: Error) => onError(e.message));
   };
 
   const save = () => {
@@ -62,6 +65,7 @@ export function Toolbar({ onError }: { onError: (message: string) => void }) {
     }
     setCurrent('');
     useEditor.getState().open(result.document);
+    onError(null);
   };
 
   const layout = async () => {
@@ -71,7 +75,7 @@ export function Toolbar({ onError }: { onError: (message: string) => void }) {
       return { width: n?.measured?.width ?? NODE_WIDTH, height: n?.measured?.height ?? 64 };
     });
     run({ type: 'moveNodes', positions });
-    setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 50);
+    setTimeout(() => frameDocument(flow), 50);
   };
 
   return (

@@ -1,0 +1,237 @@
+/**
+ * The editor in a real browser: palette, drag-and-drop, connecting ports, the inspector, problems,
+ * undo/redo, auto-layout, save/open and the OS theme. Training is not needed here.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compile, layers } from '../../graph-compiler/index.js';
+import { launchBrowser, resultsDir, screenshot, startServer, watchErrors, type Server } from './harness.js';
+
+let server: Server;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+const label = (s: string, t: string) => page.textContent(`[data-testid=edge-label-${s}-${t}]`);
+
+/** Waits (React renders edges a frame later) until the edge label reads `text`, then checks it. */
+async function expectLabel(s: string, t: string, text: string) {
+  await page
+    .waitForFunction(([sel, want]) => document.querySelector(sel!)?.textContent === want, [`[data-testid=edge-label-${s}-${t}]`, text], { timeout: 5000 })
+    .catch(() => undefined);
+  expect(await label(s, t), `${s}→${t}`).toBe(text);
+}
+
+/** Scrolls the canvas (the wheel pans) until node `id` is inside it. */
+async function scrollTo(id: string) {
+  const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+  for (let i = 0; i < 20; i++) {
+    const b = (await page.getByTestId(`node-${id}`).boundingBox())!;
+    const cy = b.y + b.height / 2;
+    if (cy > canvas.y + 40 && cy < canvas.y + canvas.height - 40) return;
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await page.mouse.wheel(0, cy > canvas.y + canvas.height / 2 ? 150 : -150);
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`could not scroll node ${id} into view`);
+}
+const nodeIds = () => page.$$eval('.react-flow__node', (els) => els.map((e) => e.getAttribute('data-id')).sort());
+
+async function openLenet() {
+  await page.selectOption('[data-testid=template-picker]', 'mlp');
+  await page.selectOption('[data-testid=template-picker]', 'lenet');
+  await page.waitForSelector('[data-testid=edge-label-conv1-pool1]');
+  await page.waitForTimeout(100);
+}
+
+/** Drags from one element's centre to another's with real mouse events, as a user would. */
+async function mouseDrag(from: string, to: string | { x: number; y: number }) {
+  const a = (await page.locator(from).boundingBox())!;
+  const b = typeof to === 'string' ? (await page.locator(to).boundingBox())! : { ...to, width: 0, height: 0 };
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 5, a.y + a.height / 2 + 5, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+  await page.mouse.up();
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  errors = watchErrors(page);
+  await page.goto(server.url);
+  await openLenet();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('palette', () => {
+  test('lists every layer of the registry, grouped by category', async () => {
+    const items = await page.$$eval('[data-testid^=palette-item-]', (els) => els.map((e) => e.textContent));
+    expect(items.sort()).toEqual([...layers.keys()].sort());
+    for (const l of layers.values()) {
+      const group = page.getByTestId(`palette-group-${l.category}`);
+      expect(await group.getByTestId(`palette-item-${l.type}`).count(), l.type).toBe(1);
+    }
+  });
+
+  test('"/" focuses the search, which filters by name and description', async () => {
+    await page.click('[data-testid=canvas]', { position: { x: 20, y: 20 } });
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('palette-search');
+    await page.keyboard.type('pool');
+    const shown = await page.$$eval('[data-testid^=palette-item-]', (els) => els.map((e) => e.textContent!));
+    const expected = [...layers.values()].filter((l) => `${l.type} ${l.category} ${l.doc}`.toLowerCase().includes('pool')).map((l) => l.type);
+    expect(shown.sort()).toEqual(expected.sort());
+    expect(shown).toContain('MaxPooling2D');
+    expect(shown).not.toContain('Dense');
+    await page.keyboard.press('Escape');
+    expect(await page.$$eval('[data-testid^=palette-item-]', (els) => els.length)).toBe(layers.size);
+  });
+});
+
+describe('editing the graph', () => {
+  test('a layer dragged from the palette lands on the canvas, and its error shows on the node', async () => {
+    await openLenet();
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    await page.dragAndDrop('[data-testid=palette-item-Dropout]', '[data-testid=canvas]', {
+      targetPosition: { x: canvas.width / 2 + 260, y: canvas.height / 2 },
+    });
+    await page.waitForSelector('[data-testid=node-dropout1]');
+    expect(await page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).toBe('error');
+    expect(await page.getAttribute('[data-testid=node-dropout1]', 'title')).toMatch(/dropout1: Dropout needs input/);
+    expect(await page.$$eval('[data-testid=problem]', (els) => els.map((e) => e.getAttribute('data-code')))).toContain('E_MISSING_INPUT');
+  });
+
+  test('connecting a handle to a port adds an edge labelled with its shape', async () => {
+    await mouseDrag('[data-testid=handle-fc1-out]', '[data-testid=handle-dropout1-in-0]');
+    await page.waitForSelector('[data-testid=edge-label-fc1-dropout1]');
+    await expectLabel('fc1', 'dropout1', '120');
+    expect(await page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).not.toBe('error');
+    expect(await page.getByTestId('node-dropout1').getByTestId('node-shape').textContent()).toBe('120');
+  });
+
+  test('undo and redo step through the edits', async () => {
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.locator('[data-testid=edge-label-fc1-dropout1]').count()).toBe(0);
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.locator('[data-testid=node-dropout1]').count()).toBe(0);
+    await page.keyboard.press('Control+Shift+Z');
+    await page.keyboard.press('Control+Shift+Z');
+    await expectLabel('fc1', 'dropout1', '120');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid=edge-label-fc1-dropout1]').count()).toBe(0);
+  });
+
+  test('the inspector edits parameters, validating as you type', async () => {
+    await openLenet();
+    await page.click('[data-testid=node-conv1]');
+    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('conv1');
+    expect(await page.textContent('[data-testid=inspector-doc]')).toBe(layers.get('Conv2D')!.doc);
+    await page.fill('[data-testid=param-filters]', '8');
+    await expectLabel('conv1', 'pool1', '28×28×8');
+    await page.fill('[data-testid=param-filters]', '-3');
+    expect(await page.textContent('[data-testid=param-filters-error]')).toMatch(/>\s*0|positive|greater/i);
+    // An invalid value is not applied: the graph keeps the last valid one.
+    await expectLabel('conv1', 'pool1', '28×28×8');
+    await page.selectOption('[data-testid=param-padding]', 'valid');
+    await expectLabel('conv1', 'pool1', '24×24×8');
+    await page.fill('[data-testid=param-kernelSize]', '3, 5');
+    await expectLabel('conv1', 'pool1', '26×24×8');
+  });
+
+  test('deleting a node leaves a problem that selects its node when clicked', async () => {
+    await openLenet();
+    await scrollTo('fc2');
+    await page.click('[data-testid=node-fc2]');
+    await page.keyboard.press('Delete');
+    await expect.poll(nodeIds).not.toContain('fc2');
+    const problem = page.locator('[data-testid=problem][data-code=E_MISSING_INPUT]');
+    expect(await problem.textContent()).toContain('logits');
+    await problem.locator('.problem-text').click();
+    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
+    expect(await page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('error');
+  });
+
+  test('a node can be moved, and undo puts it back', async () => {
+    await openLenet();
+    await scrollTo('fc1');
+    const before = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
+    await mouseDrag('[data-testid=node-fc1] .layer-node-head', { x: before.x + 300, y: before.y + before.height / 2 });
+    const after = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
+    expect(after.x - before.x).toBeGreaterThan(200);
+    await page.click('[data-testid=undo]');
+    const back = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
+    expect(Math.abs(back.x - before.x)).toBeLessThan(2);
+  });
+});
+
+describe('layout, files and theme', () => {
+  test('auto-layout leaves no two nodes overlapping', async () => {
+    await page.selectOption('[data-testid=template-picker]', 'resnet18');
+    await page.waitForSelector('[data-testid=node-logits]');
+    await page.click('[data-testid=auto-layout]');
+    await page.waitForTimeout(1500);
+    const boxes = await page.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBeGreaterThan(5);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        expect(overlap, `nodes ${i} and ${j} overlap`).toBe(false);
+      }
+    await screenshot(page, 'editor-resnet18-layout');
+  });
+
+  test('save downloads the document and open reads it back', async () => {
+    await openLenet();
+    await scrollTo('fc1');
+    await page.click('[data-testid=node-fc1]');
+    await page.fill('[data-testid=param-units]', '100');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save-file]')]);
+    expect(download.suggestedFilename()).toBe('lenet-5.layerlab.json');
+    const file = path.join(resultsDir, 'saved.layerlab.json');
+    await download.saveAs(file);
+    const saved = compile(readFileSync(file, 'utf8'));
+    expect(saved.document?.nodes.find((n) => n.id === 'fc1')?.params?.units).toBe(100);
+    expect(saved.report.nodes.find((n) => n.id === 'fc1')?.outputShape).toEqual([100]);
+
+    const renamed = { ...saved.document!, name: 'My LeNet' };
+    writeFileSync(file, JSON.stringify(renamed));
+    await page.selectOption('[data-testid=template-picker]', 'mlp');
+    await page.setInputFiles('[data-testid=open-file-input]', file);
+    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'My LeNet');
+    await expectLabel('fc1', 'fc2', '100');
+  });
+
+  test('a file that is not a graph is refused with a message', async () => {
+    const file = path.join(resultsDir, 'not-a-graph.json');
+    writeFileSync(file, '{"hello": 1}');
+    await page.setInputFiles('[data-testid=open-file-input]', file);
+    expect(await page.textContent('[data-testid=error-banner]')).toMatch(/layerlab-graph/);
+    expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
+  });
+
+  test('the theme follows the OS', async () => {
+    await openLenet();
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await bg();
+    await screenshot(page, 'editor-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await bg();
+    await screenshot(page, 'editor-dark');
+    expect(light).not.toBe(dark);
+    // Dark means a dark background: its luminance is low.
+    const [r, g, b] = dark.match(/\d+/g)!.map(Number);
+    expect(r! + g! + b!).toBeLessThan(150);
+    expect(errors).toEqual([]);
+  });
+});
