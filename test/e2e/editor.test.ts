@@ -159,6 +159,26 @@ describe('editing the graph', () => {
     expect(await page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('error');
   });
 
+  test('a warning turns its node amber, and its quick fix applies in one click', async () => {
+    await openLenet();
+    await scrollTo('logits');
+    await page.click('[data-testid=node-logits]');
+    await page.selectOption('[data-testid=param-activation]', 'softmax');
+    await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('warning');
+    const problem = page.locator('[data-testid=problem][data-code=W_DOUBLE_SOFTMAX]');
+    expect(await problem.getAttribute('class')).toContain('warning');
+    expect(await page.getAttribute('[data-testid=node-logits]', 'title')).toContain('softmax');
+    await page.click('[data-testid=canvas]', { position: { x: 20, y: 20 } });
+    await problem.locator('.problem-text').click();
+    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
+    await problem.getByTestId('quick-fix').click();
+    await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('ok');
+    expect(await page.inputValue('[data-testid=param-activation]')).toBe('linear');
+    // The fix is one undoable step.
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('warning');
+  });
+
   test('a node can be moved, and undo puts it back', async () => {
     await openLenet();
     await scrollTo('fc1');
