@@ -27,9 +27,14 @@ export type DiagCode =
   | 'W_DOUBLE_SOFTMAX'
   | 'W_VANISHING_GRADIENT'
   | 'W_DROPOUT_AT_END'
-  | 'W_KERNEL_TOO_LARGE';
+  | 'W_KERNEL_TOO_LARGE'
+  | 'W_DENSE_ON_FEATURE_MAP';
 
-/** A machine-readable edit the editor can apply in one click. */
+/**
+ * A machine-readable edit the editor can apply in one click. `insertNode` splits the edge
+ * source → target (at targetPort) with the new node. `removeNode` with `reconnect` wires the
+ * node's single input to each of its consumers, and replaces it in `outputs` if listed there.
+ */
 export type PatchOp =
   | { op: 'insertNode'; node: GraphNode; between: { source: string; target: string; targetPort?: number } }
   | { op: 'setParam'; nodeId: string; key: string; value: ParamValue }

@@ -1,6 +1,6 @@
 /**
  * The compiler's whole pipeline, one pure pass per line:
- * parse + migrate → build IR → expand blocks → structural rules → shape inference → costs → lowering.
+ * parse + migrate → build IR → expand blocks → structural rules → shape inference → teaching lints → costs → lowering.
  */
 import type { CheckReport, Diagnostic, GraphDocument } from '../contracts/index.js';
 import type { IRGraph } from './ir.js';
@@ -10,6 +10,7 @@ import { expandBlocks } from './passes/expandBlocks.js';
 import { inferShapes, type ShapedGraph } from './passes/inferShapes.js';
 import { lower, type LoweredModel } from './passes/lower.js';
 import { parseDocument } from './passes/parse.js';
+import { lintContext, teachingLints } from './lints/index.js';
 import { structuralRules } from './rules/index.js';
 
 export interface CompileResult {
@@ -33,9 +34,11 @@ export function compile(input: unknown): CompileResult {
   const structural = [...expanded.diagnostics, ...structuralRules.flatMap((r) => r.run(expanded.graph))];
   if (hasErrors(structural)) return failed(doc, structural);
   const shaped = inferShapes(expanded.graph);
-  const costs = estimateCosts(shaped);
-  const diagnostics = [...structural, ...shaped.diagnostics];
   const outputs = outputIds(expanded.graph);
+  const lintCtx = lintContext(shaped, doc, outputs);
+  const lints = teachingLints.flatMap((l) => l.run(lintCtx));
+  const costs = estimateCosts(shaped);
+  const diagnostics = [...structural, ...shaped.diagnostics, ...lints];
   const lowered = hasErrors(diagnostics) ? null : lower(shaped, doc.name, outputs);
   return { document: doc, diagnostics, shaped, costs, lowered, report: report(diagnostics, costs, shaped, outputs) };
 }

@@ -71,6 +71,7 @@ export function window2d(
       'E_SHAPE',
       `${layer}: a ${kernel[0]}x${kernel[1]} window does not fit the ${x[0]}x${x[1]} input with padding "valid"; set padding "same" or use a smaller kernel`,
       0,
+      { title: 'Set padding to "same"', setParams: { padding: 'same' } },
     );
   return ok([h, w, channels]);
 }

@@ -2,6 +2,7 @@
 import type { Diagnostic, NodeId, Shape } from '../../contracts/index.js';
 import { inputsByPort, topoOrder, type IRGraph, type ShapedNode } from '../ir.js';
 import { layers } from '../layers/registry.js';
+import { shapeFix } from '../lints/fixes.js';
 
 export interface ShapedGraph {
   readonly graph: IRGraph;
@@ -27,14 +28,17 @@ export function inferShapes(graph: IRGraph): ShapedGraph {
     if (parsed.success && inputs.every((s): s is Shape => s !== null)) {
       const r = def.inferShape(inputs, parsed.data);
       if (r.ok) shape = r.shape;
-      else
+      else {
+        const fix = shapeFix(graph, id, inputIds, r.problem.fix);
         diagnostics.push({
           code: r.problem.code,
           severity: 'error',
           message: `${id}: ${r.problem.message}`,
           nodeIds: [id],
           ...(r.problem.port === undefined ? {} : { port: r.problem.port }),
+          ...(fix ? { fix } : {}),
         });
+      }
     }
     byId.set(id, { node, inputs: inputs.filter((s): s is Shape => s !== null), shape, params });
   }
