@@ -5,12 +5,13 @@
  * relayed back. See docs/electron.md for the security model.
  */
 import path from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import type { ApiEventName } from '../contracts/api.js';
 import { BackendConnection, defaultTimeoutMs } from './common/backendConnection.js';
 import { ALLOWED_EVENTS, ALLOWED_METHODS, eventChannel, invokeChannel, isAllowedEvent } from './common/channels.js';
 import { handleInvoke } from './common/invokeHandler.js';
 import { buildMenuTemplate, type MenuAction } from './common/menu.js';
+import type { SenderInfo } from './common/origin.js';
 import { backendOptions, bundlePaths } from './common/paths.js';
 import { utilitySpawner } from './main/backend.js';
 import { registerAppScheme, serveApp } from './main/protocol.js';
@@ -65,22 +66,7 @@ function start(): void {
   });
 
   for (const method of ALLOWED_METHODS) {
-    ipcMain.handle(invokeChannel(method), (event, req: unknown) => {
-      const frame = event.senderFrame;
-      const win = mainWindow;
-      const fromMainWindow = win !== undefined && !win.isDestroyed() && event.sender === win.webContents;
-      const topFrame = fromMainWindow && frame !== null ? win.webContents.mainFrame : undefined;
-      return handleInvoke(
-        method,
-        {
-          frameUrl: frame?.url,
-          fromMainWindow,
-          isTopFrame: frame !== null && frame.parent === null && topFrame !== undefined && frame.processId === topFrame.processId && frame.routingId === topFrame.routingId,
-        },
-        req,
-        { relay: (m, params) => backend!.invoke(m, params), log },
-      );
-    });
+    ipcMain.handle(invokeChannel(method), (event, req: unknown) => handleInvoke(method, describeSender(event), req, { relay: (m, params) => backend!.invoke(m, params), log }));
   }
 
   Menu.setApplicationMenu(
@@ -99,6 +85,17 @@ function start(): void {
   app.on('activate', () => {
     if (!mainWindow) openWindow();
   });
+}
+
+/** What {@link handleInvoke} needs to know about who sent a request. */
+function describeSender(event: IpcMainInvokeEvent): SenderInfo {
+  const win = mainWindow;
+  const frame = event.senderFrame;
+  const fromMainWindow = win !== undefined && !win.isDestroyed() && event.sender === win.webContents;
+  const top = fromMainWindow ? win.webContents.mainFrame : undefined;
+  // Same frame as the window's top frame: no parent, and the same renderer process and routing id.
+  const isTopFrame = frame !== null && top !== undefined && frame.parent === null && frame.processId === top.processId && frame.routingId === top.routingId;
+  return { frameUrl: frame?.url, fromMainWindow, isTopFrame };
 }
 
 function openWindow(): void {

@@ -94,7 +94,7 @@ export class BackendConnection {
       onEvent: (event, payload) => this.forwardEvent(event, payload),
       ...(this.options.timers ? { timers: this.options.timers } : {}),
     });
-    const process = this.options.spawn({
+    const proc = this.options.spawn({
       onMessage: (raw) => {
         const msg = relay.receive(raw);
         if (msg?.type === 'fatal') this.options.log?.(msg.error);
@@ -102,10 +102,10 @@ export class BackendConnection {
       },
       onExit: (code) => this.handleExit(live, code),
     });
-    live = { process, relay };
+    live = { process: proc, relay };
     this.live = live;
     try {
-      process.post({ type: 'init', options: this.options.backendOptions });
+      proc.post({ type: 'init', options: this.options.backendOptions });
     } catch (e) {
       this.handleExit(live, -1, errorMessage(e));
     }
