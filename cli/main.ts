@@ -26,6 +26,7 @@ Train options:
   --backend auto|node-gpu|node|wasm|cpu  --seed N
   --limit-train N  --limit-test N        use the first N examples
   --out DIR                              run directory (default runs/<time>-<name>)
+  --resume RUN_DIR                       continue a run from its last checkpoint (end of an epoch)
   --json                                 one JSON event per line on stdout
 
 Datasets are cached in ${defaultDataDir()} (set LAYERLAB_DATA_DIR to use another folder).`;
@@ -102,9 +103,8 @@ export async function main(argv: string[]): Promise<number> {
       if (!file) throw new UsageError('layerlab check needs a FILE');
       return check(file, Boolean(values.json));
     case 'train':
-      if (values.resume) throw new UsageError('--resume is not available yet: this version does not write mid-run checkpoints');
-      if (!file) throw new UsageError('layerlab train needs a FILE (e.g. templates/lenet.layerlab.json)');
-      return train(file, { config: trainConfigFrom(values), json: Boolean(values.json), ...(values.out ? { out: values.out } : {}) });
+      if (!file && !values.resume) throw new UsageError('layerlab train needs a FILE (e.g. templates/lenet.layerlab.json) or --resume RUN_DIR');
+      return train(file, { config: trainConfigFrom(values), json: Boolean(values.json), ...(values.out ? { out: values.out } : {}), ...(values.resume ? { resume: values.resume } : {}) });
     case 'serve': {
       const port = values.port === undefined ? 5917 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number (0 picks a free one)');

@@ -5,32 +5,44 @@ import type { TrainConfigInput, TrainEvent } from '../contracts/index.js';
 import { parseDocument } from '../graph-compiler/index.js';
 import { defaultDataDir } from '../runtime/datasets/dataDir.js';
 import { startTraining } from '../runtime/host.js';
-import { defaultRunDir } from '../runtime/train/run.js';
+import { defaultRunDir, type RunRequest } from '../runtime/train/run.js';
 import { ProgressBar } from './progress.js';
 
 export interface TrainOptions {
   readonly config: TrainConfigInput;
   readonly out?: string;
   readonly json: boolean;
+  /** A run directory to continue from its last checkpoint. */
+  readonly resume?: string;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-export async function train(file: string, opts: TrainOptions): Promise<number> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    process.stderr.write(`Cannot read ${file}: ${(e as Error).message}\n`);
-    return 2;
+export async function train(file: string | undefined, opts: TrainOptions): Promise<number> {
+  let request: RunRequest;
+  let name: string;
+  if (opts.resume) {
+    const runDir = resolve(opts.resume);
+    request = { document: null, config: opts.config, dataDir: defaultDataDir(), runDir, resume: true };
+    name = runDir;
+  } else {
+    let text: string;
+    try {
+      text = readFileSync(file!, 'utf8');
+    } catch (e) {
+      process.stderr.write(`Cannot read ${file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const parsed = parseDocument(text);
+    if (!parsed.ok) {
+      for (const d of parsed.diagnostics) process.stderr.write(`${file}: ${d.message}\n`);
+      return 2;
+    }
+    name = parsed.document.name;
+    request = { document: parsed.document, config: opts.config, dataDir: defaultDataDir(), runDir: resolve(opts.out ?? defaultRunDir('runs', name)) };
   }
-  const parsed = parseDocument(text);
-  if (!parsed.ok) {
-    for (const d of parsed.diagnostics) process.stderr.write(`${file}: ${d.message}\n`);
-    return 2;
-  }
-  const runDir = resolve(opts.out ?? defaultRunDir('runs', parsed.document.name));
-  const handle = startTraining({ document: parsed.document, config: opts.config, dataDir: defaultDataDir(), runDir });
+  const runDir = request.runDir!;
+  const handle = startTraining(request);
   const bar = new ProgressBar();
   let failed = false;
   let interrupted = 0;
@@ -44,7 +56,7 @@ export async function train(file: string, opts: TrainOptions): Promise<number> {
     if (opts.json) process.stdout.write(JSON.stringify(e) + '\n');
     switch (e.type) {
       case 'start':
-        process.stderr.write(`Training "${parsed.document.name}" on ${e.dataset} (${e.trainExamples} train / ${e.testExamples} test) with backend ${e.backend}; run dir ${runDir}\n`);
+        process.stderr.write(`Training "${name}" on ${e.dataset} (${e.trainExamples} train / ${e.testExamples} test) with backend ${e.backend}; run dir ${runDir}\n`);
         break;
       case 'batch':
         bar.update(e.batch / e.batchesPerEpoch, `epoch ${e.epoch} batch ${e.batch}/${e.batchesPerEpoch} loss ${e.loss.toFixed(4)} ${Math.round(e.examplesPerSecond)} ex/s`);
@@ -67,6 +79,14 @@ export async function train(file: string, opts: TrainOptions): Promise<number> {
         break;
       case 'log':
         process.stderr.write(`${e.message}\n`);
+        break;
+      case 'health':
+        for (const w of e.warnings) process.stderr.write(`warning: ${w}\n`);
+        break;
+      case 'evaluation':
+        process.stderr.write(`test accuracy ${pct(e.accuracy)}, top-5 ${pct(e.top5Accuracy)}; per-class recall ${e.recall.map((r) => Math.round(100 * r)).join(' ')}\n`);
+        break;
+      case 'state':
         break;
     }
   });

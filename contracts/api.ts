@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { graphDocument, type GraphDocument } from './graph.js';
-import { trainConfig, type TrainConfigInput, type TrainEvent } from './training.js';
+import { trainConfig, type EvaluationEvent, type TrainConfig, type TrainConfigInput, type TrainEvent } from './training.js';
 
 export type RunId = string & { readonly __brand: 'RunId' };
 
@@ -23,6 +23,26 @@ export interface DatasetInfo {
   readonly note: string;
 }
 
+/** A run directory as the runs list shows it. */
+export interface RunSummary {
+  readonly runId: RunId;
+  readonly name: string;
+  readonly startedAt: string;
+  readonly config: TrainConfig | null;
+  readonly status: 'running' | 'done' | 'stopped' | 'failed' | 'interrupted';
+  readonly epochs: number;
+  readonly testAccuracy: number | null;
+  readonly trainLoss: number | null;
+}
+
+export interface RunDetail {
+  readonly summary: RunSummary;
+  readonly document: GraphDocument | null;
+  /** Every event the run recorded, in order (metrics.jsonl). */
+  readonly events: readonly TrainEvent[];
+  readonly evaluation: EvaluationEvent | null;
+}
+
 /** Request and response of every method, keyed by method name. */
 export interface Api {
   'app.info': (req: Record<string, never>) => { version: string };
@@ -30,7 +50,15 @@ export interface Api {
   'templates.get': (req: { id: string }) => GraphDocument;
   'datasets.list': (req: Record<string, never>) => DatasetInfo[];
   'train.start': (req: { document: GraphDocument; config: TrainConfigInput }) => { runId: RunId };
-  'train.stop': (req: { runId: RunId }) => { stopped: boolean };
+  'train.stop': (req: { runId: RunId; when?: 'now' | 'epochEnd' }) => { stopped: boolean };
+  'train.pause': (req: { runId: RunId }) => { ok: boolean };
+  'train.resume': (req: { runId: RunId }) => { ok: boolean };
+  'runs.list': (req: Record<string, never>) => RunSummary[];
+  'runs.get': (req: { runId: RunId }) => RunDetail;
+  /** The trained model in TF.js format, for the user to save. */
+  'runs.export': (req: { runId: RunId; format: 'tfjs' }) => { files: { name: string; base64: string }[] };
+  /** Raw uint8 pixels of some examples, for showing misclassified images. */
+  'datasets.images': (req: { dataset: string; split: 'train' | 'test'; indices: number[] }) => { shape: number[]; images: string[] };
 }
 export type ApiMethod = keyof Api;
 export type ApiRequest<M extends ApiMethod> = Parameters<Api[M]>[0];
@@ -43,6 +71,8 @@ export interface ApiEvents {
 export type ApiEventName = keyof ApiEvents;
 
 const empty = z.object({}).strict();
+/** Run ids are run-directory names: no separators, so they can never point outside the runs folder. */
+const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/);
 
 /** Runtime validation of requests, used by every host before it acts on a message. */
 export const apiRequestSchemas: { readonly [M in ApiMethod]: z.ZodType<unknown> } = {
@@ -51,7 +81,13 @@ export const apiRequestSchemas: { readonly [M in ApiMethod]: z.ZodType<unknown> 
   'templates.get': z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
   'datasets.list': empty,
   'train.start': z.object({ document: graphDocument, config: trainConfig.partial() }),
-  'train.stop': z.object({ runId: z.string() }),
+  'train.stop': z.object({ runId: runIdSchema, when: z.enum(['now', 'epochEnd']).optional() }),
+  'train.pause': z.object({ runId: runIdSchema }),
+  'train.resume': z.object({ runId: runIdSchema }),
+  'runs.list': empty,
+  'runs.get': z.object({ runId: runIdSchema }),
+  'runs.export': z.object({ runId: runIdSchema, format: z.literal('tfjs') }),
+  'datasets.images': z.object({ dataset: z.string().max(64), split: z.enum(['train', 'test']), indices: z.array(z.number().int().nonnegative()).max(256) }),
 };
 
 export const API_METHODS = Object.keys(apiRequestSchemas) as ApiMethod[];

@@ -5,6 +5,15 @@ import { lossName, optimizerConfig } from './graph.js';
 export const backendName = z.enum(['auto', 'node-gpu', 'node', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof backendName>;
 
+export const lrSchedule = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('constant') }),
+  /** Multiply the rate by `gamma` every `everyEpochs` epochs. */
+  z.object({ type: z.literal('step'), everyEpochs: z.number().int().positive().default(10), gamma: z.number().positive().max(1).default(0.1) }),
+  /** Cosine decay from the base rate to `minLearningRate` over the run. */
+  z.object({ type: z.literal('cosine'), minLearningRate: z.number().min(0).default(0) }),
+]);
+export type LrSchedule = z.infer<typeof lrSchedule>;
+
 export const trainConfig = z.object({
   dataset: z.string().default('synthetic-shapes'),
   epochs: z.number().int().positive().default(10),
@@ -17,6 +26,15 @@ export const trainConfig = z.object({
   limitTest: z.number().int().positive().optional(),
   /** Emit a `batch` event every N batches (1 = every batch). */
   batchEventEvery: z.number().int().positive().default(1),
+  schedule: lrSchedule.default({ type: 'constant' }),
+  /** Linear warm-up of the learning rate over this many epochs (fractions allowed). */
+  warmupEpochs: z.number().min(0).default(0),
+  /** Rescale gradients whose global L2 norm exceeds this. */
+  clipNorm: z.number().positive().optional(),
+  /** Stop when test loss has not improved for this many epochs. */
+  earlyStoppingPatience: z.number().int().positive().optional(),
+  /** Report per-layer health (gradient norms, activation statistics) every N batches; 0 turns it off. */
+  healthEvery: z.number().int().min(0).default(20),
 });
 export type TrainConfig = z.infer<typeof trainConfig>;
 export type TrainConfigInput = z.input<typeof trainConfig>;
@@ -48,6 +66,42 @@ export interface EpochEvent {
   readonly testAccuracy: number;
   readonly examplesPerSecond: number;
   readonly seconds: number;
+  readonly learningRate: number;
+}
+/** Per-layer statistics, sampled every `healthEvery` batches. */
+export interface LayerHealth {
+  readonly id: string;
+  /** L2 norm of the gradient of this layer's trainable weights (0 for layers without weights). */
+  readonly gradNorm: number;
+  readonly weightNorm: number;
+  readonly activationMean: number;
+  readonly activationStd: number;
+  /** For ReLU layers: fraction of units that output zero for every example of the batch. */
+  readonly deadFraction: number | null;
+}
+export interface HealthEvent {
+  readonly type: 'health';
+  readonly epoch: number;
+  readonly batch: number;
+  readonly layers: readonly LayerHealth[];
+  readonly warnings: readonly string[];
+}
+/** After training: how the test set was classified. */
+export interface EvaluationEvent {
+  readonly type: 'evaluation';
+  readonly classNames: readonly string[];
+  /** confusion[actual][predicted] counts. */
+  readonly confusion: readonly (readonly number[])[];
+  readonly precision: readonly number[];
+  readonly recall: readonly number[];
+  readonly accuracy: number;
+  readonly top5Accuracy: number;
+  /** For misclassified `"actual,predicted"` cells: a few test-set indices with their class probabilities. */
+  readonly examples: Readonly<Record<string, readonly { readonly index: number; readonly probabilities: readonly number[] }[]>>;
+}
+export interface StateEvent {
+  readonly type: 'state';
+  readonly state: 'running' | 'paused' | 'stopping';
 }
 export interface DoneEvent {
   readonly type: 'done';
@@ -60,6 +114,8 @@ export interface DoneEvent {
   readonly seconds: number;
   readonly backend: string;
   readonly stopped: boolean;
+  /** Why training ended early: 'user', 'earlyStopping'. */
+  readonly stopReason?: string;
   readonly runDir?: string;
 }
 export interface ErrorEvent {
@@ -72,7 +128,7 @@ export interface LogEvent {
   readonly message: string;
 }
 
-export type TrainEvent = StartEvent | BatchEvent | EpochEvent | DoneEvent | ErrorEvent | LogEvent;
+export type TrainEvent = StartEvent | BatchEvent | EpochEvent | HealthEvent | EvaluationEvent | StateEvent | DoneEvent | ErrorEvent | LogEvent;
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
@@ -81,4 +137,6 @@ export function assertNever(x: never): never {
 /** Messages from a host to its training worker. */
 export type WorkerCommand =
   | { readonly type: 'start'; readonly document: unknown; readonly config: TrainConfigInput; readonly runDir?: string; readonly resume?: boolean }
-  | { readonly type: 'stop' };
+  | { readonly type: 'stop'; readonly when?: 'now' | 'epochEnd' }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' };

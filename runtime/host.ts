@@ -8,8 +8,10 @@ import type { RunRequest } from './train/run.js';
 
 export interface TrainingHandle {
   onEvent(listener: (e: TrainEvent) => void): () => void;
-  /** Asks the run to stop after the current batch; the run still reports `done`. */
-  stop(): void;
+  /** Asks the run to stop after the current batch (or epoch); the run still reports `done`. */
+  stop(when?: 'now' | 'epochEnd'): void;
+  pause(): void;
+  resume(): void;
   /** Resolves with the final event (null when the run failed) once the worker has exited. */
   readonly finished: Promise<DoneEvent | null>;
 }
@@ -63,8 +65,14 @@ export function startTraining(req: RunRequest, workerPath?: string): TrainingHan
       for (const e of buffered.splice(0)) listener(e);
       return () => listeners.delete(listener);
     },
-    stop() {
-      worker.postMessage({ type: 'stop' } satisfies WorkerCommand);
+    stop(when = 'now') {
+      worker.postMessage({ type: 'stop', when } satisfies WorkerCommand);
+    },
+    pause() {
+      worker.postMessage({ type: 'pause' } satisfies WorkerCommand);
+    },
+    resume() {
+      worker.postMessage({ type: 'resume' } satisfies WorkerCommand);
     },
     finished,
   };

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_VERSION, type ApiEventName, type ApiEvents, type ApiHandlers, type RunId, type TemplateSummary } from '../contracts/index.js';
 import { parseDocument } from '../graph-compiler/index.js';
 import { defaultDataDir } from './datasets/dataDir.js';
-import { listDatasets } from './datasets/load.js';
+import type { Dataset } from './datasets/dataset.js';
+import { listDatasets, loadDataset } from './datasets/load.js';
 import { startTraining, type TrainingHandle } from './host.js';
 import type { Service, ServiceOptions } from './service.js';
-import { defaultRunDir } from './train/run.js';
+import { exportTfjs, listRuns, runDetail } from './runs.js';
+import { newRunId } from './train/run.js';
 
 type Listener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 
@@ -17,6 +18,8 @@ export function createService(options: ServiceOptions & { readonly workerPath?: 
   const dataDir = options.dataDir ?? defaultDataDir();
   const listeners = new Set<Listener>();
   const runs = new Map<RunId, TrainingHandle>();
+  // The evaluation view asks for images one cell at a time; keep the last dataset it read.
+  let cachedData: { name: string; data: Promise<Dataset> } | undefined;
   const emit: Listener = (event, payload) => {
     for (const l of listeners) l(event, payload);
   };
@@ -47,17 +50,40 @@ export function createService(options: ServiceOptions & { readonly workerPath?: 
     'templates.get': ({ id }) => readTemplate(id),
     'datasets.list': () => listDatasets(dataDir),
     'train.start': ({ document, config }) => {
-      const runId = randomUUID() as RunId;
-      const handle = startTraining({ document, config, dataDir, runDir: defaultRunDir(options.runsDir, document.name) }, options.workerPath);
+      const runId = newRunId(document.name) as RunId;
+      const handle = startTraining({ document, config, dataDir, runDir: join(options.runsDir, runId) }, options.workerPath);
       runs.set(runId, handle);
       handle.onEvent((event) => emit('train.event', { runId, event }));
       void handle.finished.then(() => runs.delete(runId));
       return { runId };
     },
-    'train.stop': ({ runId }) => {
+    'train.stop': ({ runId, when }) => {
       const handle = runs.get(runId);
-      handle?.stop();
+      handle?.stop(when);
       return { stopped: Boolean(handle) };
+    },
+    'train.pause': ({ runId }) => {
+      runs.get(runId)?.pause();
+      return { ok: runs.has(runId) };
+    },
+    'train.resume': ({ runId }) => {
+      runs.get(runId)?.resume();
+      return { ok: runs.has(runId) };
+    },
+    'runs.list': () => listRuns(options.runsDir, new Set(runs.keys())),
+    'runs.get': ({ runId }) => runDetail(options.runsDir, runId, runs.has(runId)),
+    'runs.export': ({ runId }) => ({ files: exportTfjs(options.runsDir, runId) }),
+    'datasets.images': async ({ dataset, split, indices }) => {
+      if (cachedData?.name !== dataset) cachedData = { name: dataset, data: loadDataset(dataset, { dataDir, download: false }) };
+      const data = await cachedData.data;
+      const s = data[split];
+      const dim = data.inputShape.reduce((a, b) => a * b, 1);
+      const images = indices.map((i) => {
+        if (i >= s.count) throw new Error(`${dataset} ${split} has ${s.count} examples; index ${i} is out of range`);
+        const px = s.images.subarray(i * dim, (i + 1) * dim);
+        return Buffer.from(px instanceof Uint8Array ? px : Uint8Array.from(px, (v) => Math.round(v * 255))).toString('base64');
+      });
+      return { shape: [...data.inputShape], images };
     },
   };
 

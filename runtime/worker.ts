@@ -4,14 +4,48 @@ import type { TrainEvent, WorkerCommand } from '../contracts/index.js';
 import { runTraining, type RunRequest } from './train/run.js';
 
 const port = parentPort!;
-let stopRequested = false;
+const emit = (event: TrainEvent) => port.postMessage(event);
+
+let stopNow = false;
+let stopAtEpochEnd = false;
+let resumeWaiters: (() => void)[] | null = null;
 
 port.on('message', (cmd: WorkerCommand) => {
-  if (cmd.type === 'stop') stopRequested = true;
+  switch (cmd.type) {
+    case 'stop':
+      if (cmd.when === 'epochEnd') stopAtEpochEnd = true;
+      else stopNow = true;
+      emit({ type: 'state', state: 'stopping' });
+      if (stopNow) wake();
+      break;
+    case 'pause':
+      if (!resumeWaiters) {
+        resumeWaiters = [];
+        emit({ type: 'state', state: 'paused' });
+      }
+      break;
+    case 'resume':
+      if (resumeWaiters) {
+        wake();
+        emit({ type: 'state', state: 'running' });
+      }
+      break;
+    case 'start':
+      break;
+  }
 });
 
-const emit = (event: TrainEvent) => port.postMessage(event);
-runTraining(workerData as RunRequest, emit, { shouldStop: () => stopRequested })
+function wake() {
+  const waiters = resumeWaiters ?? [];
+  resumeWaiters = null;
+  for (const w of waiters) w();
+}
+
+runTraining(workerData as RunRequest, emit, {
+  shouldStop: () => stopNow,
+  stopAtEpochEnd: () => stopAtEpochEnd,
+  waitWhilePaused: () => (resumeWaiters ? new Promise<void>((r) => resumeWaiters!.push(r)) : Promise.resolve()),
+})
   .catch((e: Error) => emit({ type: 'error', code: 'E_WORKER', message: e.message }))
   .finally(() => {
     port.postMessage({ type: 'exit' });

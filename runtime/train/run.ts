@@ -3,15 +3,18 @@
  * fits the graph → materialize → train → write the run directory. Every failure a user can fix
  * becomes an `error` event whose message says how.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainConfig, type DoneEvent, type GraphDocument, type TrainConfig, type TrainConfigInput, type TrainEvent } from '../../contracts/index.js';
+import { trainConfig, type DoneEvent, type EvaluationEvent, type GraphDocument, type TrainConfig, type TrainConfigInput, type TrainEvent } from '../../contracts/index.js';
 import { compile, type CompileResult } from '../../graph-compiler/index.js';
 import { selectBackend } from '../backend.js';
 import { limitSplit, type Dataset } from '../datasets/dataset.js';
 import { loadDataset } from '../datasets/load.js';
-import { materialize } from '../materialize.js';
+import { layerName, materialize } from '../materialize.js';
+import { hasCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { evaluate, precisionRecall } from './evaluate.js';
 import { RunDir } from './runDir.js';
-import { trainModel, type TrainControl } from './trainer.js';
+import { trainModel, type TrainControl, type TrainHooks } from './trainer.js';
 
 export interface RunRequest {
   readonly document: unknown;
@@ -19,6 +22,8 @@ export interface RunRequest {
   readonly dataDir: string;
   /** Where to write the run; omitted means nothing is written. */
   readonly runDir?: string;
+  /** Continue the run in `runDir` from its last checkpoint (its graph and config are used). */
+  readonly resume?: boolean;
 }
 
 /** The document's training section first, then what the caller set explicitly. */
@@ -66,7 +71,17 @@ export function checkFit(result: CompileResult, data: Dataset): void {
 }
 
 export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void, control: TrainControl): Promise<DoneEvent | null> {
-  const result = compile(req.document);
+  let document = req.document;
+  let explicit = req.config;
+  if (req.resume) {
+    if (!req.runDir || !existsSync(join(req.runDir, 'graph.layerlab.json')) || !existsSync(join(req.runDir, 'config.json'))) {
+      emit({ type: 'error', code: 'E_RESUME', message: `${req.runDir ?? 'The run directory'} is not a Layerlab run (graph.layerlab.json and config.json are missing); pass the folder a previous \`layerlab train\` wrote` });
+      return null;
+    }
+    document = JSON.parse(readFileSync(join(req.runDir, 'graph.layerlab.json'), 'utf8'));
+    explicit = { ...JSON.parse(readFileSync(join(req.runDir, 'config.json'), 'utf8')), ...(req.config.epochs ? { epochs: req.config.epochs } : {}) };
+  }
+  const result = compile(document);
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.lowered || !result.document) {
     emit({ type: 'error', code: 'E_GRAPH', message: `The graph has ${errors.length} error(s); fix them first: ${errors.slice(0, 3).map((e) => e.message).join(' | ')}` });
@@ -78,7 +93,7 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
     emit(e);
   };
   try {
-    const config = resolveConfig(result.document, req.config);
+    const config = resolveConfig(result.document, explicit);
     const backend = await selectBackend(config.backend);
     for (const note of backend.notes) emit({ type: 'log', message: `backend ${note}` });
     let lastPct = -1;
@@ -94,9 +109,12 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
     const dim = data.inputShape.reduce((a, b) => a * b, 1);
     const train = limitSplit(data.train, config.limitTrain, dim);
     const test = limitSplit(data.test, config.limitTest, dim);
-    dir?.writeJson('graph.layerlab.json', result.document);
-    dir?.writeJson('config.json', config);
+    if (dir && !req.resume) {
+      dir.writeJson('graph.layerlab.json', result.document);
+      dir.writeJson('config.json', config);
+    }
     const model = materialize(result.lowered, { seed: config.seed });
+    const ids = new Map(result.lowered.nodes.map((n) => [layerName(n.id), n.id]));
     record({
       type: 'start',
       backend: backend.name,
@@ -106,7 +124,18 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
       batchesPerEpoch: Math.ceil(train.count / config.batchSize),
       config,
     });
-    const done = await trainModel(model, data, train, test, config, backend.name, record, control);
+    const hooks: TrainHooks = {
+      nodeIdOf: (name) => ids.get(name) ?? name,
+      ...(dir ? { checkpoint: (m, o, state) => saveCheckpoint(dir.path, m, o, state) } : {}),
+      ...(dir && req.resume && hasCheckpoint(dir.path) ? { restore: (m, o) => restoreCheckpoint(dir.path, m, o) } : {}),
+    };
+    const done = await trainModel(model, data, train, test, config, backend.name, record, control, hooks);
+    if (done.epochs > 0) {
+      const ev = evaluate(model, data, test, config.loss, true);
+      const evaluation: EvaluationEvent = { type: 'evaluation', classNames: data.classNames, confusion: ev.confusion, ...precisionRecall(ev.confusion), accuracy: ev.accuracy, top5Accuracy: ev.top5Accuracy, examples: ev.examples };
+      dir?.writeJson('evaluation.json', evaluation);
+      emit(evaluation);
+    }
     const final = dir ? { ...done, runDir: dir.path } : done;
     if (dir) await dir.saveModel(model, 'final');
     model.dispose();
@@ -119,5 +148,8 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
   }
 }
 
-export const defaultRunDir = (runsDir: string, name: string): string =>
-  join(runsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name.replace(/[^A-Za-z0-9_-]+/g, '-').toLowerCase()}`);
+/** A new run folder name: time, graph name and a random suffix (also the run's id). */
+export const newRunId = (name: string): string =>
+  `${new Date().toISOString().replace(/[:.]/g, '-')}-${name.replace(/[^A-Za-z0-9_-]+/g, '-').toLowerCase().slice(0, 40)}-${Math.random().toString(36).slice(2, 6)}`;
+
+export const defaultRunDir = (runsDir: string, name: string): string => join(runsDir, newRunId(name));

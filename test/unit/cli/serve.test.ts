@@ -84,7 +84,7 @@ describe('layerlab serve over WebSocket', () => {
     await done;
     ws.close();
     expect(events.every((e) => e.runId === runId)).toBe(true);
-    expect(events.map((e) => e.event.type)).toEqual(['start', 'batch', 'batch', 'batch', 'epoch', 'done']);
+    expect(events.map((e) => e.event.type)).toEqual(['start', 'batch', 'batch', 'batch', 'epoch', 'evaluation', 'done']);
   });
 
   it('refuses WebSocket connections from other origins', async () => {
