@@ -7,7 +7,8 @@
 import type { ForgeConfig } from '@electron-forge/shared-types';
 
 const KEEP: readonly RegExp[] = [/^\/package\.json$/, /^\/LICENSE$/, /^\/dist$/, /^\/dist\/(electron|renderer)(\/.*)?$/, /^\/node_modules(\/.*)?$/];
-const DROP: readonly RegExp[] = [/^\/node_modules\/(\.bin|\.cache|electron)(\/.*)?$/, /\.map$/];
+// Tool caches and npm bookkeeping under node_modules, the Electron binary package, source maps.
+const DROP: readonly RegExp[] = [/^\/node_modules\/(\.bin|\.cache|\.vite[^/]*|\.package-lock\.json|electron)(\/.*)?$/, /\.map$/];
 
 /**
  * Packager's ignore function: true for every path (relative to the project, `/`-rooted)
