@@ -19,7 +19,10 @@ import { createMainWindow, hardenSession, hardenWebContents } from './main/windo
 
 const log = (m: string): void => console.warn(`[layerlab] ${m}`);
 const bundles = bundlePaths(__dirname);
-/** Set by `contracts` once the renderer can receive menu actions; until then File actions are disabled. */
+/**
+ * The event that would carry File menu actions to the renderer. contracts/ does not define it
+ * yet, so the File actions stay disabled; once `API_EVENTS` lists it they are forwarded.
+ */
 const MENU_EVENT = 'menu.action';
 const menuEventAllowed = (ALLOWED_EVENTS as readonly string[]).includes(MENU_EVENT);
 
@@ -41,10 +44,13 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
-  app.whenReady().then(start, (e: unknown) => {
-    log(`failed to start: ${String(e)}`);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      log(`failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      app.exit(1);
+    });
 }
 
 function start(): void {

@@ -39,6 +39,8 @@ export class BackendConnection {
   private live: Live | undefined;
   private readonly activeRuns = new Set<RunId>();
   private stopping: Promise<void> | undefined;
+  /** Resolves a pending {@link stop} when the process exits. */
+  private onGone: (() => void) | undefined;
 
   constructor(private readonly options: BackendConnectionOptions) {}
 
@@ -82,8 +84,6 @@ export class BackendConnection {
     });
     return this.stopping;
   }
-
-  private onGone: (() => void) | undefined;
 
   private ensure(): Live {
     if (this.live) return this.live;
