@@ -84,11 +84,12 @@ function expandInstance(ctx: Ctx, n: IRNode, outerEdges: readonly IREdge[], owne
     ctx.diagnostics.push({ code, severity: 'error', message, nodeIds: [n.id], ...(port === undefined ? {} : { port }) });
     return null;
   };
-  const values: Record<string, ParamValue> = { ...(block.params ?? {}) };
+  // A Map, so that a param named "__proto__" is just a name.
+  const values = new Map<string, ParamValue>(Object.entries(block.params ?? {}));
   for (const [k, v] of Object.entries(n.params)) {
-    if (!hasOwn(block.params ?? {}, k))
-      return fail('E_BAD_PARAMS', `${n.id} (${n.type}): the block has no param "${k}"; its params are ${Object.keys(block.params ?? {}).join(', ') || 'none'}`);
-    values[k] = v;
+    if (!values.has(k))
+      return fail('E_BAD_PARAMS', `${n.id} (${n.type}): the block has no param "${k}"; its params are ${[...values.keys()].join(', ') || 'none'}`);
+    values.set(k, v);
   }
   const ports = outerEdges.filter((e) => e.target === n.id).map((e) => e.targetPort);
   for (const p of ports)
@@ -111,7 +112,7 @@ function expandInstance(ctx: Ctx, n: IRNode, outerEdges: readonly IREdge[], owne
     if (Array.isArray(v)) return v.map(subst);
     if (typeof v === 'string' && v.startsWith('$')) {
       const name = v.slice(1);
-      if (hasOwn(values, name)) return values[name]!;
+      if (values.has(name)) return values.get(name)!;
       unknown.add(name);
     }
     return v;
