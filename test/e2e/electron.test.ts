@@ -9,13 +9,14 @@
  * by the protocol module, talking through the real preload bridge to main's invoke handler and
  * the backend host (only Electron's IPC pipe is replaced).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { _electron, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { API_METHODS } from '../../contracts/api.js';
 import { BackendConnection } from '../../electron/common/backendConnection.js';
 import { serveBackend } from '../../electron/common/backendHost.js';
 import { eventChannel, isAllowedMethod } from '../../electron/common/channels.js';
@@ -24,6 +25,7 @@ import { handleInvoke } from '../../electron/common/invokeHandler.js';
 import { APP_ENTRY_URL } from '../../electron/common/origin.js';
 import { resolveAppRequest } from '../../electron/common/protocolPath.js';
 import { createService } from '../../runtime/service.js';
+import { expectSandboxSafe } from '../unit/electron/fixtures/sandbox.js';
 import { datasetsDir, launchBrowser, repoRoot, screenshot, watchErrors } from './harness.js';
 
 const electronDir = path.join(repoRoot, 'node_modules/electron');
@@ -270,5 +272,35 @@ describe('renderer on the desktop path (Chromium standing in for Electron)', () 
     expect(Number(await page.getByTestId('loss-chart').getAttribute('data-epoch-points'))).toBe(1);
     expect(sockets).toEqual([]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('built Electron bundles (dist/electron)', () => {
+  const built = (f: string): string => {
+    const file = path.join(repoRoot, 'dist/electron', f);
+    if (!existsSync(file)) throw new Error(`dist/electron/${f} is missing: run \`npm run build\` before the e2e tests`);
+    return file;
+  };
+
+  test('preload.cjs runs in a sandboxed renderer and exposes only the bridge', async () => {
+    const source = readFileSync(built('preload.cjs'), 'utf8');
+    // Sandboxed preloads have no __filename/__dirname: a banner that reads them (an import.meta.url shim) kills the preload.
+    expect(source, 'build the preload without the import.meta.url banner').not.toMatch(/\b__(filename|dirname)\b/);
+    await expectSandboxSafe(source);
+  });
+
+  test('main.cjs starts against a stand-in electron: scheme, sandbox, handlers, window, app URL', () => {
+    const out = execFileSync(process.execPath, ['-r', path.join(repoRoot, 'test/unit/electron/fixtures/fakeElectron.cjs'), built('main.cjs')], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+    const calls = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { call: string; args: unknown[] });
+    const names = calls.map((c) => c.call);
+    expect(names.slice(0, 2)).toEqual(['registerSchemesAsPrivileged', 'enableSandbox']);
+    expect(names).not.toContain('exit');
+    expect(names.filter((n) => n === 'ipcMain.handle')).toHaveLength(API_METHODS.length);
+    const win = calls.find((c) => c.call === 'BrowserWindow')!.args[0] as { webPreferences: { preload: string; sandbox: boolean; contextIsolation: boolean } };
+    expect(win.webPreferences).toMatchObject({ preload: path.join(repoRoot, 'dist/electron/preload.cjs'), sandbox: true, contextIsolation: true });
+    expect(calls.find((c) => c.call === 'loadURL')?.args).toEqual([APP_ENTRY_URL]);
   });
 });
