@@ -31,9 +31,15 @@ import { datasetsDir, launchBrowser, repoRoot, screenshot, watchErrors } from '.
 const electronDir = path.join(repoRoot, 'node_modules/electron');
 const pathTxt = path.join(electronDir, 'path.txt');
 const hasElectron = existsSync(path.join(electronDir, 'dist')) && existsSync(pathTxt);
-const SKIP_REASON = 'skipped: Electron binary not installed: node_modules/electron/dist missing';
-const named = (title: string): string => (hasElectron ? title : `${title} (${SKIP_REASON})`);
-if (!hasElectron) console.warn(`[e2e electron] ${SKIP_REASON}; run \`node node_modules/electron/install.js\` where downloads work.`);
+// Electron, unlike headless Chromium, needs a display server on Linux.
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const SKIP_REASON = !hasElectron
+  ? 'skipped: Electron binary not installed: node_modules/electron/dist missing'
+  : !hasDisplay
+    ? 'skipped: no display for Electron: set DISPLAY or run under xvfb-run'
+    : undefined;
+const named = (title: string): string => (SKIP_REASON ? `${title} (${SKIP_REASON})` : title);
+if (SKIP_REASON) console.warn(`[e2e electron] ${SKIP_REASON}${hasElectron ? '' : '; run `node node_modules/electron/install.js` where downloads work'}.`);
 
 type MainGlobals = typeof globalThis & { __layerlabNavigations?: string[] };
 
@@ -41,7 +47,7 @@ let app: ElectronApplication;
 let page: Page;
 let userData: string;
 
-describe.skipIf(!hasElectron)('desktop app (Electron)', () => {
+describe.skipIf(SKIP_REASON !== undefined)('desktop app (Electron)', () => {
   beforeAll(async () => {
     for (const f of ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/utility.cjs', 'dist/renderer/index.html'])
       if (!existsSync(path.join(repoRoot, f))) throw new Error(`${f} is missing: run \`npm run build\` before the e2e tests`);
