@@ -14,6 +14,18 @@ export const lrSchedule = z.discriminatedUnion('type', [
 ]);
 export type LrSchedule = z.infer<typeof lrSchedule>;
 
+export const augmentConfig = z.object({
+  /** Mirror half of the images left-right. */
+  flip: z.boolean().default(false),
+  /** Pad by this many pixels, then crop back at a random offset. */
+  cropPadding: z.number().int().min(0).max(64).default(0),
+  /** Add a random brightness offset in [-x, x] (pixel values are in [0, 1]). */
+  brightness: z.number().min(0).max(1).default(0),
+  /** Scale contrast around the mean by a random factor in [1 - x, 1 + x]. */
+  contrast: z.number().min(0).max(1).default(0),
+});
+export type AugmentConfig = z.infer<typeof augmentConfig>;
+
 export const trainConfig = z.object({
   dataset: z.string().default('synthetic-shapes'),
   epochs: z.number().int().positive().default(10),
@@ -35,6 +47,10 @@ export const trainConfig = z.object({
   earlyStoppingPatience: z.number().int().positive().optional(),
   /** Report per-layer health (gradient norms, activation statistics) every N batches; 0 turns it off. */
   healthEvery: z.number().int().min(0).default(20),
+  /** Resize images to the graph's Input height × width when they differ (d2l resizes Fashion-MNIST to 224 for AlexNet). */
+  resize: z.boolean().default(true),
+  /** Random changes applied to each training batch (never to test data). */
+  augment: augmentConfig.default({ flip: false, cropPadding: 0, brightness: 0, contrast: 0 }),
 });
 export type TrainConfig = z.infer<typeof trainConfig>;
 export type TrainConfigInput = z.input<typeof trainConfig>;

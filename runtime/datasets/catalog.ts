@@ -1,8 +1,10 @@
 /** The built-in datasets: where they come from and the checksums that prove a file is the real one. */
 export interface RemoteFile {
   readonly file: string;
-  readonly sha256: string;
   readonly bytes: number;
+  /** The published checksum: SHA-256 where known, else the MD5 the dataset's authors publish. */
+  readonly sha256?: string;
+  readonly md5?: string;
 }
 
 export interface IdxDatasetSpec {

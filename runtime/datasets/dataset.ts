@@ -15,6 +15,8 @@ export interface Dataset {
   readonly scale: number;
   readonly train: Split;
   readonly test: Split;
+  /** Batches are resized to this [height, width] (set when the graph's input is another size). */
+  readonly resizeTo?: readonly [number, number];
 }
 
 /** A user-facing dataset problem: the message says what is wrong and how to fix it. */

@@ -15,8 +15,8 @@ export interface DownloadProgress {
   readonly total: number;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
+export async function hashFile(path: string, algorithm: 'sha256' | 'md5' = 'sha256'): Promise<string> {
+  const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
@@ -36,10 +36,12 @@ export async function downloadVerified(
     const url = mirror + remote.file;
     try {
       await fetchTo(url, part, remote.bytes, onProgress, fetchImpl, remote.file);
-      const digest = await sha256File(part);
-      if (digest !== remote.sha256) {
+      const algorithm = remote.sha256 ? 'sha256' : 'md5';
+      const expected = remote.sha256 ?? remote.md5!;
+      const digest = await hashFile(part, algorithm);
+      if (digest !== expected) {
         rmSync(part, { force: true });
-        throw new Error(`checksum mismatch (got sha256 ${digest.slice(0, 12)}…, expected ${remote.sha256.slice(0, 12)}…)`);
+        throw new Error(`checksum mismatch (got ${algorithm} ${digest.slice(0, 12)}…, expected ${expected.slice(0, 12)}…)`);
       }
       renameSync(part, dest);
       return;

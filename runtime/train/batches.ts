@@ -17,13 +17,16 @@ export function shuffledIndices(count: number, seed: number): Uint32Array {
 }
 
 export interface Batch {
-  readonly xs: tf.Tensor;
+  xs: tf.Tensor;
   readonly ys: tf.Tensor1D;
   readonly size: number;
 }
 
-/** Builds the batch of examples `order[start, start+size)`; the caller owns (disposes) the tensors. */
-export function makeBatch(split: Split, order: ArrayLike<number>, start: number, size: number, shape: readonly number[], scale: number): Batch {
+/**
+ * Builds the batch of examples `order[start, start+size)`, resized to `resizeTo` (height, width)
+ * when given; the caller owns (disposes) the tensors.
+ */
+export function makeBatch(split: Split, order: ArrayLike<number>, start: number, size: number, shape: readonly number[], scale: number, resizeTo?: readonly [number, number]): Batch {
   const dim = shape.reduce((a, b) => a * b, 1);
   const n = Math.min(size, order.length - start);
   const x = new Float32Array(n * dim);
@@ -35,5 +38,9 @@ export function makeBatch(split: Split, order: ArrayLike<number>, start: number,
     for (let j = 0; j < dim; j++) x[off + j] = src[j]! * scale;
     y[i] = split.labels[k]!;
   }
-  return { xs: tf.tensor(x, [n, ...shape]), ys: tf.tensor1d(y, 'int32'), size: n };
+  const xs = tf.tensor(x, [n, ...shape]);
+  if (!resizeTo) return { xs, ys: tf.tensor1d(y, 'int32'), size: n };
+  const resized = tf.image.resizeBilinear(xs as tf.Tensor4D, [resizeTo[0], resizeTo[1]]);
+  xs.dispose();
+  return { xs: resized, ys: tf.tensor1d(y, 'int32'), size: n };
 }

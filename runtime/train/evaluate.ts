@@ -27,7 +27,7 @@ export function evaluate(model: tfl.LayersModel, data: Dataset, split: Split, lo
   let correct = 0;
   let top5 = 0;
   for (let start = 0; start < split.count; start += EVAL_BATCH) {
-    const batch = makeBatch(split, order, start, EVAL_BATCH, data.inputShape, data.scale);
+    const batch = makeBatch(split, order, start, EVAL_BATCH, data.inputShape, data.scale, data.resizeTo);
     const { l, probs } = tf.tidy(() => {
       const logits = model.apply(batch.xs, { training: false }) as tf.Tensor2D;
       return { l: losses[loss](batch.ys, logits, k).dataSync()[0]!, probs: tf.softmax(logits).dataSync() };

@@ -49,18 +49,29 @@ export class RunError extends Error {
   }
 }
 
-/** Checks that the dataset's examples fit the graph's input and its labels the output. */
-export function checkFit(result: CompileResult, data: Dataset): void {
+/**
+ * Checks that the dataset's examples fit the graph's input (resizing images when only height
+ * and width differ and `resize` is on) and its labels the output; returns the dataset to train on.
+ */
+export function checkFit(result: CompileResult, data: Dataset, resize = true): Dataset {
   const lowered = result.lowered!;
-  if (lowered.inputs.length !== 1) throw new RunError(`This graph has ${lowered.inputs.length} inputs; image datasets feed exactly one Input node`, 'E_DATA_FIT');
+  if (lowered.inputs.length !== 1) throw new RunError(`This graph has ${lowered.inputs.length} inputs; these datasets feed exactly one Input node`, 'E_DATA_FIT');
   const input = lowered.nodes.find((n) => n.id === lowered.inputs[0])!;
-  const want = input.outputShape.join('×');
-  const have = data.inputShape.join('×');
-  if (want !== have)
-    throw new RunError(
-      `The Input node "${input.id}" expects ${want} examples but ${data.name} has ${have} images; set the Input shape to [${data.inputShape.join(', ')}] or pick a dataset of that size`,
-      'E_DATA_FIT',
-    );
+  const want = input.outputShape;
+  const have = data.inputShape;
+  let fitted = data;
+  if (want.join('×') !== have.join('×')) {
+    const sameChannels = want.length === 3 && have.length === 3 && want[2] === have[2];
+    if (!sameChannels || !resize)
+      throw new RunError(
+        `The Input node "${input.id}" expects ${want.join('×')} examples but ${data.name} has ${have.join('×')} ${have.length === 3 ? 'images' : 'features'}; ` +
+          (sameChannels ? 'turn on resizing or ' : '') +
+          `set the Input shape to [${have.join(', ')}]` +
+          (want.length === 3 && have.length === 3 && want[2] !== have[2] ? ` (the channel counts ${want[2]} and ${have[2]} differ)` : ''),
+        'E_DATA_FIT',
+      );
+    fitted = { ...data, resizeTo: [want[0]!, want[1]!] };
+  }
   if (lowered.outputs.length !== 1) throw new RunError(`This graph has ${lowered.outputs.length} outputs; a classifier needs exactly one`, 'E_DATA_FIT');
   const out = lowered.nodes.find((n) => n.id === lowered.outputs[0])!;
   if (out.outputShape.length !== 1 || out.outputShape[0] !== data.classes)
@@ -68,6 +79,7 @@ export function checkFit(result: CompileResult, data: Dataset): void {
       `The output node "${out.id}" produces [${out.outputShape.join(', ')}] but ${data.name} has ${data.classes} classes; end the graph with a Dense layer of ${data.classes} units`,
       'E_DATA_FIT',
     );
+  return fitted;
 }
 
 export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void, control: TrainControl): Promise<DoneEvent | null> {
@@ -97,15 +109,19 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
     const backend = await selectBackend(config.backend);
     for (const note of backend.notes) emit({ type: 'log', message: `backend ${note}` });
     let lastPct = -1;
-    const data = await loadDataset(config.dataset, {
+    const inputNode = result.lowered.nodes.find((n) => n.id === result.lowered!.inputs[0]);
+    const loaded = await loadDataset(config.dataset, {
       dataDir: req.dataDir,
+      seed: config.seed,
+      ...(inputNode ? { shape: inputNode.outputShape } : {}),
       onProgress: (p) => {
         const pct = Math.floor((100 * p.received) / p.total);
         if (pct !== lastPct && pct % 5 === 0) emit({ type: 'log', message: `downloading ${p.file}: ${pct}%` });
         lastPct = pct;
       },
     });
-    checkFit(result, data);
+    const data = checkFit(result, loaded, config.resize);
+    if (data.resizeTo) emit({ type: 'log', message: `resizing ${loaded.name} images from ${loaded.inputShape.slice(0, 2).join('×')} to ${data.resizeTo.join('×')}` });
     const dim = data.inputShape.reduce((a, b) => a * b, 1);
     const train = limitSplit(data.train, config.limitTrain, dim);
     const test = limitSplit(data.test, config.limitTest, dim);

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DoneEvent, EpochEvent, TrainConfig, TrainEvent } from '../../contracts/index.js';
 import type { Dataset, Split } from '../datasets/dataset.js';
+import { prng } from '../datasets/synthetic.js';
+import { augmentBatch, augments } from './augment.js';
 import { makeBatch, shuffledIndices } from './batches.js';
 import type { LoopState } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
@@ -54,6 +56,7 @@ export async function trainModel(
   const optimizer = makeOptimizer(config.optimizer);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batchesPerEpoch = Math.ceil(train.count / config.batchSize);
+  const augmenting = augments(config.augment) && data.inputShape.length === 3;
   const probe = config.healthEvery > 0 ? createHealthProbe(model, hooks.nodeIdOf ?? ((n) => n)) : undefined;
   const stepOptions = { lossFn: losses[config.loss], classes: data.classes, weightDecay: defaultWeightDecay(config.optimizer), decoupled: decoupledDecay(config.optimizer), ...(config.clipNorm ? { clipNorm: config.clipNorm } : {}) };
   let state: LoopState = hooks.restore ? await hooks.restore(model, optimizer) : { epoch: 0, bestTestLoss: Infinity, epochsWithoutImprovement: 0 };
@@ -67,6 +70,7 @@ export async function trainModel(
   try {
     for (let epoch = state.epoch + 1; epoch <= config.epochs && !stopReason; epoch++) {
       const order = shuffledIndices(train.count, config.seed + epoch);
+      const rnd = prng(config.seed * 7919 + epoch);
       const t0 = performance.now();
       let lossSum = 0;
       let correctSum = 0;
@@ -75,7 +79,12 @@ export async function trainModel(
       for (let b = 0; b < batchesPerEpoch; b++) {
         lr = learningRateAt(config, epoch - 1 + b / batchesPerEpoch);
         setLearningRate(optimizer, lr);
-        const batch = makeBatch(train, order, b * config.batchSize, config.batchSize, data.inputShape, data.scale);
+        const batch = makeBatch(train, order, b * config.batchSize, config.batchSize, data.inputShape, data.scale, data.resizeTo);
+        if (augmenting) {
+          const xs = augmentBatch(batch.xs as tf.Tensor4D, config.augment, rnd);
+          batch.xs.dispose();
+          batch.xs = xs;
+        }
         const wantHealth = probe !== undefined && (b + 1) % config.healthEvery === 0;
         const r = trainStep(model, vars, optimizer, batch.xs, batch.ys, { ...stepOptions, learningRate: lr, gradNorms: wantHealth });
         if (!Number.isFinite(r.loss)) {
