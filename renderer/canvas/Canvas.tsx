@@ -44,6 +44,7 @@ function mergeMeasured(next: LayerFlowNode[], prev: LayerFlowNode[]): LayerFlowN
 export function Canvas() {
   const doc = useEditor((s) => s.history.present);
   const report = useEditor((s) => s.compiled.report);
+  const nodeReports = useEditor((s) => s.nodeReports);
   const selection = useEditor((s) => s.selection);
   const focusRequest = useEditor((s) => s.focusRequest);
   const run = useEditor((s) => s.run);
@@ -52,14 +53,14 @@ export function Canvas() {
 
   const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
   const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
-  useEffect(() => setNodes((prev) => mergeMeasured(toFlowNodes(doc, report, selection), prev)), [doc, report, selection]);
+  useEffect(() => setNodes((prev) => mergeMeasured(toFlowNodes(doc, report, nodeReports, selection), prev)), [doc, report, nodeReports, selection]);
   useEffect(
     () =>
       setEdges((prev) => {
         const selected = new Set(prev.filter((e) => e.selected).map((e) => e.id));
-        return toFlowEdges(doc, report).map((e) => (selected.has(e.id) ? { ...e, selected: true } : e));
+        return toFlowEdges(doc, report, nodeReports).map((e) => (selected.has(e.id) ? { ...e, selected: true } : e));
       }),
-    [doc, report],
+    [doc, report, nodeReports],
   );
 
   // A new document (template, file) is framed whole.
@@ -112,13 +113,24 @@ export function Canvas() {
     [run],
   );
 
-  const onDelete = useCallback(
-    ({ nodes: ns, edges: es }: { nodes: LayerFlowNode[]; edges: ShapeFlowEdge[] }) => {
-      run({ type: 'remove', ids: ns.map((n) => n.id), edges: es.map((e) => makeEdge(e.source, e.target, e.data?.port ?? 0)) });
+  // Delete and Backspace remove the selection as one command. React Flow's own delete key is off:
+  // it tracks held keys itself and misses presses after a Ctrl shortcut such as undo.
+  const edgesRef = useRef(edges);
+  edgesRef.current = edges;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key !== 'Delete' && e.key !== 'Backspace') || e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.target as HTMLElement | null)?.closest('input, textarea, select, [contenteditable]')) return;
+      const ids = useEditor.getState().selection;
+      const es = edgesRef.current.filter((x) => x.selected).map((x) => makeEdge(x.source, x.target, x.data?.port ?? 0));
+      if (!ids.length && !es.length) return;
+      e.preventDefault();
+      run({ type: 'remove', ids, edges: es });
       select([]);
-    },
-    [run, select],
-  );
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run, select]);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(LAYER_DRAG_TYPE)) return;
@@ -148,9 +160,8 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
-        onDelete={onDelete}
         isValidConnection={(c) => c.source !== c.target}
-        deleteKeyCode={['Backspace', 'Delete']}
+        deleteKeyCode={null}
         colorMode="system"
         minZoom={0.2}
         maxZoom={2}

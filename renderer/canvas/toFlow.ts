@@ -1,6 +1,6 @@
 /** The document and its compile result, as the nodes and edges React Flow draws. */
 import type { Edge, Node } from '@xyflow/react';
-import type { BlockDef, CheckReport, Diagnostic, GraphDocument } from '../../contracts/index.js';
+import type { BlockDef, CheckReport, Diagnostic, GraphDocument, NodeReport } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
 import { portOf } from '../document/commands.js';
 
@@ -41,7 +41,9 @@ function inputNames(doc: GraphDocument, id: string, type: string): string[] {
   if (!def) return used.length ? Array.from({ length: Math.max(...used) + 1 }, (_, i) => `input ${i}`) : ['input'];
   const { min, max, names } = def.ports;
   if (max === 0) return [];
-  const count = Math.min(max, Math.max(min, 1, ...used.map((p) => p + 1)));
+  // Variadic layers (Add, Concatenate) always offer one free port after the connected ones.
+  const spare = max > min ? 1 : 0;
+  const count = Math.min(max, Math.max(min, 1, ...used.map((p) => p + 1 + spare)));
   return Array.from({ length: count }, (_, i) => names?.[i] ?? (count > 1 ? `input ${i}` : 'input'));
 }
 
@@ -55,8 +57,8 @@ function worst(ds: readonly Diagnostic[]): 'error' | 'warning' | null {
   return ds.some((d) => d.severity === 'warning') ? 'warning' : null;
 }
 
-export function toFlowNodes(doc: GraphDocument, report: CheckReport, selection: readonly string[]): LayerFlowNode[] {
-  const byId = new Map(report.nodes.map((n) => [n.id, n]));
+export function toFlowNodes(doc: GraphDocument, report: CheckReport, nodeReports: readonly NodeReport[], selection: readonly string[]): LayerFlowNode[] {
+  const byId = new Map(nodeReports.map((n) => [n.id, n]));
   const selected = new Set(selection);
   return doc.nodes.map((n, i) => {
     const r = byId.get(n.id);
@@ -83,8 +85,8 @@ export function toFlowNodes(doc: GraphDocument, report: CheckReport, selection: 
   });
 }
 
-export function toFlowEdges(doc: GraphDocument, report: CheckReport): ShapeFlowEdge[] {
-  const shapes = new Map(report.nodes.map((n) => [n.id, n.outputShape]));
+export function toFlowEdges(doc: GraphDocument, report: CheckReport, nodeReports: readonly NodeReport[]): ShapeFlowEdge[] {
+  const shapes = new Map(nodeReports.map((n) => [n.id, n.outputShape]));
   return doc.edges.map((e) => {
     const port = portOf(e);
     const blamed = report.diagnostics.filter((d) => d.nodeIds.includes(e.target) && d.port === port);

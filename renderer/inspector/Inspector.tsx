@@ -12,6 +12,7 @@ export function Inspector() {
   const selection = useEditor((s) => s.selection);
   const doc = useEditor((s) => s.history.present);
   const report = useEditor((s) => s.compiled.report);
+  const nodeReports = useEditor((s) => s.nodeReports);
   const node = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
   if (!node)
     return (
@@ -23,7 +24,7 @@ export function Inspector() {
   const def = getLayer(node.type);
   const block = def ? undefined : blockOf(doc, node.type);
   const fields = def ? fieldsOf(def.params) : block ? blockFields(block) : [];
-  const r = report.nodes.find((n) => n.id === node.id);
+  const r = nodeReports.find((n) => n.id === node.id);
   const problems = report.diagnostics.filter((d) => d.nodeIds.includes(node.id));
   return (
     <section className="panel inspector" data-testid="inspector" data-node={node.id}>

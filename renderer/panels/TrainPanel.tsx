@@ -1,6 +1,6 @@
 /** Training: dataset and hyper-parameters, Train/Stop, live figures and the chart. */
 import { useEffect, useState } from 'react';
-import type { DatasetInfo, TrainConfigInput } from '../../contracts/index.js';
+import { backendName, type BackendName, type DatasetInfo, type TrainConfigInput } from '../../contracts/index.js';
 import { formatCount, formatPercent } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { useTraining } from '../state/trainStore.js';
@@ -13,7 +13,16 @@ interface Form {
   batchSize: string;
   learningRate: string;
   limitTrain: string;
+  backend: BackendName;
 }
+
+const backendTitles: Record<BackendName, string> = {
+  auto: 'Auto (fastest available)',
+  'node-gpu': 'GPU (tfjs-node-gpu)',
+  node: 'Native CPU (tfjs-node)',
+  wasm: 'WebAssembly',
+  cpu: 'Plain JavaScript',
+};
 
 const positiveInt = (s: string) => /^\d+$/.test(s.trim()) && Number(s) > 0;
 const positiveNum = (s: string) => s.trim() !== '' && Number.isFinite(Number(s)) && Number(s) > 0;
@@ -34,7 +43,7 @@ export function TrainPanel() {
   const valid = useEditor((s) => s.compiled.report.valid);
   const t = useTraining();
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
-  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '' });
+  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '', backend: 'auto' });
 
   useEffect(() => {
     api.invoke('datasets.list', {}).then(setDatasets, () => setDatasets([]));
@@ -69,6 +78,7 @@ export function TrainPanel() {
       ...(training?.loss ? { loss: training.loss } : {}),
       ...(training?.seed !== undefined ? { seed: training.seed } : {}),
       ...(form.limitTrain.trim() ? { limitTrain: Number(form.limitTrain) } : {}),
+      backend: form.backend,
     };
     t.starting(config.epochs!);
     try {
@@ -119,6 +129,16 @@ export function TrainPanel() {
         {field('batchSize', 'Batch size', { inputMode: 'numeric' })}
         {field('learningRate', 'Learning rate', { inputMode: 'decimal' })}
         {field('limitTrain', 'Limit train examples', { inputMode: 'numeric', placeholder: 'all' })}
+        <label className="field">
+          <span>Backend</span>
+          <select data-testid="train-backend-select" value={form.backend} onChange={(e) => setForm({ ...form, backend: e.target.value as BackendName })} disabled={busy}>
+            {backendName.options.map((b) => (
+              <option key={b} value={b}>
+                {backendTitles[b]}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <div className="buttons">
         <button className="primary" data-testid="train-start" disabled={!canTrain} onClick={() => void start()} title={valid ? undefined : 'Fix the errors in the Problems panel first'}>

@@ -3,16 +3,19 @@
  * recomputed on every edit, and the selection. React Flow only renders what is here.
  */
 import { create } from 'zustand';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../contracts/index.js';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type NodeReport } from '../../contracts/index.js';
 import { compile, type CompileResult } from '../../graph-compiler/index.js';
 import type { Command } from '../document/commands.js';
 import { execute, redo, startHistory, undo, type History } from '../document/history.js';
+import { partialReports } from './partialShapes.js';
 
 export const emptyDocument: GraphDocument = { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: 'Untitled', nodes: [], edges: [] };
 
 export interface EditorState {
   readonly history: History;
   readonly compiled: CompileResult;
+  /** Per-node shapes and costs: the compile result's, or while it has structural errors, those of the part that is fine. */
+  readonly nodeReports: readonly NodeReport[];
   readonly selection: readonly string[];
   /** Bumped when something asks the canvas to centre on the selection. */
   readonly focusRequest: number;
@@ -25,7 +28,10 @@ export interface EditorState {
   select(ids: readonly string[], focus?: boolean): void;
 }
 
-const withHistory = (history: History) => ({ history, compiled: compile(history.present) });
+function withHistory(history: History) {
+  const compiled = compile(history.present);
+  return { history, compiled, nodeReports: partialReports(history.present, compiled) };
+}
 
 export const useEditor = create<EditorState>()((set, get) => ({
   ...withHistory(startHistory(emptyDocument)),

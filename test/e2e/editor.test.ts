@@ -184,11 +184,10 @@ describe('editing the graph', () => {
     await scrollTo('fc1');
     const before = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
     await mouseDrag('[data-testid=node-fc1] .layer-node-head', { x: before.x + 300, y: before.y + before.height / 2 });
-    const after = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
-    expect(after.x - before.x).toBeGreaterThan(200);
+    await expect.poll(async () => (await page.locator('[data-testid=node-fc1]').boundingBox())!.x - before.x).toBeGreaterThan(200);
+    expect(await page.isEnabled('[data-testid=undo]')).toBe(true);
     await page.click('[data-testid=undo]');
-    const back = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
-    expect(Math.abs(back.x - before.x)).toBeLessThan(2);
+    await expect.poll(async () => Math.abs((await page.locator('[data-testid=node-fc1]').boundingBox())!.x - before.x)).toBeLessThan(2);
   });
 });
 
