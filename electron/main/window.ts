@@ -2,7 +2,7 @@
  * The main window and the rules every webContents obeys: no navigation off the app
  * origin, no new windows, no <webview>, no permissions, no remote requests.
  */
-import { BrowserWindow, type Session, type WebContents } from 'electron';
+import { BrowserWindow, nativeTheme, type Session, type WebContents } from 'electron';
 import { APP_ENTRY_URL, mayNavigate } from '../common/origin.js';
 
 /** Creates the main window with the secure defaults and loads the app. */
@@ -14,7 +14,8 @@ export function createMainWindow(preload: string): BrowserWindow {
     minWidth: 800,
     minHeight: 560,
     show: false,
-    backgroundColor: '#101216',
+    // Matches the renderer's light/dark background so a resize never flashes the wrong colour.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#14171c' : '#f6f7f9',
     webPreferences: {
       preload,
       contextIsolation: true,

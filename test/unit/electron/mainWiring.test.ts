@@ -64,6 +64,7 @@ vi.mock('electron', async () => {
     app,
     BrowserWindow,
     dialog: { showMessageBox: vi.fn() },
+    nativeTheme: { shouldUseDarkColors: false },
     ipcMain: { handle: (channel: string, fn: never) => fake.handlers.set(channel, fn) },
     Menu: { buildFromTemplate: (t: unknown) => ({ t }), setApplicationMenu: () => fake.order.push('setApplicationMenu') },
     protocol: {
