@@ -40,15 +40,49 @@ export interface ShapedNode {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+export interface EdgeIndex {
+  /** Edges into each node, sorted by port. */
+  readonly incoming: ReadonlyMap<NodeId, readonly IREdge[]>;
+  /** Edges out of each node, in file order. */
+  readonly outgoing: ReadonlyMap<NodeId, readonly IREdge[]>;
+}
+
+// Passes look edges up per node; one index per graph keeps compile linear in its size.
+const indexes = new WeakMap<IRGraph, EdgeIndex>();
+
+/** Edges by target and by source, computed once per graph. */
+export function edgeIndex(graph: IRGraph): EdgeIndex {
+  let index = indexes.get(graph);
+  if (index) return index;
+  const incoming = new Map<NodeId, IREdge[]>();
+  const outgoing = new Map<NodeId, IREdge[]>();
+  for (const e of graph.edges) {
+    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
+    (outgoing.get(e.source) ?? outgoing.set(e.source, []).get(e.source)!).push(e);
+  }
+  for (const list of incoming.values()) list.sort((a, b) => a.targetPort - b.targetPort);
+  index = { incoming, outgoing };
+  indexes.set(graph, index);
+  return index;
+}
+
 /** Inputs of a node ordered by port; ports without an edge are undefined. */
 export function inputsByPort(graph: IRGraph, id: NodeId): (NodeId | undefined)[] {
   const ins: (NodeId | undefined)[] = [];
-  for (const e of graph.edges) if (e.target === id) ins[e.targetPort] = e.source;
+  for (const e of edgeIndex(graph).incoming.get(id) ?? []) ins[e.targetPort] = e.source;
   return ins;
 }
 
-/** Kahn's algorithm; returns the order and whether every node was placed (false means a cycle). */
+const orders = new WeakMap<IRGraph, { order: NodeId[]; complete: boolean }>();
+
+/** Kahn's algorithm; returns the order and whether every node was placed (false means a cycle). Computed once per graph. */
 export function topoOrder(graph: IRGraph): { order: NodeId[]; complete: boolean } {
+  let r = orders.get(graph);
+  if (!r) orders.set(graph, (r = kahn(graph)));
+  return r;
+}
+
+function kahn(graph: IRGraph): { order: NodeId[]; complete: boolean } {
   const indeg = new Map<NodeId, number>();
   const out = new Map<NodeId, NodeId[]>();
   for (const n of graph.nodes) {

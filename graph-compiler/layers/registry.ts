@@ -73,3 +73,18 @@ export const layers: ReadonlyMap<string, AnyLayerDef> = new Map(all.map((l) => [
 export function getLayer(type: string): AnyLayerDef | undefined {
   return layers.get(type);
 }
+
+type ParamsResult = { readonly success: true; readonly data: unknown } | { readonly success: false; readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] } };
+// Documents are immutable values (edits return the next document), so a params object always
+// parses the same way: memoise by identity, shared by the rule that reports bad params, shape
+// inference, and the next compile after an edit that left this node alone.
+const parsedParams = new WeakMap<object, Map<string, ParamsResult>>();
+
+/** The layer's zod parse of a node's params (defaults applied), memoised by the params object. */
+export function parseParams(def: AnyLayerDef, params: object): ParamsResult {
+  let byType = parsedParams.get(params);
+  if (!byType) parsedParams.set(params, (byType = new Map()));
+  let r = byType.get(def.type);
+  if (!r) byType.set(def.type, (r = def.params.safeParse(params) as ParamsResult));
+  return r;
+}

@@ -1,3 +1,4 @@
+import { edgeIndex } from '../ir.js';
 import { fmt } from '../result.js';
 import { editable, insertBetween } from './fixes.js';
 import { warn, type Lint } from './lint.js';
@@ -12,7 +13,7 @@ export const denseOnFeatureMapLint: Lint = {
     shaped.nodes.flatMap((s) => {
       const x = s.inputs[0];
       if (s.node.type !== 'Dense' || !x || x.length < 3 || !s.shape) return [];
-      const edge = shaped.graph.edges.find((e) => e.target === s.node.id)!;
+      const edge = edgeIndex(shaped.graph).incoming.get(s.node.id)![0]!;
       const fix = editable(shaped.graph, edge.source, s.node.id)
         ? insertBetween(shaped.graph, `Insert a Flatten before ${s.node.id}`, edge.source, s.node.id, edge.targetPort, {
             idBase: `${edge.source}_flatten`,

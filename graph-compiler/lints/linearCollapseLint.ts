@@ -1,3 +1,4 @@
+import { edgeIndex } from '../ir.js';
 import { editable, insertBetween } from './fixes.js';
 import { activationOf, passThrough, warn, type Lint } from './lint.js';
 
@@ -12,7 +13,7 @@ export const linearCollapseLint: Lint = {
       let cur = next[0]!;
       while (passThrough.has(shaped.byId.get(cur)?.node.type ?? '') && consumers.get(cur)?.length === 1) cur = consumers.get(cur)![0]!;
       if (shaped.byId.get(cur)?.node.type !== 'Dense') return [];
-      const port = shaped.graph.edges.find((e) => e.source === s.node.id)!.targetPort;
+      const port = edgeIndex(shaped.graph).outgoing.get(s.node.id)![0]!.targetPort;
       const target = next[0]!;
       const fix = editable(shaped.graph, s.node.id, target)
         ? insertBetween(shaped.graph, `Insert a ReLU after ${s.node.id}`, s.node.id, target, port, {

@@ -3,7 +3,7 @@
  * will not train well, citing the d2l lesson and carrying a one-click fix where there is one.
  */
 import type { Diagnostic, GraphDocument, NodeId, QuickFix } from '../../contracts/index.js';
-import type { ShapedNode } from '../ir.js';
+import { edgeIndex, type ShapedNode } from '../ir.js';
 import type { ShapedGraph } from '../passes/inferShapes.js';
 
 export interface LintContext {
@@ -21,7 +21,7 @@ export interface Lint {
 
 export function lintContext(shaped: ShapedGraph, doc: GraphDocument, outputs: readonly string[]): LintContext {
   const consumers = new Map<NodeId, NodeId[]>();
-  for (const e of shaped.graph.edges) (consumers.get(e.source) ?? consumers.set(e.source, []).get(e.source)!).push(e.target);
+  for (const [id, es] of edgeIndex(shaped.graph).outgoing) consumers.set(id, es.map((e) => e.target));
   return { shaped, doc, outputs, consumers };
 }
 

@@ -1,7 +1,7 @@
 /** Shape inference: walk the graph in topological order and apply each layer's shape rule. */
 import type { Diagnostic, NodeId, Shape } from '../../contracts/index.js';
 import { inputsByPort, topoOrder, type IRGraph, type ShapedNode } from '../ir.js';
-import { layers } from '../layers/registry.js';
+import { layers, parseParams } from '../layers/registry.js';
 import { shapeFix } from '../lints/fixes.js';
 
 export interface ShapedGraph {
@@ -20,7 +20,7 @@ export function inferShapes(graph: IRGraph): ShapedGraph {
   for (const id of topoOrder(graph).order) {
     const node = irById.get(id)!;
     const def = layers.get(node.type)!;
-    const parsed = def.params.safeParse(node.params);
+    const parsed = parseParams(def, node.params);
     const params = (parsed.success ? parsed.data : {}) as Record<string, unknown>;
     const inputIds = inputsByPort(graph, id);
     const inputs = inputIds.map((i) => (i === undefined ? null : (byId.get(i)?.shape ?? null)));

@@ -1,5 +1,6 @@
 /** Lowering: the shaped graph → plain data that the runtime turns into a TF.js model. */
 import type { Shape } from '../../contracts/index.js';
+import { edgeIndex } from '../ir.js';
 import { layers } from '../layers/registry.js';
 import type { LoweredLayer } from '../layers/defineLayer.js';
 import type { ShapedGraph } from './inferShapes.js';
@@ -21,12 +22,10 @@ export interface LoweredModel {
 
 /** Requires a graph with no errors: every shape is known. */
 export function lower(shaped: ShapedGraph, name: string, outputs: readonly string[]): LoweredModel {
+  const { incoming } = edgeIndex(shaped.graph);
   const nodes = shaped.nodes.map((s): LoweredNode => {
     const def = layers.get(s.node.type)!;
-    const inputs = shaped.graph.edges
-      .filter((e) => e.target === s.node.id)
-      .sort((a, b) => a.targetPort - b.targetPort)
-      .map((e) => e.source as string);
+    const inputs = (incoming.get(s.node.id) ?? []).map((e) => e.source as string);
     return { id: s.node.id, ...def.lower(s.params, s.inputs), inputs, outputShape: s.shape! };
   });
   return { name, nodes, inputs: nodes.filter((n) => n.className === 'InputLayer').map((n) => n.id), outputs };

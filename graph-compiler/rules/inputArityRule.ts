@@ -1,3 +1,4 @@
+import { edgeIndex } from '../ir.js';
 import { layers } from '../layers/registry.js';
 import { error, type Rule } from './rule.js';
 
@@ -5,13 +6,15 @@ import { error, type Rule } from './rule.js';
 export const inputArityRule: Rule = {
   name: 'inputArity',
   run: (g) => {
-    const ports = new Map<string, number[]>();
-    for (const e of g.edges) (ports.get(e.target) ?? ports.set(e.target, []).get(e.target)!).push(e.targetPort);
+    const { incoming } = edgeIndex(g);
     return g.nodes.flatMap((n) => {
       const def = layers.get(n.type);
       if (!def) return [];
-      const used = ports.get(n.id) ?? [];
+      const edges = incoming.get(n.id) ?? [];
       const { min, max, names } = def.ports;
+      // Common case: ports 0..k-1 each used once (incoming is sorted by port), with min <= k <= max.
+      if (edges.length >= min && edges.length <= max && edges.every((e, i) => e.targetPort === i)) return [];
+      const used = edges.map((e) => e.targetPort);
       const name = (p: number) => names?.[p] ?? `input ${p}`;
       const out = [];
       const tooHigh = used.filter((p) => p >= max);

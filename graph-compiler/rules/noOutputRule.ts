@@ -9,7 +9,8 @@ export const noOutputRule: Rule = {
       if (bad.length) return [error('E_UNKNOWN_OUTPUT', `"outputs" names ${bad.map((b) => `"${b}"`).join(', ')}, which is not a node; fix the name or remove it`, [])];
       if (g.outputs.length) return [];
     }
-    const hasSink = g.nodes.some((n) => !g.edges.some((e) => e.source === n.id));
+    const sources = new Set<string>(g.edges.map((e) => e.source));
+    const hasSink = g.nodes.some((n) => !sources.has(n.id));
     return g.nodes.length === 0 || !hasSink ? [error('E_NO_OUTPUT', 'The graph has no output; add a layer that nothing consumes (e.g. Dense with 10 units)', [])] : [];
   },
 };
