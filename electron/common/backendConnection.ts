@@ -5,7 +5,7 @@
  * `utilityProcess.fork` in main, a fake in tests).
  */
 import type { ApiEventName, ApiMethod, RunId } from '../../contracts/api.js';
-import { RelayClient, errorMessage, type BackendOptions, type HostMessage, type Timers } from './relay.js';
+import { RelayClient, errorMessage, realTimers, type BackendOptions, type HostMessage, type Timers } from './relay.js';
 
 /** A started backend process. */
 export interface BackendProcess {
@@ -66,7 +66,7 @@ export class BackendConnection {
     const live = this.live;
     if (!live) return (this.stopping = Promise.resolve());
     this.stopping = new Promise<void>((resolve) => {
-      const timers = this.options.timers ?? { set: (fn: () => void, ms: number) => setTimeout(fn, ms), clear: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+      const timers = this.options.timers ?? realTimers;
       const timer = timers.set(() => {
         this.options.log?.('backend did not exit in time; killing it');
         live.process.kill();

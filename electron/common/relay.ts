@@ -99,7 +99,8 @@ export interface Timers {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
 }
-const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+/** `setTimeout`/`clearTimeout`, the default {@link Timers}. */
+export const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
 
 export interface RelayClientOptions {
   /** Sends one message to the backend. */
