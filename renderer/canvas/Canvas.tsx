@@ -204,12 +204,16 @@ export function frameDocument(flow: ReactFlowInstance<LayerFlowNode, ShapeFlowEd
 /** Below this zoom the node labels are too small to read. */
 const READABLE_ZOOM = 0.75;
 
-/** Adds a layer with its default parameters at a canvas position, selected, as one undoable step. */
-export function addLayerAt(type: string, position: XY): string {
+/**
+ * Adds a layer with its default parameters at a canvas position, selected, as one undoable step;
+ * with `after`, also connects that node's output to it.
+ */
+export function addLayerAt(type: string, position: XY, after?: string): string {
   const { history, run, select } = useEditor.getState();
   const id = freshId(history.present, type);
   const params = defaultParams(type);
-  run({ type: 'addNode', node: { id, type, ...(Object.keys(params).length ? { params } : {}), position: { x: Math.round(position.x), y: Math.round(position.y) } } });
+  const node = { id, type, ...(Object.keys(params).length ? { params } : {}), position: { x: Math.round(position.x), y: Math.round(position.y) } };
+  run({ type: 'batch', commands: [{ type: 'addNode', node }, ...(after ? [{ type: 'connect' as const, edge: makeEdge(after, id) }] : [])] });
   select([id]);
   return id;
 }

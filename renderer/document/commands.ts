@@ -17,7 +17,9 @@ export type Command =
   | { readonly type: 'connect'; readonly edge: GraphEdge }
   | { readonly type: 'disconnect'; readonly edges: readonly GraphEdge[] }
   | { readonly type: 'setParam'; readonly nodeId: string; readonly key: string; readonly value: ParamValue | undefined }
-  | { readonly type: 'applyPatch'; readonly patch: readonly PatchOp[] };
+  | { readonly type: 'applyPatch'; readonly patch: readonly PatchOp[] }
+  /** Several commands as one undoable step (add a layer and connect it). */
+  | { readonly type: 'batch'; readonly commands: readonly Command[] };
 
 /** The port an edge enters; edges without one enter port 0. */
 export const portOf = (e: GraphEdge): number => e.targetPort ?? 0;
@@ -66,6 +68,8 @@ export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
       };
     case 'applyPatch':
       return cmd.patch.reduce(applyPatchOp, doc);
+    case 'batch':
+      return cmd.commands.reduce(applyCommand, doc);
   }
 }
 

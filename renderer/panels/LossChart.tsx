@@ -67,5 +67,10 @@ export function LossChart() {
     plot.current?.setData([series.x, series.loss, series.trainAcc, series.testAcc]);
   }, [series]);
 
-  return <div ref={host} className="chart" data-testid="loss-chart" data-loss-points={lossPoints} data-epoch-points={epochPoints} />;
+  return (
+    <div className="chart-frame">
+      <div ref={host} className="chart" data-testid="loss-chart" data-loss-points={lossPoints} data-epoch-points={epochPoints} />
+      {lossPoints + epochPoints === 0 && <p className="chart-empty">Loss and accuracy appear here as the model trains.</p>}
+    </div>
+  );
 }

@@ -5,7 +5,6 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { addLayerAt, LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
-import { makeEdge } from '../document/commands.js';
 import { useEditor } from '../state/editorStore.js';
 import { categoryTitle, searchLayers } from './searchLayers.js';
 
@@ -29,11 +28,10 @@ export function Palette() {
   }, []);
 
   const add = (type: string) => {
-    const { history, selection, run } = useEditor.getState();
+    const { history, selection } = useEditor.getState();
     const after = selection.length === 1 ? history.present.nodes.find((n) => n.id === selection[0]) : undefined;
     if (after?.position) {
-      const id = addLayerAt(type, { x: after.position.x, y: after.position.y + 120 });
-      run({ type: 'connect', edge: makeEdge(after.id, id) });
+      addLayerAt(type, { x: after.position.x, y: after.position.y + 120 }, after.id);
       return;
     }
     const r = document.querySelector('.canvas')?.getBoundingClientRect();

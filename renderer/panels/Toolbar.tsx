@@ -10,10 +10,15 @@ import { autoLayout } from '../layout/autoLayout.js';
 import { useEditor } from '../state/editorStore.js';
 import { useApi } from '../transport/context.js';
 
-/** Opens a template by id; the first template in the list when `id` is not one of them. */
+// Each open (template or file) takes a ticket; a template that arrives after a newer open is dropped,
+// so a slow response cannot replace the file the user opened since.
+let openTicket = 0;
+
+/** Opens a template by id, unless something else was opened while it loaded. */
 export async function openTemplate(api: ReturnType<typeof useApi>, id: string): Promise<void> {
+  const ticket = ++openTicket;
   const doc = await api.invoke('templates.get', { id });
-  useEditor.getState().open(doc);
+  if (ticket === openTicket) useEditor.getState().open(doc);
 }
 
 /** `onError(null)` clears the message once something opens fine. */
@@ -58,7 +63,9 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
   };
 
   const openFile = async (f: File) => {
+    const ticket = ++openTicket;
     const result = compile(await f.text());
+    if (ticket !== openTicket) return;
     if (!result.document) {
       onError(`${f.name}: ${result.diagnostics[0]?.message ?? 'not a Layerlab graph'}`);
       return;

@@ -17,11 +17,11 @@ interface Form {
 }
 
 const backendTitles: Record<BackendName, string> = {
-  auto: 'Auto (fastest available)',
-  'node-gpu': 'GPU (tfjs-node-gpu)',
-  node: 'Native CPU (tfjs-node)',
+  auto: 'Auto',
+  'node-gpu': 'GPU (CUDA)',
+  node: 'Native CPU',
   wasm: 'WebAssembly',
-  cpu: 'Plain JavaScript',
+  cpu: 'JavaScript',
 };
 
 const positiveInt = (s: string) => /^\d+$/.test(s.trim()) && Number(s) > 0;

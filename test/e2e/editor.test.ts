@@ -117,6 +117,18 @@ describe('editing the graph', () => {
     expect(await page.getByTestId('node-dropout1').getByTestId('node-shape').textContent()).toBe('120');
   });
 
+  test('multi-input layers show one labelled handle per port', async () => {
+    await page.fill('[data-testid=palette-search]', 'attention');
+    await page.click('[data-testid=palette-item-MultiHeadAttention]');
+    await page.fill('[data-testid=palette-search]', '');
+    const mha = page.getByTestId('node-multiheadattention1');
+    await mha.waitFor();
+    expect(await mha.locator('.port-name').allTextContents()).toEqual(['query', 'value']);
+    expect(await mha.locator('[data-testid^=handle-multiheadattention1-in-]').count()).toBe(2);
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.locator('[data-testid=node-multiheadattention1]').count()).toBe(0);
+  });
+
   test('undo and redo step through the edits', async () => {
     await page.click('[data-testid=undo]');
     await expect.poll(() => page.locator('[data-testid=edge-label-fc1-dropout1]').count()).toBe(0);
@@ -154,9 +166,19 @@ describe('editing the graph', () => {
     await expect.poll(nodeIds).not.toContain('fc2');
     const problem = page.locator('[data-testid=problem][data-code=E_MISSING_INPUT]');
     expect(await problem.textContent()).toContain('logits');
+    // Scroll the broken node out of sight: clicking the problem brings it back to the middle.
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -300);
     await problem.locator('.problem-text').click();
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
     expect(await page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('error');
+    await expect
+      .poll(async () => {
+        const b = (await page.getByTestId('node-logits').boundingBox())!;
+        return Math.abs(b.y + b.height / 2 - (canvas.y + canvas.height / 2)) < 60;
+      })
+      .toBe(true);
   });
 
   test('a warning turns its node amber, and its quick fix applies in one click', async () => {
@@ -226,6 +248,7 @@ describe('layout, files and theme', () => {
     writeFileSync(file, JSON.stringify(renamed));
     await page.selectOption('[data-testid=template-picker]', 'mlp');
     await page.setInputFiles('[data-testid=open-file-input]', file);
+    // Whichever answer comes last, the file opened after the template wins.
     await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'My LeNet');
     await expectLabel('fc1', 'fc2', '100');
   });

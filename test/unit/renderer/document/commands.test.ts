@@ -68,6 +68,19 @@ describe('applyCommand', () => {
     expect(compile(next).report.valid).toBe(true);
   });
 
+  test('batch applies its commands in order as one document change', () => {
+    const next = applyCommand(lenet, {
+      type: 'batch',
+      commands: [
+        { type: 'addNode', node: { id: 'd', type: 'Dropout' } },
+        { type: 'connect', edge: makeEdge('fc1', 'd') },
+      ],
+    });
+    expect(next.edges).toContainEqual({ source: 'fc1', target: 'd' });
+    const h = undo(execute(startHistory(lenet), { type: 'batch', commands: [{ type: 'addNode', node: { id: 'd', type: 'Dropout' } }, { type: 'connect', edge: makeEdge('fc1', 'd') }] }));
+    expect(h.present).toBe(lenet);
+  });
+
   test('freshId counts up past taken ids', () => {
     expect(freshId(lenet, 'Conv2D')).toBe('conv2d1');
     const d = applyCommand(lenet, { type: 'addNode', node: { id: 'conv2d1', type: 'Conv2D' } });
@@ -98,7 +111,7 @@ describe('history', () => {
 // Random command sequences over the LeNet document; ids come from a small pool so commands hit real nodes.
 const idPool = [...lenet.nodes.map((n) => n.id), 'x1', 'x2', 'x3'];
 const anyId = fc.constantFrom(...idPool);
-const command: fc.Arbitrary<Command> = fc.oneof(
+const simple: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constant('addNode' as const), node: fc.record({ id: anyId, type: fc.constantFrom('Dense', 'Dropout', 'Flatten') }) }),
   fc.record({ type: fc.constant('remove' as const), ids: fc.array(anyId, { maxLength: 2 }) }),
   fc.record({
@@ -108,6 +121,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constant('connect' as const), edge: fc.tuple(anyId, anyId, fc.nat(2)).map(([s, t, p]) => makeEdge(s, t, p)) }),
   fc.record({ type: fc.constant('disconnect' as const), edges: fc.array(fc.tuple(anyId, anyId).map(([s, t]) => makeEdge(s, t)), { maxLength: 2 }) }),
   fc.record({ type: fc.constant('setParam' as const), nodeId: anyId, key: fc.constantFrom('units', 'rate'), value: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }) }),
+);
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { arbitrary: simple, weight: 4 },
+  { arbitrary: fc.array(simple, { maxLength: 3 }).map((commands): Command => ({ type: 'batch', commands })), weight: 1 },
 );
 
 describe('history properties', () => {
