@@ -67,7 +67,10 @@ export type ApiResponse<M extends ApiMethod> = ReturnType<Api[M]>;
 /** Events pushed from the host to the renderer. */
 export interface ApiEvents {
   'train.event': { runId: RunId; event: TrainEvent };
+  /** A host menu item was chosen (desktop File menu); the renderer performs the action. */
+  'menu.action': { action: MenuAction };
 }
+export type MenuAction = 'file.new' | 'file.open' | 'file.save' | 'file.saveAs';
 export type ApiEventName = keyof ApiEvents;
 
 const empty = z.object({}).strict();
@@ -91,7 +94,7 @@ export const apiRequestSchemas: { readonly [M in ApiMethod]: z.ZodType<unknown> 
 };
 
 export const API_METHODS = Object.keys(apiRequestSchemas) as ApiMethod[];
-export const API_EVENTS: readonly ApiEventName[] = ['train.event'];
+export const API_EVENTS: readonly ApiEventName[] = ['train.event', 'menu.action'];
 
 export function isApiMethod(x: unknown): x is ApiMethod {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(apiRequestSchemas, x);

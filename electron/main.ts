@@ -19,12 +19,8 @@ import { createMainWindow, hardenSession, hardenWebContents } from './main/windo
 
 const log = (m: string): void => console.warn(`[layerlab] ${m}`);
 const bundles = bundlePaths(__dirname);
-/**
- * The event that would carry File menu actions to the renderer. contracts/ does not define it
- * yet, so the File actions stay disabled; once `API_EVENTS` lists it they are forwarded.
- */
-const MENU_EVENT = 'menu.action';
-const menuEventAllowed = (ALLOWED_EVENTS as readonly string[]).includes(MENU_EVENT);
+/** File menu actions go to the renderer as the `menu.action` event, when the allowlist has it. */
+const menuEventAllowed = ALLOWED_EVENTS.includes('menu.action');
 
 // Tests and portable setups point userData elsewhere; must happen before `ready`.
 if (process.env.LAYERLAB_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.LAYERLAB_USER_DATA_DIR));
@@ -120,7 +116,7 @@ function sendToRenderer(event: ApiEventName, payload: unknown): void {
 }
 
 function sendMenuAction(action: MenuAction): void {
-  if (menuEventAllowed) sendToRenderer(MENU_EVENT as ApiEventName, { action });
+  if (menuEventAllowed) sendToRenderer('menu.action', { action });
 }
 
 app.on('window-all-closed', () => {

@@ -20,12 +20,14 @@ const jobs = [
 const electronEntries = Object.fromEntries(
   [
     ['main', 'electron/main.ts'],
-    ['preload', 'electron/preload.ts'],
     ['utility', 'electron/utility/service.ts'],
   ].filter(([, f]) => existsSync(f)),
 );
 if (Object.keys(electronEntries).length)
   jobs.push(build({ ...cjs, entryPoints: electronEntries, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }));
+// A sandboxed preload has no __filename (nor any Node module), so it gets no import.meta banner.
+if (existsSync('electron/preload.ts'))
+  jobs.push(build({ ...node, format: 'cjs', entryPoints: { preload: 'electron/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'] }));
 await Promise.all(jobs);
 
 if (existsSync('renderer/vite.config.ts')) {

@@ -23,6 +23,7 @@ const METHODS: { readonly [M in ApiMethod]: true } = {
 
 const EVENTS: { readonly [E in ApiEventName]: true } = {
   'train.event': true,
+  'menu.action': true,
 };
 
 /** Every method the renderer may invoke. */

@@ -4,9 +4,10 @@
  * rule "developer tools only in development" is unit-tested.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuAction } from '../../contracts/index.js';
 
-/** App actions the File menu triggers. */
-export type MenuAction = 'file.new' | 'file.open' | 'file.save' | 'file.saveAs';
+/** App actions the File menu triggers (the `menu.action` event of contracts/api.ts). */
+export type { MenuAction };
 
 export interface MenuContext {
   readonly isDev: boolean;

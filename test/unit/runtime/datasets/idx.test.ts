@@ -40,7 +40,7 @@ describe('IDX reader on the real files', () => {
     const f = await loadDataset('fashion-mnist', { dataDir: sharedDatasets, download: false });
     expect(f.train.count).toBe(60000);
     expect([...f.train.labels.subarray(0, 10)]).toEqual([9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
-    const mean = f.train.images.reduce((a, b) => a + b, 0) / f.train.images.length;
+    const mean = Array.from(f.train.images).reduce((a, b) => a + b, 0) / f.train.images.length;
     expect(mean).toBeCloseTo(72.94, 1);
     const m = await loadDataset('mnist', { dataDir: sharedDatasets, download: false });
     const counts = new Array(10).fill(0);
