@@ -3,6 +3,7 @@
  * ids `instance/inner` (nested blocks give `outer/inner/leaf`), so every instance has its own
  * weights. `"$name"` params take the instance's value, else the block's default. The block's
  * Input nodes disappear: whatever feeds the instance's port i feeds what input i fed.
+ * Edges carry no source port, so an instance's output is its block's first output.
  */
 import type { BlockDef, Diagnostic, GraphDocument, NodeId, ParamValue } from '../../contracts/index.js';
 import type { BlockInstance, IREdge, IRGraph, IRNode } from '../ir.js';

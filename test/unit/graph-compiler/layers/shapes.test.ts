@@ -5,6 +5,7 @@
  * differs: recurrent layers carry a second bias per gate.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { activationName } from '../../../../graph-compiler/layers/common.js';
 import { runLayer, useCpu } from '../helpers.js';
 
 beforeAll(useCpu);
@@ -45,9 +46,8 @@ const cases: Case[] = [
   ['BatchNormalization on channels', 'BatchNormalization', {}, [[6, 6, 5]]],
   ['BatchNormalization on a vector', 'BatchNormalization', { momentum: 0.9, epsilon: 1e-5 }, [[7]]],
   ['LayerNormalization', 'LayerNormalization', {}, [[4, 9]]],
-  ['Activation gelu', 'Activation', { activation: 'gelu' }, [[3, 4]]],
-  ['Activation leakyRelu', 'Activation', { activation: 'leakyRelu' }, [[3, 4]]],
-  ['Activation swish', 'Activation', { activation: 'swish' }, [[5]]],
+  ...activationName.options.map((a): Case => [`Activation ${a}`, 'Activation', { activation: a }, [[3, 4]]]),
+  ['Dense with every activation lowers to a TF.js activation', 'Dense', { units: 2, activation: 'selu' }, [[3]]],
   ['Add', 'Add', {}, [[4, 4, 3], [4, 4, 3], [4, 4, 3]]],
   ['Multiply', 'Multiply', {}, [[6], [6]]],
   ['Concatenate channels', 'Concatenate', {}, [[4, 4, 3], [4, 4, 5]]],
