@@ -23,7 +23,11 @@ export interface CompileResult {
   readonly report: CheckReport;
 }
 
-/** Compiles a document (parsed object, JSON text or anything else); never throws. */
+/**
+ * Compiles a document (parsed object, JSON text or anything else); never throws.
+ * Documents are values: validation is memoised per node object, so pass a new object for a
+ * changed node (as editor commands do) rather than mutating one that was compiled before.
+ */
 export function compile(input: unknown): CompileResult {
   const parsed = parseDocument(input);
   if (!parsed.ok) return failed(null, parsed.diagnostics);
