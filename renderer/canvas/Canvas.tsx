@@ -20,6 +20,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { getLayer } from '../../graph-compiler/index.js';
 import { freshId, makeEdge, type XY } from '../document/commands.js';
 import { useEditor } from '../state/editorStore.js';
+import { freeSpot } from '../layout/freeSpot.js';
 import { LayerNode, NODE_WIDTH } from './LayerNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { defaultParams } from './defaults.js';
@@ -212,8 +213,10 @@ export function addLayerAt(type: string, position: XY, after?: string): string {
   const { history, run, select } = useEditor.getState();
   const id = freshId(history.present, type);
   const params = defaultParams(type);
-  const node = { id, type, ...(Object.keys(params).length ? { params } : {}), position: { x: Math.round(position.x), y: Math.round(position.y) } };
+  const spot = freeSpot(history.present, position);
+  const node = { id, type, ...(Object.keys(params).length ? { params } : {}), position: spot };
   run({ type: 'batch', commands: [{ type: 'addNode', node }, ...(after ? [{ type: 'connect' as const, edge: makeEdge(after, id) }] : [])] });
   select([id]);
   return id;
 }
+

@@ -2,9 +2,10 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatCount, formatShape } from '../format.js';
+import { NODE_WIDTH } from './nodeSize.js';
 import { inHandle, type LayerFlowNode } from './toFlow.js';
 
-export const NODE_WIDTH = 200;
+export { NODE_WIDTH };
 
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const cls = ['layer-node', data.severity ?? '', selected ? 'selected' : '', data.known ? '' : 'unknown', data.block ? 'block' : ''].filter(Boolean).join(' ');

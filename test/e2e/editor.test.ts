@@ -201,6 +201,18 @@ describe('editing the graph', () => {
     await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('warning');
   });
 
+  test('a selected edge is deleted with the Delete key', async () => {
+    await openLenet();
+    const edgeLabel = (await page.getByTestId('edge-label-conv1-pool1').boundingBox())!;
+    // Click the edge's path just above its label.
+    await page.mouse.click(edgeLabel.x + edgeLabel.width / 2, edgeLabel.y - 4);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('[data-testid=edge-label-conv1-pool1]').count()).toBe(0);
+    expect(await page.getAttribute('[data-testid=node-pool1]', 'data-severity')).toBe('error');
+    // The rest of the graph above the cut keeps its shapes.
+    await expectLabel('input', 'conv1', '28×28×1');
+  });
+
   test('a node can be moved, and undo puts it back', async () => {
     await openLenet();
     await scrollTo('fc1');
