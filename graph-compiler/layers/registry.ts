@@ -78,13 +78,14 @@ type ParamsResult = { readonly success: true; readonly data: unknown } | { reado
 // Documents are immutable values (edits return the next document), so a params object always
 // parses the same way: memoise by identity, shared by the rule that reports bad params, shape
 // inference, and the next compile after an edit that left this node alone.
-const parsedParams = new WeakMap<object, Map<string, ParamsResult>>();
+// A params object almost always meets one layer type, so one slot per object is enough.
+const parsedParams = new WeakMap<object, { readonly type: string; readonly result: ParamsResult }>();
 
 /** The layer's zod parse of a node's params (defaults applied), memoised by the params object. */
 export function parseParams(def: AnyLayerDef, params: object): ParamsResult {
-  let byType = parsedParams.get(params);
-  if (!byType) parsedParams.set(params, (byType = new Map()));
-  let r = byType.get(def.type);
-  if (!r) byType.set(def.type, (r = def.params.safeParse(params) as ParamsResult));
-  return r;
+  const hit = parsedParams.get(params);
+  if (hit?.type === def.type) return hit.result;
+  const result = def.params.safeParse(params) as ParamsResult;
+  parsedParams.set(params, { type: def.type, result });
+  return result;
 }
