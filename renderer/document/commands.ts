@@ -2,7 +2,7 @@
  * Edits to the graph document as data. `applyCommand` is pure: it returns the next document and
  * never mutates its input, so history, autosave and tests all work on plain values.
  */
-import type { GraphDocument, GraphEdge, GraphNode, ParamValue, PatchOp } from '../../contracts/index.js';
+import { nodeIdPattern, type GraphDocument, type GraphEdge, type GraphNode, type ParamValue, type PatchOp } from '../../contracts/index.js';
 
 export interface XY {
   readonly x: number;
@@ -18,6 +18,8 @@ export type Command =
   | { readonly type: 'disconnect'; readonly edges: readonly GraphEdge[] }
   | { readonly type: 'setParam'; readonly nodeId: string; readonly key: string; readonly value: ParamValue | undefined }
   | { readonly type: 'applyPatch'; readonly patch: readonly PatchOp[] }
+  /** Changes a node's id everywhere it is used (edges, outputs); refused if the new id is invalid or taken. */
+  | { readonly type: 'rename'; readonly from: string; readonly to: string }
   /** Several commands as one undoable step (add a layer and connect it). */
   | { readonly type: 'batch'; readonly commands: readonly Command[] };
 
@@ -36,6 +38,15 @@ export function freshId(doc: GraphDocument, type: string): string {
   const base = type.replace(/[^A-Za-z0-9]/g, '').replace(/^[^A-Za-z_]+/, '').toLowerCase() || 'node';
   const taken = new Set(doc.nodes.map((n) => n.id));
   for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+/** Why `to` cannot replace `from` as a node id, or null when it can. */
+export function renameProblem(doc: GraphDocument, from: string, to: string): string | null {
+  if (!doc.nodes.some((n) => n.id === from)) return `There is no node ${from}`;
+  if (from === to) return 'That is its id already';
+  if (!nodeIdPattern.test(to)) return 'Start with a letter or _, then letters, digits, _ . -';
+  if (doc.nodes.some((n) => n.id === to)) return `${to} is taken`;
+  return null;
 }
 
 export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
@@ -70,6 +81,16 @@ export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
       return cmd.patch.reduce(applyPatchOp, doc);
     case 'batch':
       return cmd.commands.reduce(applyCommand, doc);
+    case 'rename': {
+      if (renameProblem(doc, cmd.from, cmd.to) !== null) return doc;
+      const r = (id: string) => (id === cmd.from ? cmd.to : id);
+      return {
+        ...doc,
+        nodes: doc.nodes.map((n) => (n.id === cmd.from ? { ...n, id: cmd.to } : n)),
+        edges: doc.edges.map((e) => (e.source === cmd.from || e.target === cmd.from ? { ...e, source: r(e.source), target: r(e.target) } : e)),
+        ...(doc.outputs ? { outputs: doc.outputs.map(r) } : {}),
+      };
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import type { ParamValue } from '../../contracts/index.js';
 import { paramValue, type BlockDef } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
 import { blockOf } from '../canvas/toFlow.js';
+import { renameProblem } from '../document/commands.js';
 import { formatCount, formatExact, formatShape } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { fieldsOf, parseField, showField, type Field } from './schemaFields.js';
@@ -31,6 +32,7 @@ export function Inspector() {
       <h2>
         {node.type} <span className="muted">{node.id}</span>
       </h2>
+      <IdField key={node.id} id={node.id} />
       {def || block ? (
         <p className="doc" data-testid="inspector-doc">
           {def?.doc ?? block?.description ?? `Block of ${block!.nodes.length} layers defined in this document.`}
@@ -65,6 +67,48 @@ export function Inspector() {
         </p>
       ))}
     </section>
+  );
+}
+
+/** The node's id, renamed on Enter or when the field loses focus; checked as you type. */
+function IdField({ id }: { id: string }) {
+  const [text, setText] = useState(id);
+  const doc = useEditor((s) => s.history.present);
+  const problem = text === id ? null : renameProblem(doc, id, text);
+  const commit = () => {
+    if (text === id) return;
+    if (problem) {
+      setText(id);
+      return;
+    }
+    const { run, select } = useEditor.getState();
+    run({ type: 'rename', from: id, to: text });
+    select([text]);
+  };
+  return (
+    <div className="param-form id-form">
+      <div className={`param${problem ? ' invalid' : ''}`}>
+        <label htmlFor="node-id">id</label>
+        <input
+          id="node-id"
+          value={text}
+          spellCheck={false}
+          aria-invalid={problem ? true : undefined}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commit();
+            if (e.key === 'Escape') setText(id);
+          }}
+          data-testid="inspector-id"
+        />
+        {problem && (
+          <span className="param-error" data-testid="inspector-id-error">
+            {problem}
+          </span>
+        )}
+      </div>
+    </div>
   );
 }
 

@@ -158,6 +158,17 @@ describe('editing the graph', () => {
     await expectLabel('conv1', 'pool1', '26×24×8');
   });
 
+  test('renaming a node in the inspector keeps its edges', async () => {
+    await page.click('[data-testid=node-conv1]');
+    await page.fill('[data-testid=inspector-id]', 'conv2');
+    expect(await page.textContent('[data-testid=inspector-id-error]')).toBe('conv2 is taken');
+    await page.fill('[data-testid=inspector-id]', 'features');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=edge-label-features-pool1]');
+    await expectLabel('input', 'features', '28×28×1');
+    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('features');
+  });
+
   test('deleting a node leaves a problem that selects its node when clicked', async () => {
     await openLenet();
     await scrollTo('fc2');

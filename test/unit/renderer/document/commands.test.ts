@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { GraphDocument } from '../../../../contracts/index.js';
 import { compile } from '../../../../graph-compiler/index.js';
-import { applyCommand, freshId, makeEdge, type Command } from '../../../../renderer/document/commands.js';
+import { applyCommand, freshId, makeEdge, renameProblem, type Command } from '../../../../renderer/document/commands.js';
 import { execute, redo, startHistory, undo, type History } from '../../../../renderer/document/history.js';
 
 const lenet = JSON.parse(readFileSync(new URL('../../../../templates/lenet.layerlab.json', import.meta.url), 'utf8')) as GraphDocument;
@@ -81,6 +81,16 @@ describe('applyCommand', () => {
     expect(h.present).toBe(lenet);
   });
 
+  test('rename changes the id in nodes, edges and outputs, and refuses bad or taken ids', () => {
+    const next = applyCommand(lenet, { type: 'rename', from: 'logits', to: 'scores' });
+    expect(next.outputs).toEqual(['scores']);
+    expect(next.edges).toContainEqual({ source: 'fc2', target: 'scores' });
+    expect(compile(next).report.valid).toBe(true);
+    expect(applyCommand(lenet, { type: 'rename', from: 'logits', to: 'fc1' })).toBe(lenet);
+    expect(applyCommand(lenet, { type: 'rename', from: 'logits', to: '1x' })).toBe(lenet);
+    expect(renameProblem(lenet, 'logits', 'fc1')).toBe('fc1 is taken');
+  });
+
   test('freshId counts up past taken ids', () => {
     expect(freshId(lenet, 'Conv2D')).toBe('conv2d1');
     const d = applyCommand(lenet, { type: 'addNode', node: { id: 'conv2d1', type: 'Conv2D' } });
@@ -120,6 +130,7 @@ const simple: fc.Arbitrary<Command> = fc.oneof(
   }),
   fc.record({ type: fc.constant('connect' as const), edge: fc.tuple(anyId, anyId, fc.nat(2)).map(([s, t, p]) => makeEdge(s, t, p)) }),
   fc.record({ type: fc.constant('disconnect' as const), edges: fc.array(fc.tuple(anyId, anyId).map(([s, t]) => makeEdge(s, t)), { maxLength: 2 }) }),
+  fc.record({ type: fc.constant('rename' as const), from: anyId, to: anyId }),
   fc.record({ type: fc.constant('setParam' as const), nodeId: anyId, key: fc.constantFrom('units', 'rate'), value: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }) }),
 );
 
