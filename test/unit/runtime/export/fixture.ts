@@ -1,0 +1,83 @@
+/**
+ * Export fixtures: a run directory built in-process (compile → materialize → random weights →
+ * RunDir.saveModel), much faster than training, plus the TF.js model's outputs on a seeded
+ * random input for comparison with the exported code.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { compile } from '../../../../graph-compiler/index.js';
+import { materialize } from '../../../../runtime/materialize.js';
+import { RunDir } from '../../../../runtime/train/runDir.js';
+
+export type Doc = Record<string, unknown> & { nodes: { id: string; type: string; params?: Record<string, unknown> }[] };
+
+export const template = (name: string): Doc => JSON.parse(readFileSync(`templates/${name}.layerlab.json`, 'utf8')) as Doc;
+
+export interface FixtureRun {
+  readonly dir: string;
+  /** Seeded random input, [batch, ...inputShape], float32. */
+  readonly input: Float32Array;
+  readonly inputShape: readonly number[];
+  /** The TF.js model's output on `input` (inference mode). */
+  readonly output: Float32Array;
+  readonly outputShape: readonly number[];
+}
+
+/**
+ * Builds and saves a run of `doc`. Biases and BatchNormalization statistics are randomised too:
+ * left at their initial zeros and ones they would hide a wrong mapping of those tensors.
+ */
+export async function fixtureRun(doc: Doc, seed: number, batch = 3): Promise<FixtureRun> {
+  await tf.setBackend('cpu');
+  const result = compile(doc);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(`fixture graph does not compile: ${errors.map((e) => e.message).join('; ')}`);
+  const model = materialize(result.lowered!, { seed });
+  const s = seed * 1000;
+  const values = model.weights.map((w, i) => {
+    const shape = w.shape as number[];
+    const name = w.originalName;
+    if (name.endsWith('moving_variance')) return tf.randomUniform(shape, 0.5, 2, 'float32', s + i);
+    if (name.endsWith('gamma')) return tf.randomUniform(shape, 0.5, 1.5, 'float32', s + i);
+    if (name.endsWith('kernel')) return w.read().clone();
+    return tf.randomNormal(shape, 0, 0.3, 'float32', s + i);
+  });
+  model.setWeights(values);
+  tf.dispose(values);
+  const dir = mkdtempSync(join(tmpdir(), 'll-export-'));
+  const run = new RunDir(dir);
+  run.writeJson('graph.layerlab.json', result.document);
+  await run.saveModel(model, 'final');
+  const inputShape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
+  const x = tf.randomNormal(inputShape, 0, 1, 'float32', seed + 7);
+  const y = model.predict(x) as tf.Tensor;
+  const fixture = { dir, input: x.dataSync() as Float32Array, inputShape, output: y.dataSync() as Float32Array, outputShape: y.shape };
+  tf.dispose([x, y]);
+  model.dispose();
+  return fixture;
+}
+
+/** `/usr/bin/python3` with the given modules importable, or why not (for test names). */
+export function pythonWith(modules: string): { ok: true } | { ok: false; why: string } {
+  const python = '/usr/bin/python3';
+  const r = spawnSync(python, ['-c', `import ${modules}`], { encoding: 'utf8' });
+  if (r.error) return { ok: false, why: `${python} is missing (apt-get install python3-torch)` };
+  if (r.status !== 0) return { ok: false, why: `${python} cannot import ${modules} (apt-get install python3-torch libopenblas0-pthread)` };
+  return { ok: true };
+}
+
+export function python(code: string, cwd?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8', cwd, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};

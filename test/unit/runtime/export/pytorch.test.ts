@@ -1,0 +1,118 @@
+/**
+ * The PyTorch export against PyTorch itself: the generated module, loaded with its weights in
+ * /usr/bin/python3 (Debian's python3-torch 1.13), must give the TF.js model's outputs on the
+ * same random inputs (max abs error ≤ 1e-4). Where PyTorch is missing these tests are skipped
+ * and say why in their names; they never pass without running.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { compile } from '../../../../graph-compiler/index.js';
+import { ExportError, exportRun } from '../../../../runtime/export/index.js';
+import { generatePytorch } from '../../../../runtime/export/pytorch.js';
+import { fixtureRun, maxAbsDiff, python, pythonWith, template, type Doc } from './fixture.js';
+import { kitchenSink } from './kitchenSink.js';
+
+const torch = pythonWith('torch, numpy');
+const title = (name: string) => (torch.ok ? name : `${name} (SKIPPED: ${torch.why})`);
+
+/** Runs the exported module on the fixture's input; returns PyTorch's output. */
+async function torchOutput(doc: Doc, seed: number): Promise<{ tfjs: Float32Array; torch: Float32Array; shape: readonly number[] }> {
+  const run = await fixtureRun(doc, seed);
+  const out = join(run.dir, 'export-pytorch');
+  const result = exportRun(run.dir, 'pytorch', out);
+  expect(result.files.map((f) => f.slice(out.length + 1))).toEqual(['model.py', 'weights.npz']);
+  writeFileSync(join(run.dir, 'x.f32'), run.input);
+  const r = python(
+    [
+      'import sys, numpy as np, torch',
+      `sys.path.insert(0, ${JSON.stringify(out)})`,
+      'from model import load',
+      'net = load()',
+      `x = np.fromfile(${JSON.stringify(join(run.dir, 'x.f32'))}, dtype="<f4").reshape(${JSON.stringify(run.inputShape)})`,
+      'with torch.no_grad():',
+      '    y = net(torch.from_numpy(x))',
+      `y.numpy().astype("<f4").tofile(${JSON.stringify(join(run.dir, 'y.f32'))})`,
+      'print(tuple(y.shape))',
+    ].join('\n'),
+  );
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout.trim()).toBe(`(${run.outputShape.join(', ')})`);
+  const bytes = readFileSync(join(run.dir, 'y.f32'));
+  return { tfjs: run.output, torch: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), shape: run.outputShape };
+}
+
+/** ResNet-18's blocks at 1/8 of the width on 16x16 inputs: every stride-2 'same' pad is asymmetric there. */
+function smallResnet(): Doc {
+  const doc = template('resnet18');
+  for (const node of doc.nodes) {
+    if (node.type === 'Input') node.params = { shape: [16, 16, 2] };
+    if (typeof node.params?.filters === 'number') node.params.filters /= 8;
+  }
+  return doc;
+}
+
+describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-torch)'), () => {
+  test.each([
+    ['MLP', () => template('mlp'), 1],
+    ['LeNet (sigmoid, average pooling, same padding, Flatten after conv)', () => template('lenet'), 2],
+    ['LeNet with BatchNormalization (moving statistics, epsilon, momentum)', () => template('batchnorm-lenet'), 3],
+    ['ResNet-18 blocks (expanded ids, projections, stride-2 asymmetric same padding)', smallResnet, 4],
+    ['every supported layer (kitchen sink)', () => kitchenSink, 5],
+  ])('%s', async (_name, doc, seed) => {
+    const r = await torchOutput(doc(), seed);
+    expect(r.torch.length).toBe(r.tfjs.length);
+    // Guard against a vacuous match: the outputs must depend on the input.
+    expect(new Set(Array.from(r.tfjs, (v) => v.toFixed(4))).size).toBeGreaterThan(1);
+    expect(maxAbsDiff(r.torch, r.tfjs)).toBeLessThanOrEqual(1e-4);
+  });
+
+  test('model.py runs as a script (loads its weights, prints the output shape)', async () => {
+    const run = await fixtureRun(template('lenet'), 6, 1);
+    const out = join(run.dir, 'pt');
+    exportRun(run.dir, 'pytorch', out);
+    const r = python(`import runpy; runpy.run_path("model.py", run_name="__main__")`, out);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('(2, 10)');
+  });
+
+  test('the state_dict holds PyTorch layouts (Linear [out, in], Conv2d [out, in, kh, kw]) and BatchNorm buffers', async () => {
+    const run = await fixtureRun(template('batchnorm-lenet'), 7, 1);
+    const out = join(run.dir, 'pt');
+    exportRun(run.dir, 'pytorch', out);
+    const r = python(`import numpy as np, json; d = np.load("weights.npz"); print(json.dumps({k: list(d[k].shape) for k in d.files}))`, out);
+    expect(r.status).toBe(0);
+    const shapes = JSON.parse(r.stdout) as Record<string, number[]>;
+    expect(shapes['conv1.weight']).toEqual([6, 1, 5, 5]);
+    expect(shapes['fc1.weight']).toEqual([120, 256]); // conv2 is 'valid' here: 4 x 4 x 16 inputs
+    expect(shapes['bn1.running_var']).toEqual([6]);
+    expect(shapes['bn1.num_batches_tracked']).toEqual([]);
+  });
+});
+
+describe('PyTorch export refuses what it cannot translate', () => {
+  test('a custom layer (ViT patch embedding) fails naming the node and type, and writes nothing', () => {
+    const doc = template('vit-tiny');
+    const lowered = compile(doc).lowered!;
+    const first = lowered.nodes.find((n) => n.className !== 'InputLayer')!;
+    expect(() => generatePytorch({ graphName: 'ViT', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
+
+    const dir = mkdtempSync(join(tmpdir(), 'll-export-vit-'));
+    writeFileSync(join(dir, 'graph.layerlab.json'), JSON.stringify(doc));
+    mkdirSync(join(dir, 'final'));
+    writeFileSync(join(dir, 'final', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: [], weights: [] }] }));
+    const out = join(dir, 'export-pytorch');
+    expect(() => exportRun(dir, 'pytorch', out)).toThrow(ExportError);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('an activation PyTorch has no rule for fails naming it', () => {
+    const doc = template('mlp');
+    const dense = doc.nodes.find((n) => n.type === 'Dense')!;
+    dense.params = { ...dense.params, activation: 'leakyRelu' };
+    const lowered = compile(doc).lowered!;
+    expect(() => generatePytorch({ graphName: 'MLP', lowered, tensors: [] })).toThrow(/activation "leakyRelu"/);
+  });
+});
