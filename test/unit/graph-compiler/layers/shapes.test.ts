@@ -94,7 +94,7 @@ const errorCases: ErrorCase[] = [
   ['LSTM on a vector', 'LSTM', { units: 3 }, [[10]], 'E_RANK', 0],
   ['MultiHeadAttention on an image', 'MultiHeadAttention', { numHeads: 2, keyDim: 2 }, [[4, 4, 3], [4, 3]], 'E_RANK', 0],
   ['MultiHeadAttention key/value steps differ', 'MultiHeadAttention', { numHeads: 2, keyDim: 2 }, [[4, 3], [5, 3], [6, 3]], 'E_SHAPE_MISMATCH', 2],
-  ['PatchEmbedding not dividing', 'PatchEmbedding', { patchSize: 5 }, [[32, 32, 3]], 'E_SHAPE', 0],
+  ['PatchEmbedding not dividing', 'PatchEmbedding', { patchSize: 5, dim: 8 }, [[32, 32, 3]], 'E_SHAPE', 0],
   ['TokenSelect past the end', 'TokenSelect', { index: 5 }, [[5, 4]], 'E_BAD_PARAMS', 0],
   ['BatchNormalization axis out of range', 'BatchNormalization', { axis: 4 }, [[4, 4, 2]], 'E_BAD_PARAMS', 0],
 ];
@@ -106,6 +106,20 @@ describe('shape errors', () => {
     const r = def.inferShape(inputs, p.success ? p.data : (params as never));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problem).toMatchObject({ code, port });
+  });
+
+  // Where TF.js itself has the layer, it must refuse the same inputs.
+  const tfjsRefuses = errorCases.filter(([name]) =>
+    ['Conv2D on a vector', 'MaxPooling2D on a sequence', 'Conv1D on an image', 'Reshape with the wrong count', 'Reshape -1 not dividing', 'Add mismatch', 'Concatenate mismatch', 'LSTM on a vector'].includes(name),
+  );
+  test.each(tfjsRefuses)('TF.js refuses it too: %s', (_name, type, params, inputs) => {
+    expect(() => runLayer(type, params, inputs)).toThrow();
+  });
+
+  test('a kernel larger than its input: TF.js silently builds a [-1, -1] output; the compiler reports it', () => {
+    const run = runLayer('Conv2D', { filters: 2, kernelSize: 5 }, [[3, 3, 1]]);
+    expect(run.tfjsShape).toEqual([-1, -1, 2]);
+    expect(run.ours).toMatchObject({ ok: false, problem: { code: 'E_SHAPE', port: 0 } });
   });
 
   test('Add names both shapes and the blamed port', () => {
