@@ -166,3 +166,46 @@ test('causal attention: changing a later step leaves earlier outputs unchanged',
   tf.dispose([x, changed]);
   model.dispose();
 });
+
+test('a small ViT built from the custom layers learns: it overfits 8 examples', () => {
+  const doc = {
+    format: 'layerlab-graph',
+    version: 1,
+    name: 'vit-micro',
+    nodes: [
+      { id: 'in', type: 'Input', params: { shape: [8, 8, 3] } },
+      { id: 'patches', type: 'PatchEmbedding', params: { patchSize: 4, dim: 16 } },
+      { id: 'cls', type: 'ClassToken' },
+      { id: 'pos', type: 'PositionEmbedding' },
+      { id: 'ln', type: 'LayerNormalization' },
+      { id: 'mha', type: 'MultiHeadAttention', params: { numHeads: 2, keyDim: 8 } },
+      { id: 'add', type: 'Add' },
+      { id: 'token', type: 'TokenSelect' },
+      { id: 'logits', type: 'Dense', params: { units: 4 } },
+    ],
+    edges: [
+      { source: 'in', target: 'patches' },
+      { source: 'patches', target: 'cls' },
+      { source: 'cls', target: 'pos' },
+      { source: 'pos', target: 'ln' },
+      { source: 'ln', target: 'mha' },
+      { source: 'ln', target: 'mha' },
+      { source: 'pos', target: 'add' },
+      { source: 'mha', target: 'add' },
+      { source: 'add', target: 'token' },
+      { source: 'token', target: 'logits' },
+    ],
+  };
+  const model = materialize(compile(doc).lowered!, { seed: 7 });
+  const x = tf.randomNormal([8, 8, 8, 3], 0, 1, 'float32', 8);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4));
+  const optimizer = tf.train.adam(0.01);
+  const loss = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+  const first = tf.tidy(() => loss().dataSync()[0]!);
+  for (let i = 0; i < 60; i++) tf.dispose(optimizer.minimize(loss, true));
+  const last = tf.tidy(() => loss().dataSync()[0]!);
+  expect(last).toBeLessThan(first / 4);
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+});
