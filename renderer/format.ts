@@ -19,7 +19,11 @@ export function formatCount(n: number): string {
   return String(n);
 }
 
-const trim = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)).replace(/\.?0+$/, '');
+/** Three significant digits, without trailing zeros after the point (100 stays 100, 1.50 becomes 1.5). */
+const trim = (v: number): string => {
+  const t = v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
+};
 
 /** Grouped digits for exact figures (status bar tooltips, tests). */
 export const formatExact = (n: number): string => n.toLocaleString('en-US');

@@ -178,6 +178,11 @@ export function Canvas() {
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" />
       </ReactFlow>
+      {doc.nodes.length <= 1 && (
+        <p className="canvas-hint" data-testid="canvas-hint">
+          Drag layers from the palette, or click one to add it after the selected node. Connect a node’s bottom handle to another’s top.
+        </p>
+      )}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { frameDocument } from '../canvas/Canvas.js';
 import { NODE_WIDTH } from '../canvas/LayerNode.js';
 import type { LayerFlowNode, ShapeFlowEdge } from '../canvas/toFlow.js';
 import { autoLayout } from '../layout/autoLayout.js';
-import { useEditor } from '../state/editorStore.js';
+import { emptyDocument, useEditor } from '../state/editorStore.js';
 import { useApi } from '../transport/context.js';
 
 // Each open (template or file) takes a ticket; a template that arrives after a newer open is dropped,
@@ -50,6 +50,13 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
   const pick = (id: string) => {
     setCurrent(id);
     if (id) openTemplate(api, id).then(() => onError(null), (e: Error) => onError(e.message));
+  };
+
+  const newDocument = () => {
+    ++openTicket;
+    setCurrent('');
+    onError(null);
+    useEditor.getState().open({ ...emptyDocument, nodes: [{ id: 'input', type: 'Input', params: { shape: [28, 28, 1] }, position: { x: 0, y: 0 } }] });
   };
 
   const save = () => {
@@ -103,6 +110,9 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
         {name}
       </span>
       <div className="toolbar-group">
+        <button onClick={newDocument} data-testid="new-document" title="Start an empty graph with one 28×28×1 input">
+          New
+        </button>
         <button onClick={() => file.current?.click()} data-testid="open-file" title="Open a .layerlab.json file">
           Open…
         </button>

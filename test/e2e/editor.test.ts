@@ -141,6 +141,21 @@ describe('editing the graph', () => {
     await expect.poll(() => page.locator('[data-testid=edge-label-fc1-dropout1]').count()).toBe(0);
   });
 
+  test('a network built from scratch: New, then palette clicks add connected layers', async () => {
+    await page.click('[data-testid=new-document]');
+    await page.waitForSelector('[data-testid=canvas-hint]');
+    await page.click('[data-testid=node-input]');
+    await page.click('[data-testid=palette-item-Flatten]');
+    await page.click('[data-testid=palette-item-Dense]');
+    await expectLabel('input', 'flatten1', '28×28×1');
+    await expectLabel('flatten1', 'dense1', '784');
+    // 784·64 weights + 64 biases (Dense starts with 64 units).
+    await expect.poll(() => page.getAttribute('[data-testid=status-params]', 'data-value')).toBe('50240');
+    expect(await page.textContent('[data-testid=status-problems]')).toBe('No problems');
+    await screenshot(page, 'editor-from-scratch');
+    await openLenet();
+  });
+
   test('the inspector edits parameters, validating as you type', async () => {
     await openLenet();
     await page.click('[data-testid=node-conv1]');
