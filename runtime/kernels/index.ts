@@ -1,0 +1,41 @@
+/**
+ * Training kernels for tfjs's WASM backend. tfjs-backend-wasm 4.22 cannot train a
+ * convolutional network: it lacks Conv2DBackpropFilter and both depthwise backprops, its
+ * MaxPoolGrad is wrong for windows of non-positive values, and its transposed BatchMatMul
+ * (used by every matMul gradient) is ~10x slower than its plain one.
+ *
+ * Each kernel here is compared with the CPU backend in test/unit/runtime/kernels/.
+ */
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batchMatMul';
+import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { maxPoolGradConfig } from './maxPoolGrad';
+import { rememberStock } from './wasmBackend';
+
+/** Our kernels, in registration order. */
+export const wasmTrainingKernels: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  maxPoolGradConfig,
+  batchMatMulConfig,
+];
+
+/**
+ * Registers our training kernels for backend 'wasm', replacing stock ones of the same name.
+ * Idempotent. Call it after importing '@tensorflow/tfjs-backend-wasm' (before or after
+ * `setBackend('wasm')`): a replaced kernel keeps the stock one's setup so that our kernels
+ * can still delegate to it.
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of wasmTrainingKernels) {
+    const current = getKernel(config.kernelName, 'wasm');
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    const stock = rememberStock(config.kernelName);
+    if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
+    registerKernel(stock?.setupFunc === undefined ? config : { ...config, setupFunc: stock.setupFunc });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * MaxPoolGrad for the wasm backend. The stock kernel (tfjs-backend-wasm 4.22) routes the
+ * gradient wrongly whenever a pooling window holds only non-positive values, which after a
+ * ReLU-free layer or BatchNorm is most windows. Semantics match the CPU backend: each
+ * output's gradient goes to the first (row-major) maximum of its window; padding is never
+ * a maximum.
+ */
+import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { alloc, heapF32 } from './wasmBackend';
+import type { WasmBackend } from './wasmBackend';
+
+interface Attrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, input } = inputs;
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { batchSize, inHeight: inH, inWidth: inW, inChannels: C, outHeight: outH, outWidth: outW } = info;
+  const { strideHeight: sH, strideWidth: sW, filterHeight: kH, filterWidth: kW } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+
+  const out = alloc(backend, [...input.shape]);
+  const x = heapF32(backend, input);
+  const g = heapF32(backend, dy);
+  const dx = heapF32(backend, out);
+  dx.fill(0);
+  const best = new Float32Array(C);
+  const where = new Int32Array(C);
+  let o = 0;
+  for (let n = 0; n < batchSize; n++) {
+    const xn = n * inH * inW * C;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = Math.max(0, oh * sH - padTop);
+      const h1 = Math.min(inH, oh * sH - padTop + kH);
+      for (let ow = 0; ow < outW; ow++, o += C) {
+        const w0 = Math.max(0, ow * sW - padLeft);
+        const w1 = Math.min(inW, ow * sW - padLeft + kW);
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let h = h0; h < h1; h++) {
+          for (let w = w0; w < w1; w++) {
+            const xi = xn + (h * inW + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[xi + c]!;
+              if (v > best[c]!) {
+                best[c] = v;
+                where[c] = xi + c;
+              }
+            }
+          }
+        }
+        for (let c = 0; c < C; c++) {
+          const at = where[c]!;
+          if (at >= 0) dx[at] = dx[at]! + g[o + c]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** MaxPoolGrad for backend 'wasm' (replaces the stock kernel; see module note). */
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad as unknown as KernelFunc,
+};
