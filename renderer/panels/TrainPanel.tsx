@@ -41,6 +41,7 @@ export function TrainPanel() {
   const api = useApi();
   const doc = useEditor((s) => s.history.present);
   const valid = useEditor((s) => s.compiled.report.valid);
+  const nodeReports = useEditor((s) => s.nodeReports);
   const t = useTraining();
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
   const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '', backend: 'auto' });
@@ -66,7 +67,7 @@ export function TrainPanel() {
   }, [datasets, form.dataset]);
 
   const errors = formErrors(form);
-  const busy = t.status === 'starting' || t.status === 'running';
+  const busy = t.status === 'starting' || t.status === 'running' || t.status === 'paused';
   const canTrain = !busy && valid && Object.keys(errors).length === 0;
 
   const start = async () => {
@@ -92,6 +93,11 @@ export function TrainPanel() {
   const stop = () => {
     if (t.runId) void api.invoke('train.stop', { runId: t.runId }).catch(() => undefined);
   };
+  const pauseOrResume = () => {
+    if (!t.runId) return;
+    const call = t.status === 'paused' ? api.invoke('train.resume', { runId: t.runId }) : api.invoke('train.pause', { runId: t.runId });
+    call.catch((e: Error) => useTraining.getState().failed(e.message));
+  };
 
   const field = (key: keyof Form, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
     <label className="field">
@@ -109,6 +115,11 @@ export function TrainPanel() {
   );
 
   const selected = datasets.find((d) => d.name === form.dataset);
+  const modelInput = nodeReports.find((n) => n.type === 'Input')?.outputShape ?? null;
+  const resized =
+    selected && modelInput && modelInput.length === 3 && selected.inputShape.length === 3 && (modelInput[0] !== selected.inputShape[0] || modelInput[1] !== selected.inputShape[1])
+      ? `Images are resized from ${selected.inputShape[0]}×${selected.inputShape[1]} to ${modelInput[0]}×${modelInput[1]} to fit the Input.`
+      : null;
   return (
     <section className="panel train-panel" data-testid="train-panel">
       <h2>Train</h2>
@@ -123,7 +134,12 @@ export function TrainPanel() {
           ))}
         </select>
       </label>
-      {selected && <p className="hint">{selected.note || `${selected.inputShape.join('×')} inputs, ${selected.classes} classes`}</p>}
+      {selected && (
+        <p className="hint" data-testid="dataset-hint">
+          {selected.inputShape.join('×')} images, {selected.classes} classes{selected.note ? ` · ${selected.note}` : ''}
+          {resized && <span className="resize-note"> {resized}</span>}
+        </p>
+      )}
       <div className="field-grid">
         {field('epochs', 'Epochs', { inputMode: 'numeric' })}
         {field('batchSize', 'Batch size', { inputMode: 'numeric' })}
@@ -143,6 +159,9 @@ export function TrainPanel() {
       <div className="buttons">
         <button className="primary" data-testid="train-start" disabled={!canTrain} onClick={() => void start()} title={valid ? undefined : 'Fix the errors in the Problems panel first'}>
           Train
+        </button>
+        <button data-testid="train-pause" disabled={!t.runId || (t.status !== 'running' && t.status !== 'paused')} onClick={pauseOrResume}>
+          {t.status === 'paused' ? 'Resume' : 'Pause'}
         </button>
         <button data-testid="train-stop" disabled={!busy || !t.runId} onClick={stop}>
           Stop
@@ -189,6 +208,8 @@ function statusText(s: string, epoch: number, epochs: number): string {
       return 'Starting…';
     case 'running':
       return `Epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+    case 'paused':
+      return 'Paused';
     case 'done':
       return 'Done';
     case 'stopped':

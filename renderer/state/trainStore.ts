@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { RunId, TrainEvent } from '../../contracts/index.js';
 
-export type RunStatus = 'idle' | 'starting' | 'running' | 'done' | 'stopped' | 'error';
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 
 export interface ChartSeries {
   /** Progress in epochs (1.5 = halfway through the second epoch). */
@@ -107,6 +107,8 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
       return { status: 'error', message: event.message };
     case 'log':
       return { message: event.message };
+    case 'state':
+      return event.state === 'paused' ? { status: 'paused', message: 'Paused' } : event.state === 'stopping' ? { message: 'Stopping…' } : { status: 'running', message: null };
     default:
       // Events this panel does not draw (layer health, evaluation, pause state), and kinds a newer host may add.
       return {};

@@ -33,6 +33,14 @@ describe('training store', () => {
     expect(useTraining.getState().series.loss).toEqual([2.3]);
   });
 
+  test('state events pause and resume the run', () => {
+    useTraining.getState().started(run);
+    useTraining.getState().receive(run, { type: 'state', state: 'paused' });
+    expect(useTraining.getState().status).toBe('paused');
+    useTraining.getState().receive(run, { type: 'state', state: 'running' });
+    expect(useTraining.getState().status).toBe('running');
+  });
+
   test('events of another run are ignored, and errors end the run with their message', () => {
     useTraining.getState().started(run);
     useTraining.getState().receive('other' as RunId, batch(1));
