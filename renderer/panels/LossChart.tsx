@@ -20,7 +20,8 @@ function makeOptions(el: HTMLElement, width: number): uPlot.Options {
     height: 200,
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false }, acc: { range: [0, 1] } },
+    // The x axis spans the planned epochs from the start, so the line shows how far the run has come.
+    scales: { x: { time: false, range: (_u, _min, max) => [0, Math.max(1, useTraining.getState().epochs, max ?? 0)] }, acc: { range: [0, 1] } },
     axes: [
       { ...axisStyle, label: 'epoch', labelSize: 16, size: 32 },
       { ...axisStyle, label: 'loss', labelSize: 16, size: 44 },
