@@ -6,8 +6,14 @@ import { registerCustomLayers } from './layers/index.js';
 
 type LayerCtor = new (config: Record<string, unknown>) => tfl.layers.Layer;
 
-/** TF.js layer names must be unique and simple; node ids such as `stage2/conv1` become `stage2__conv1`. */
-export const layerName = (id: string): string => id.replace(/[^A-Za-z0-9_.-]/g, '__');
+/**
+ * TF.js layer names must start with a letter and use no `/` (weights are named `layer/kernel`):
+ * `stage2/conv1` becomes `stage2__conv1`, and `_fc` becomes `n_fc`.
+ */
+export const layerName = (id: string): string => {
+  const name = id.replace(/[^A-Za-z0-9_.-]/g, '__');
+  return /^[A-Za-z]/.test(name) ? name : `n${name}`;
+};
 
 export interface MaterializeOptions {
   /** Seeds every initializer that takes one, so the same seed builds the same weights. */

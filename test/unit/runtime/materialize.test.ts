@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../../graph-compiler/index.js';
+import { selectBackend } from '../../../runtime/backend.js';
+import { layerName, materialize } from '../../../runtime/materialize.js';
+
+beforeAll(async () => {
+  await selectBackend('cpu');
+});
+
+describe('materialize', () => {
+  it('maps node ids to valid TF.js layer names', () => {
+    expect(layerName('conv1')).toBe('conv1');
+    expect(layerName('stage2/conv1')).toBe('stage2__conv1');
+    expect(layerName('_fc')).toBe('n_fc');
+  });
+
+  it('builds a model from ids starting with _ and seeds its weights', () => {
+    const doc = {
+      format: 'layerlab-graph',
+      version: 1,
+      name: 'x',
+      nodes: [
+        { id: '_in', type: 'Input', params: { shape: [3] } },
+        { id: '_fc', type: 'Dense', params: { units: 2 } },
+      ],
+      edges: [{ source: '_in', target: '_fc' }],
+    };
+    const lowered = compile(doc).lowered!;
+    const a = materialize(lowered, { seed: 3 });
+    const b = materialize(lowered, { seed: 3 });
+    const x = tf.ones([1, 3]);
+    expect((a.predict(x) as tf.Tensor).arraySync()).toEqual((b.predict(x) as tf.Tensor).arraySync());
+    expect(a.layers.map((l) => l.name)).toEqual(['n_in', 'n_fc']);
+  });
+});
