@@ -4,7 +4,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import './styles.css';
+import { restoreAutosave, startAutosave } from './state/autosave.js';
+import { useEditor } from './state/editorStore.js';
 import { pickTransport } from './transport/index.js';
+
+const restored = restoreAutosave(window.localStorage);
+if (restored) useEditor.getState().open(restored);
+startAutosave(window.localStorage);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

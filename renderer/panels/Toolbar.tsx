@@ -36,7 +36,7 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
     api.invoke('templates.list', {}).then(
       (list) => {
         setTemplates(list);
-        // Start on LeNet, the d2l first network, when it is bundled.
+        // Start on LeNet, the d2l first network, unless there is work to restore (main.tsx opened it).
         const first = list.find((t) => t.id === 'lenet') ?? list[0];
         if (first && useEditor.getState().history.present.nodes.length === 0) {
           setCurrent(first.id);

@@ -299,6 +299,15 @@ describe('layout, files and theme', () => {
     expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
   });
 
+  test('a reload brings back the document being edited', async () => {
+    expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
+    await page.waitForTimeout(700);
+    await page.reload();
+    await page.waitForSelector('[data-testid=edge-label-fc1-fc2]');
+    expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
+    await expectLabel('fc1', 'fc2', '100');
+  });
+
   test('the theme follows the OS', async () => {
     await openLenet();
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
