@@ -73,15 +73,18 @@ export interface BatchEvent {
   readonly accuracy: number;
   readonly examplesPerSecond: number;
 }
-export interface EpochEvent {
-  readonly type: 'epoch';
-  readonly epoch: number;
+/** The numbers d2l reads a run by: loss, train and test accuracy, examples per second. */
+export interface RunMetrics {
   readonly trainLoss: number;
   readonly trainAccuracy: number;
   readonly testLoss: number;
   readonly testAccuracy: number;
   readonly examplesPerSecond: number;
   readonly seconds: number;
+}
+export interface EpochEvent extends RunMetrics {
+  readonly type: 'epoch';
+  readonly epoch: number;
   readonly learningRate: number;
 }
 /** Per-layer statistics, sampled every `healthEvery` batches. */
@@ -119,15 +122,9 @@ export interface StateEvent {
   readonly type: 'state';
   readonly state: 'running' | 'paused' | 'stopping';
 }
-export interface DoneEvent {
+export interface DoneEvent extends RunMetrics {
   readonly type: 'done';
   readonly epochs: number;
-  readonly trainLoss: number;
-  readonly trainAccuracy: number;
-  readonly testLoss: number;
-  readonly testAccuracy: number;
-  readonly examplesPerSecond: number;
-  readonly seconds: number;
   readonly backend: string;
   readonly stopped: boolean;
   /** Why training ended early: 'user', 'earlyStopping'. */
