@@ -1,7 +1,7 @@
 /** The selected node's parameters as a form generated from its schema, validated as you type. */
 import { useEffect, useState } from 'react';
 import type { ParamValue } from '../../contracts/index.js';
-import { paramValue, type BlockDef } from '../../contracts/index.js';
+import { paramValue, type BlockDef, type NodeReport } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
 import { blockOf } from '../canvas/toFlow.js';
 import { renameProblem } from '../document/commands.js';
@@ -27,6 +27,11 @@ export function Inspector() {
   const fields = def ? fieldsOf(def.params) : block ? blockFields(block) : [];
   const r = nodeReports.find((n) => n.id === node.id);
   const problems = report.diagnostics.filter((d) => d.nodeIds.includes(node.id));
+  const shapeOf = new Map(nodeReports.map((n) => [n.id, n.outputShape]));
+  const inputs = doc.edges
+    .filter((e) => e.target === node.id)
+    .sort((a, b) => (a.targetPort ?? 0) - (b.targetPort ?? 0))
+    .map((e) => shapeOf.get(e.source) ?? null);
   return (
     <section className="panel inspector" data-testid="inspector" data-node={node.id}>
       <h2>
@@ -40,7 +45,11 @@ export function Inspector() {
       ) : (
         <p className="error-text">Unknown layer type “{node.type}”: pick a type from the palette.</p>
       )}
-      <dl className="figures compact">
+      <dl className="figures compact four">
+        <div>
+          <dt>Input</dt>
+          <dd data-testid="inspector-input">{inputs.length ? inputs.map(formatShape).join(', ') : '–'}</dd>
+        </div>
         <div>
           <dt>Output</dt>
           <dd data-testid="inspector-shape">{formatShape(r?.outputShape)}</dd>
@@ -61,12 +70,37 @@ export function Inspector() {
           ))}
         </div>
       )}
+      {block && <BlockContents reports={nodeReports.filter((n) => n.id.startsWith(`${node.id}/`))} prefix={`${node.id}/`} />}
       {problems.map((d, i) => (
         <p key={i} className={d.severity === 'error' ? 'error-text' : 'warning-text'}>
           {d.message}
         </p>
       ))}
     </section>
+  );
+}
+
+/** The layers a block instance expands to, with the shapes they get in this instance. */
+function BlockContents({ reports, prefix }: { reports: readonly NodeReport[]; prefix: string }) {
+  if (!reports.length) return null;
+  return (
+    <div className="block-contents" data-testid="block-contents">
+      <h3>Inside this block</h3>
+      <table>
+        <tbody>
+          {reports.map((r) => (
+            <tr key={r.id}>
+              <td className="mono">{r.id.slice(prefix.length)}</td>
+              <td>{r.type}</td>
+              <td className="mono">{formatShape(r.outputShape)}</td>
+              <td className="mono num" title={`${formatExact(r.params)} parameters`}>
+                {r.params ? formatCount(r.params) : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -136,7 +136,7 @@ export function TrainPanel() {
       </label>
       {selected && (
         <p className="hint" data-testid="dataset-hint">
-          {selected.inputShape.join('×')} images, {selected.classes} classes{selected.note ? ` · ${selected.note}` : ''}
+          {selected.inputShape.join('×')} images, {selected.classes} classes{selected.note ? ` · ${selected.note}` : ''}.
           {resized && <span className="resize-note"> {resized}</span>}
         </p>
       )}

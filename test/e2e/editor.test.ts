@@ -267,6 +267,11 @@ describe('layout, files and theme', () => {
         expect(overlap, `nodes ${i} and ${j} overlap`).toBe(false);
       }
     await screenshot(page, 'editor-resnet18-layout');
+    // A block instance lists the layers it expands to, with this instance's shapes.
+    await page.click('[data-testid=node-b2_res1]');
+    const rows = await page.getByTestId('block-contents').locator('tr').allTextContents();
+    expect(rows[0]).toMatch(/^conv1Conv2D24×24×64/);
+    expect(await page.textContent('[data-testid=inspector-input]')).toBe('24×24×64');
   });
 
   test('save downloads the document and open reads it back', async () => {
