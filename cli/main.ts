@@ -1,9 +1,10 @@
 /** The `layerlab` command line; see docs/cli.md. */
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION, backendName, lossName, type TrainConfigInput } from '../contracts/index.js';
 import { defaultDataDir } from '../runtime/datasets/dataDir.js';
+import { ExportError, exportFormats, exportRun, isExportFormat } from '../runtime/export/index.js';
 import { createService } from '../runtime/service.js';
 import { check } from './check.js';
 import { rendererDir, templatesDir } from './paths.js';
@@ -15,7 +16,8 @@ const USAGE = `layerlab ${APP_VERSION}: design neural networks, check their shap
 Usage:
   layerlab check FILE [--json]           validate a graph and infer every shape
   layerlab train FILE [options]          train a graph (see below)
-  layerlab export RUN_DIR --format tfjs [--out DIR]
+  layerlab export RUN_DIR --format F [--out DIR]
+                                         F: tfjs|safetensors|pytorch|keras (default out RUN_DIR/export-F)
   layerlab serve [--port N]              the app in your browser
   layerlab templates                     list the bundled templates
 
@@ -127,12 +129,16 @@ export async function main(argv: string[]): Promise<number> {
     case 'export': {
       if (!file) throw new UsageError('layerlab export needs a RUN_DIR');
       const format = values.format ?? 'tfjs';
-      if (format !== 'tfjs') throw new UsageError(`--format ${format} is not available yet; this version exports tfjs`);
-      const src = join(file, 'final');
-      if (!existsSync(join(src, 'model.json'))) throw new UsageError(`${file} has no trained weights (${src}/model.json); pass a finished run directory`);
-      const out = resolve(values.out ?? `${file}-tfjs`);
-      cpSync(src, out, { recursive: true });
-      process.stderr.write(`Wrote ${out}/model.json and weights.bin (load with tf.loadLayersModel)\n`);
+      if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')} (got "${format}")`);
+      const out = resolve(values.out ?? join(file, `export-${format}`));
+      try {
+        const result = exportRun(file, format, out);
+        process.stderr.write(`Wrote ${result.files.join(', ')}\nLoad with: ${result.howToLoad}\n`);
+      } catch (e) {
+        // Not a run folder is a usage mistake (exit 2); an untranslatable graph is a failure (exit 1).
+        if (e instanceof ExportError && e.code === 'E_NOT_A_RUN') throw new UsageError(e.message);
+        throw e;
+      }
       return 0;
     }
     default:

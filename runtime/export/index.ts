@@ -28,7 +28,7 @@ export interface ExportResult {
 export function exportRun(runDir: string, format: ExportFormat, outDir: string): ExportResult {
   if (format === 'tfjs') {
     const src = join(runDir, 'final');
-    if (!existsSync(join(src, 'model.json'))) throw new ExportError(`${runDir} has no trained weights (${src}/model.json); pass a finished run directory`);
+    if (!existsSync(join(src, 'model.json'))) throw new ExportError(`${runDir} has no trained weights (${src}/model.json); pass a finished run directory`, 'E_NOT_A_RUN');
     mkdirSync(outDir, { recursive: true });
     cpSync(src, outDir, { recursive: true });
     return { files: [join(outDir, 'model.json'), join(outDir, 'weights.bin')], howToLoad: 'tf.loadLayersModel(\'file://.../model.json\') (custom layers: import runtime/layers first)' };

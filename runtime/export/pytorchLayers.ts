@@ -72,7 +72,7 @@ function activate(c: TorchContext, name: string, v: string, channelsDim: number)
 
 function need(c: TorchContext, weight: string): WeightTensor {
   const w = c.weights.get(weight);
-  if (!w) throw new ExportError(`node "${c.node.id}" (${c.node.className}): the run's weights have no "${weight}"; was the graph edited after training?`);
+  if (!w) throw new ExportError(`node "${c.node.id}" (${c.node.className}): the run's weights have no "${weight}"; was the graph edited after training?`, 'E_DAMAGED');
   return w;
 }
 

@@ -8,8 +8,19 @@ import { join } from 'node:path';
 import { compile, type LoweredModel, type LoweredNode } from '../../graph-compiler/index.js';
 import { layerName } from '../materialize.js';
 
-/** A problem the user can fix (wrong folder, unsupported layer); the CLI prints the message. */
-export class ExportError extends Error {}
+/**
+ * A problem the user can fix; the CLI prints the message. `E_NOT_A_RUN`: the folder is not a
+ * finished run. `E_UNSUPPORTED`: the graph has a layer the format cannot express yet.
+ * `E_DAMAGED`: the run's files disagree with each other.
+ */
+export class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'E_NOT_A_RUN' | 'E_UNSUPPORTED' | 'E_DAMAGED' = 'E_UNSUPPORTED',
+  ) {
+    super(message);
+  }
+}
 
 /** One trained tensor as TF.js stores it (TF.js layout: Dense [in, out], Conv2D [h, w, in, out]). */
 export interface WeightTensor {
@@ -40,12 +51,12 @@ interface ManifestEntry {
 export function readRun(runDir: string): RunWeights {
   const graphPath = join(runDir, 'graph.layerlab.json');
   const modelPath = join(runDir, 'final', 'model.json');
-  if (!existsSync(graphPath)) throw new ExportError(`${runDir} is not a Layerlab run (no graph.layerlab.json); pass the folder \`layerlab train\` wrote`);
-  if (!existsSync(modelPath)) throw new ExportError(`${runDir} has no trained weights (${modelPath}); pass a finished run directory`);
+  if (!existsSync(graphPath)) throw new ExportError(`${runDir} is not a Layerlab run (no graph.layerlab.json); pass the folder \`layerlab train\` wrote`, 'E_NOT_A_RUN');
+  if (!existsSync(modelPath)) throw new ExportError(`${runDir} has no trained weights (${modelPath}); pass a finished run directory`, 'E_NOT_A_RUN');
   const result = compile(readFileSync(graphPath, 'utf8'));
   if (!result.lowered) {
     const first = result.diagnostics.find((d) => d.severity === 'error');
-    throw new ExportError(`${graphPath} no longer compiles (${first?.message ?? 'unknown error'}); export needs the graph the run trained`);
+    throw new ExportError(`${graphPath} no longer compiles (${first?.message ?? 'unknown error'}); export needs the graph the run trained`, 'E_DAMAGED');
   }
   const model = JSON.parse(readFileSync(modelPath, 'utf8')) as { weightsManifest?: { paths: string[]; weights: ManifestEntry[] }[] };
   const groups = model.weightsManifest ?? [];
@@ -59,13 +70,13 @@ export function splitWeights(lowered: LoweredModel, entries: readonly ManifestEn
   const byLayer = new Map(lowered.nodes.map((n) => [layerName(n.id), n.id]));
   let offset = 0;
   return entries.map((e) => {
-    if (e.quantization) throw new ExportError(`weight ${e.name} is quantized; export reads float32 weights only`);
-    if (e.dtype !== 'float32' && e.dtype !== 'int32') throw new ExportError(`weight ${e.name} has dtype ${e.dtype}; export reads float32 and int32 weights`);
+    if (e.quantization) throw new ExportError(`weight ${e.name} is quantized; export reads float32 weights only`, 'E_DAMAGED');
+    if (e.dtype !== 'float32' && e.dtype !== 'int32') throw new ExportError(`weight ${e.name} has dtype ${e.dtype}; export reads float32 and int32 weights`, 'E_DAMAGED');
     const slash = e.name.indexOf('/');
     const nodeId = byLayer.get(e.name.slice(0, slash));
-    if (slash < 0 || nodeId === undefined) throw new ExportError(`weight ${e.name} belongs to no node of the graph; was the run's graph edited after training?`);
+    if (slash < 0 || nodeId === undefined) throw new ExportError(`weight ${e.name} belongs to no node of the graph; was the run's graph edited after training?`, 'E_DAMAGED');
     const size = 4 * e.shape.reduce((a, b) => a * b, 1);
-    if (offset + size > bin.byteLength) throw new ExportError(`weights.bin is shorter than model.json says (at ${e.name}); the run's final weights are damaged`);
+    if (offset + size > bin.byteLength) throw new ExportError(`weights.bin is shorter than model.json says (at ${e.name}); the run's final weights are damaged`, 'E_DAMAGED');
     const bytes = bin.slice(offset, offset + size);
     offset += size;
     return { nodeId, weight: e.name.slice(slash + 1), shape: [...e.shape], dtype: e.dtype, bytes };

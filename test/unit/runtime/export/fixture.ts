@@ -33,9 +33,15 @@ export interface FixtureRun {
  */
 export async function fixtureRun(doc: Doc, seed: number, batch = 3): Promise<FixtureRun> {
   await tf.setBackend('cpu');
-  const result = compile(doc);
+  // A copy: TF.js's Reshape rewrites its targetShape array in place (-1 → null), and the
+  // lowered config shares arrays with the document, so the caller's doc would change.
+  const result = compile(structuredClone(doc));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`fixture graph does not compile: ${errors.map((e) => e.message).join('; ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'll-export-'));
+  const run = new RunDir(dir);
+  // Written before materialize, as runtime/train/run.ts does.
+  run.writeJson('graph.layerlab.json', result.document);
   const model = materialize(result.lowered!, { seed });
   const s = seed * 1000;
   const values = model.weights.map((w, i) => {
@@ -48,9 +54,6 @@ export async function fixtureRun(doc: Doc, seed: number, batch = 3): Promise<Fix
   });
   model.setWeights(values);
   tf.dispose(values);
-  const dir = mkdtempSync(join(tmpdir(), 'll-export-'));
-  const run = new RunDir(dir);
-  run.writeJson('graph.layerlab.json', result.document);
   await run.saveModel(model, 'final');
   const inputShape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
   const x = tf.randomNormal(inputShape, 0, 1, 'float32', seed + 7);

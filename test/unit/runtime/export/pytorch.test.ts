@@ -61,6 +61,9 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     ['LeNet with BatchNormalization (moving statistics, epsilon, momentum)', () => template('batchnorm-lenet'), 3],
     ['ResNet-18 blocks (expanded ids, projections, stride-2 asymmetric same padding)', smallResnet, 4],
     ['every supported layer (kitchen sink)', () => kitchenSink, 5],
+    ['NiN (1x1 convolutions, global average pooling)', () => template('nin'), 8],
+    ['GoogLeNet (Inception blocks: Concatenate on channels)', () => template('googlenet'), 9],
+    ['DenseNet (dense blocks, transitions)', () => template('densenet'), 10],
   ])('%s', async (_name, doc, seed) => {
     const r = await torchOutput(doc(), seed);
     expect(r.torch.length).toBe(r.tfjs.length);
