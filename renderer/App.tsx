@@ -2,6 +2,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Canvas } from './canvas/Canvas.js';
+import { copy, paste, type Clip } from './document/clipboard.js';
 import { Inspector } from './inspector/Inspector.js';
 import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
@@ -13,14 +14,34 @@ import { useTraining } from './state/trainStore.js';
 import { TransportContext } from './transport/context.js';
 import type { Transport } from './transport/index.js';
 
-/** Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z or Ctrl+Y redoes, except while typing in a field. */
-function useUndoKeys() {
+// What Ctrl+C copied; kept in memory, since the system clipboard needs a permission prompt in a browser.
+let clip: Clip | null = null;
+
+/**
+ * Editor shortcuts, except while typing in a field: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo,
+ * Ctrl/Cmd+C copy, Ctrl/Cmd+V paste, Ctrl/Cmd+D duplicate the selection.
+ */
+function useEditorKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || (e.target as HTMLElement | null)?.closest('input, textarea, select')) return;
+      const editor = useEditor.getState();
+      const pasteClip = (c: Clip | null) => {
+        if (!c) return;
+        const { command, ids } = paste(editor.history.present, c);
+        editor.run(command);
+        editor.select(ids);
+      };
       const k = e.key.toLowerCase();
-      if (k === 'z' && !e.shiftKey) useEditor.getState().undo();
-      else if ((k === 'z' && e.shiftKey) || k === 'y') useEditor.getState().redo();
+      if (k === 'z' && !e.shiftKey) editor.undo();
+      else if ((k === 'z' && e.shiftKey) || k === 'y') editor.redo();
+      else if (k === 'c') {
+        // Copying selected text (a problem message, a figure) keeps working as usual.
+        if (window.getSelection()?.toString()) return;
+        clip = copy(editor.history.present, editor.selection) ?? clip;
+      }
+      else if (k === 'v') pasteClip(clip);
+      else if (k === 'd') pasteClip(copy(editor.history.present, editor.selection));
       else return;
       e.preventDefault();
     };
@@ -32,7 +53,7 @@ function useUndoKeys() {
 export function App({ transport }: { transport: Transport }) {
   const [error, setError] = useState<string | null>(null);
   const onError = useCallback((m: string | null) => setError(m), []);
-  useUndoKeys();
+  useEditorKeys();
   useEffect(() => transport.client.on('train.event', (p) => useTraining.getState().receive(p.runId, p.event)), [transport]);
 
   return (

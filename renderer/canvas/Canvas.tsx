@@ -163,6 +163,7 @@ export function Canvas() {
         onConnect={onConnect}
         isValidConnection={(c) => c.source !== c.target}
         deleteKeyCode={null}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         colorMode="system"
         minZoom={0.2}
         maxZoom={2}

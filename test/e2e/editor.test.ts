@@ -239,6 +239,20 @@ describe('editing the graph', () => {
     await expectLabel('input', 'conv1', '28×28×1');
   });
 
+  test('copy and paste duplicate the selected nodes with the edge between them', async () => {
+    await openLenet();
+    await scrollTo('fc2');
+    await page.click('[data-testid=node-fc1]');
+    await page.click('[data-testid=node-fc2]', { modifiers: ['Shift'] });
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await page.waitForSelector('[data-testid=edge-label-dense1-dense2]');
+    expect(await page.getAttribute('[data-testid=node-dense1]', 'data-severity')).toBe('error');
+    // One paste is one undo step.
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.locator('[data-testid^=node-dense]').count()).toBe(0);
+  });
+
   test('a node can be moved, and undo puts it back', async () => {
     await openLenet();
     await scrollTo('fc1');
