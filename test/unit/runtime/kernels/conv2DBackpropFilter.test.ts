@@ -64,7 +64,7 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
       const xShape = [4, 7, 6, 3];
       const x = signed(4 * 7 * 6 * 3, 7);
       const w = signed(3 * 3 * 3 * 2, 8);
-      const grad = () => tf.grad((f: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(tf.tensor4d(x, xShape as [number, number, number, number]), f, 2, 'same'))))(tf.tensor4d(w, [3, 3, 3, 2]));
+      const grad = () => tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.tensor4d(x, xShape as [number, number, number, number]), f as tf.Tensor4D, 2, 'same'))))(tf.tensor4d(w, [3, 3, 3, 2]));
       const ours = await on('wasm', grad);
       const ref = await on('cpu', grad);
       expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);

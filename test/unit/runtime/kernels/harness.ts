@@ -15,7 +15,6 @@ export async function ready(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.setBackend('wasm');
   registerWasmTrainingKernels();
-  tf.env().set('IS_TEST', true);
 }
 
 /** `n` values uniform in [-1, 1) from `seed` (mulberry32): deterministic, both signs. */
@@ -77,4 +76,31 @@ export function convOut(xShape: number[], fShape: number[], strides: [number, nu
   } catch {
     return undefined;
   }
+}
+
+/** Shape [kh, kw, a, b] of a filter dilated by (dh, dw): the zero-stuffed equivalent. */
+export function dilatedShape(shape: number[], [dh, dw]: [number, number]): number[] {
+  return [(shape[0]! - 1) * dh + 1, (shape[1]! - 1) * dw + 1, shape[2]!, shape[3]!];
+}
+
+/** The zero-stuffed filter equivalent to `w` (shape [kh, kw, a, b]) dilated by (dh, dw). */
+export function dilateFilter(w: Float32Array, shape: number[], d: [number, number]): Float32Array {
+  const eff = dilatedShape(shape, d);
+  const inner = shape[2]! * shape[3]!;
+  const out = new Float32Array(eff.reduce((a, b) => a * b));
+  for (let i = 0; i < shape[0]!; i++)
+    for (let j = 0; j < shape[1]!; j++)
+      for (let c = 0; c < inner; c++) out[(i * d[0] * eff[1]! + j * d[1]) * inner + c] = w[(i * shape[1]! + j) * inner + c]!;
+  return out;
+}
+
+/** Reads the taps of a dilated filter (shape [kh, kw, a, b]) back out of its zero-stuffed equivalent. */
+export function filterTaps(full: Float32Array, shape: number[], d: [number, number]): Float32Array {
+  const eff = dilatedShape(shape, d);
+  const inner = shape[2]! * shape[3]!;
+  const out = new Float32Array(shape.reduce((a, b) => a * b));
+  for (let i = 0; i < shape[0]!; i++)
+    for (let j = 0; j < shape[1]!; j++)
+      for (let c = 0; c < inner; c++) out[(i * shape[1]! + j) * inner + c] = full[(i * d[0] * eff[1]! + j * d[1]) * inner + c]!;
+  return out;
 }

@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { kernel, on, ready, relError, signed, tf } from './harness';
+
+/** Sums of a few dy / window-size terms. */
+const TOLERANCE = 1e-5;
+
+// The stock wasm AvgPoolGrad is kept (it matched the CPU backend); this pins that down.
+describe('AvgPoolGrad (wasm) vs CPU', () => {
+  beforeAll(ready);
+
+  it(`matches on random shapes, strides, paddings (max rel. error ${TOLERANCE})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 3 }),
+          h: fc.integer({ min: 1, max: 10 }),
+          w: fc.integer({ min: 1, max: 10 }),
+          c: fc.integer({ min: 1, max: 5 }),
+          fh: fc.integer({ min: 1, max: 4 }),
+          fw: fc.integer({ min: 1, max: 4 }),
+          strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+          pad: fc.constantFrom('valid' as const, 'same' as const),
+          seed: fc.nat(),
+        }),
+        async (k) => {
+          fc.pre(k.pad === 'same' || (k.fh <= k.h && k.fw <= k.w));
+          const xShape = [k.batch, k.h, k.w, k.c] as [number, number, number, number];
+          const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+          const run = () => {
+            const input = tf.tensor4d(x, xShape);
+            const out = tf.avgPool(input, [k.fh, k.fw], k.strides, k.pad);
+            const dy = tf.tensor(signed(out.size, k.seed + 1), out.shape);
+            return kernel('AvgPoolGrad', { dy, input }, { filterSize: [k.fh, k.fw], strides: k.strides, pad: k.pad });
+          };
+          const ours = await on('wasm', run);
+          const ref = await on('cpu', run);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { on, ready, relError, signed, tf } from './harness';
+
+/** Float32 dot products of up to 40 O(1) terms in a different order. */
+const TOLERANCE = 1e-5;
+
+describe('BatchMatMul (wasm, transposes in JS) vs CPU', () => {
+  beforeAll(ready);
+
+  it(`matches for every transpose combination and broadcast batch (max rel. error ${TOLERANCE})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          batchA: fc.integer({ min: 1, max: 3 }),
+          batchB: fc.constantFrom(1, 'same' as const),
+          m: fc.integer({ min: 1, max: 40 }),
+          k: fc.integer({ min: 1, max: 40 }),
+          n: fc.integer({ min: 1, max: 40 }),
+          transposeA: fc.boolean(),
+          transposeB: fc.boolean(),
+          seed: fc.nat(),
+        }),
+        async (p) => {
+          const bb = p.batchB === 'same' ? p.batchA : 1;
+          const aShape = [p.batchA, ...(p.transposeA ? [p.k, p.m] : [p.m, p.k])];
+          const bShape = [bb, ...(p.transposeB ? [p.n, p.k] : [p.k, p.n])];
+          const a = signed(aShape.reduce((x, y) => x * y), p.seed);
+          const b = signed(bShape.reduce((x, y) => x * y), p.seed + 1);
+          const run = () => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), p.transposeA, p.transposeB);
+          const ours = await on('wasm', run);
+          const ref = await on('cpu', run);
+          expect(ours.shape).toEqual(ref.shape);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
