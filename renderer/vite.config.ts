@@ -6,7 +6,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The config is bundled by Vite before it runs, so import.meta.url is this file; no Node `path` needed.
-const here = decodeURIComponent(new URL('.', import.meta.url).pathname);
+// On Windows the URL path is /C:/...; drop the slash before the drive letter.
+const here = decodeURIComponent(new URL('.', import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1');
 
 export default defineConfig({
   root: here,

@@ -122,6 +122,24 @@ function withParam(n: GraphNode, key: string, value: ParamValue | undefined): Gr
   return { ...n, params };
 }
 
+/** Vertical distance between rows of a chain, as the templates lay them out. */
+const ROW = 110;
+
+/** `from` and every node reachable from it. */
+function downstream(doc: GraphDocument, from: string): Set<string> {
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length) {
+    const id = queue.pop()!;
+    for (const e of doc.edges)
+      if (e.source === id && !seen.has(e.target)) {
+        seen.add(e.target);
+        queue.push(e.target);
+      }
+  }
+  return seen;
+}
+
 function applyPatchOp(doc: GraphDocument, op: PatchOp): GraphDocument {
   switch (op.op) {
     case 'setParam':
@@ -131,15 +149,16 @@ function applyPatchOp(doc: GraphDocument, op: PatchOp): GraphDocument {
     case 'insertNode': {
       const { source, target } = op.between;
       const port = op.between.targetPort ?? 0;
-      const s = doc.nodes.find((n) => n.id === source);
       const t = doc.nodes.find((n) => n.id === target);
-      // Place it halfway so the canvas shows it between the two without a layout pass.
-      const position = op.node.position ?? (s?.position && t?.position ? { x: (s.position.x + t.position.x) / 2, y: (s.position.y + t.position.y) / 2 } : undefined);
+      if (!doc.nodes.some((n) => n.id === source) || !t || doc.nodes.some((n) => n.id === op.node.id)) return doc;
+      // The new node takes the target's place and everything from the target down moves one row
+      // lower, so a vertical chain stays evenly spaced without a layout pass.
+      const position = op.node.position ?? t.position;
       const node = position ? { ...op.node, position } : op.node;
-      const withNode = applyCommand(doc, { type: 'addNode', node });
-      if (withNode === doc) return doc;
-      const edges = withNode.edges.filter((e) => !sameEdge(e, makeEdge(source, target, port)));
-      return { ...withNode, edges: [...edges, makeEdge(source, node.id), makeEdge(node.id, target, port)] };
+      const below = op.node.position || !t.position ? new Set<string>() : downstream(doc, target);
+      const nodes = doc.nodes.map((n) => (below.has(n.id) && n.position ? { ...n, position: { x: n.position.x, y: n.position.y + ROW } } : n));
+      const edges = doc.edges.filter((e) => !sameEdge(e, makeEdge(source, target, port)));
+      return { ...doc, nodes: [...nodes, node], edges: [...edges, makeEdge(source, node.id), makeEdge(node.id, target, port)] };
     }
     case 'removeNode': {
       const ins = doc.edges.filter((e) => e.target === op.nodeId).sort((a, b) => portOf(a) - portOf(b));

@@ -253,6 +253,26 @@ describe('editing the graph', () => {
     await expect.poll(() => page.locator('[data-testid^=node-dense]').count()).toBe(0);
   });
 
+  test('a quick fix that inserts a node makes room for it', async () => {
+    await openLenet();
+    await scrollTo('fc2');
+    await page.click('[data-testid=node-fc2]');
+    await page.selectOption('[data-testid=param-activation]', 'linear');
+    const problem = page.locator('[data-testid=problem][data-code=W_LINEAR_COLLAPSE]');
+    await problem.getByTestId('quick-fix').click();
+    await page.waitForSelector('[data-testid=node-fc2_relu]');
+    await expectLabel('fc2', 'fc2_relu', '84');
+    await expectLabel('fc2_relu', 'logits', '84');
+    expect(await page.locator('[data-testid=problem][data-code=W_LINEAR_COLLAPSE]').count()).toBe(0);
+    const boxes = await page.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        expect(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom, `nodes ${i} and ${j} overlap`).toBe(false);
+      }
+  });
+
   test('a node can be moved, and undo puts it back', async () => {
     await openLenet();
     await scrollTo('fc1');

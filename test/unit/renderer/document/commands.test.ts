@@ -59,7 +59,9 @@ describe('applyCommand', () => {
     expect(next.edges).toContainEqual({ source: 'fc1', target: 'drop' });
     expect(next.edges).toContainEqual({ source: 'drop', target: 'fc2' });
     expect(next.edges).not.toContainEqual({ source: 'fc1', target: 'fc2' });
-    expect(next.nodes.find((n) => n.id === 'drop')?.position).toEqual({ x: 0, y: 715 });
+    // It takes fc2's place; fc2 and logits move one row down.
+    const y = (id: string) => next.nodes.find((n) => n.id === id)?.position?.y;
+    expect([y('fc1'), y('drop'), y('fc2'), y('logits')]).toEqual([660, 770, 880, 990]);
   });
 
   test('applyPatch removeNode with reconnect bridges the gap', () => {
