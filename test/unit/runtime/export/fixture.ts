@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { compile } from '../../../../graph-compiler/index.js';
+import { registerCustomLayers } from '../../../../runtime/layers/index.js';
 import { materialize } from '../../../../runtime/materialize.js';
 import { RunDir } from '../../../../runtime/train/runDir.js';
 
@@ -64,6 +66,23 @@ export async function fixtureRun(doc: Doc, seed: number, batch = 3): Promise<Fix
   return fixture;
 }
 
+/** The run's saved TF.js model (`final/`), loaded back as a user would, on `input`. */
+export async function savedModelOutput(runDir: string, input: Float32Array, inputShape: readonly number[]): Promise<Float32Array> {
+  await tf.setBackend('cpu');
+  registerCustomLayers();
+  const json = JSON.parse(readFileSync(join(runDir, 'final', 'model.json'), 'utf8'));
+  const bin = readFileSync(join(runDir, 'final', 'weights.bin'));
+  const model = await tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(bin).buffer }),
+  );
+  const x = tf.tensor(input, [...inputShape]);
+  const y = model.predict(x) as tf.Tensor;
+  const out = y.dataSync() as Float32Array;
+  tf.dispose([x, y]);
+  model.dispose();
+  return out;
+}
+
 /** `/usr/bin/python3` with the given modules importable, or why not (for test names). */
 export function pythonWith(modules: string): { ok: true } | { ok: false; why: string } {
   const python = '/usr/bin/python3';
@@ -74,7 +93,9 @@ export function pythonWith(modules: string): { ok: true } | { ok: false; why: st
 }
 
 export function python(code: string, cwd?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8', cwd, timeout: 60_000 });
+  // No __pycache__ next to the checked-in Keras stand-in or the exported modules.
+  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+  const r = spawnSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8', cwd, env, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -11,7 +11,8 @@ import { describe, expect, test } from 'vitest';
 import { compile } from '../../../../graph-compiler/index.js';
 import { ExportError, exportRun } from '../../../../runtime/export/index.js';
 import { generatePytorch } from '../../../../runtime/export/pytorch.js';
-import { fixtureRun, maxAbsDiff, python, pythonWith, template, type Doc } from './fixture.js';
+import { runTraining } from '../../../../runtime/train/run.js';
+import { fixtureRun, maxAbsDiff, python, pythonWith, savedModelOutput, template, type Doc } from './fixture.js';
 import { kitchenSink } from './kitchenSink.js';
 
 const torch = pythonWith('torch, numpy');
@@ -20,6 +21,12 @@ const title = (name: string) => (torch.ok ? name : `${name} (SKIPPED: ${torch.wh
 /** Runs the exported module on the fixture's input; returns PyTorch's output. */
 async function torchOutput(doc: Doc, seed: number): Promise<{ tfjs: Float32Array; torch: Float32Array; shape: readonly number[] }> {
   const run = await fixtureRun(doc, seed);
+  return { tfjs: run.output, torch: exportAndRun(run.dir, run.input, run.inputShape, run.outputShape), shape: run.outputShape };
+}
+
+/** Exports `runDir` to PyTorch and runs the module on `input` in /usr/bin/python3. */
+function exportAndRun(dir: string, input: Float32Array, inputShape: readonly number[], outputShape: readonly number[]): Float32Array {
+  const run = { dir, input, inputShape, outputShape };
   const out = join(run.dir, 'export-pytorch');
   const result = exportRun(run.dir, 'pytorch', out);
   expect(result.files.map((f) => f.slice(out.length + 1))).toEqual(['model.py', 'weights.npz']);
@@ -41,7 +48,7 @@ async function torchOutput(doc: Doc, seed: number): Promise<{ tfjs: Float32Array
   expect(r.status).toBe(0);
   expect(r.stdout.trim()).toBe(`(${run.outputShape.join(', ')})`);
   const bytes = readFileSync(join(run.dir, 'y.f32'));
-  return { tfjs: run.output, torch: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), shape: run.outputShape };
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 /** ResNet-18's blocks at 1/8 of the width on 16x16 inputs: every stride-2 'same' pad is asymmetric there. */
@@ -70,6 +77,18 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     // Guard against a vacuous match: the outputs must depend on the input.
     expect(new Set(Array.from(r.tfjs, (v) => v.toFixed(4))).size).toBeGreaterThan(1);
     expect(maxAbsDiff(r.torch, r.tfjs)).toBeLessThanOrEqual(1e-4);
+  });
+
+  test('a run trained by runTraining (batch-norm LeNet, synthetic-shapes, CPU): PyTorch matches the saved TF.js model', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'll-export-trained-')), 'run');
+    const config = { dataset: 'synthetic-shapes', epochs: 1, batchSize: 50, limitTrain: 100, limitTest: 10, healthEvery: 0, backend: 'cpu' as const, seed: 3 };
+    const done = await runTraining({ document: template('batchnorm-lenet'), config, dataDir: mkdtempSync(join(tmpdir(), 'll-data-')), runDir: dir }, () => {}, { shouldStop: () => false });
+    expect(done?.epochs).toBe(1);
+    const shape = [2, 28, 28, 1];
+    const input = Float32Array.from({ length: 2 * 28 * 28 }, (_, i) => Math.abs(Math.sin(i * 12.9898)) % 1);
+    const tfjs = await savedModelOutput(dir, input, shape);
+    const torchOut = exportAndRun(dir, input, shape, [2, 10]);
+    expect(maxAbsDiff(torchOut, tfjs)).toBeLessThanOrEqual(1e-4);
   });
 
   test('model.py runs as a script (loads its weights, prints the output shape)', async () => {
