@@ -56,9 +56,25 @@ const initial = {
   early: [],
 };
 
-/** Copies rather than pushes: uPlot and React both see a new value, and runs are a few thousand points. */
+/** The chart is a few hundred pixels wide: beyond this many points, every other batch point is dropped. */
+export const MAX_CHART_POINTS = 4000;
+
+/** Copies rather than pushes, so uPlot and React both see a new value; thinning keeps the copies small. */
 function appendPoint(s: ChartSeries, x: number, loss: number | null, trainAcc: number | null, testAcc: number | null): ChartSeries {
-  return { x: [...s.x, x], loss: [...s.loss, loss], trainAcc: [...s.trainAcc, trainAcc], testAcc: [...s.testAcc, testAcc] };
+  const base = s.x.length >= MAX_CHART_POINTS ? thin(s) : s;
+  return { x: [...base.x, x], loss: [...base.loss, loss], trainAcc: [...base.trainAcc, trainAcc], testAcc: [...base.testAcc, testAcc] };
+}
+
+/** Drops every other batch-loss point; epoch (accuracy) points all stay. */
+function thin(s: ChartSeries): ChartSeries {
+  const keep: number[] = [];
+  let batchIndex = 0;
+  for (let i = 0; i < s.x.length; i++) {
+    const isEpoch = s.trainAcc[i] !== null || s.testAcc[i] !== null;
+    if (isEpoch || batchIndex++ % 2 === 0) keep.push(i);
+  }
+  const pick = <T>(a: T[]) => keep.map((i) => a[i]!);
+  return { x: pick(s.x), loss: pick(s.loss), trainAcc: pick(s.trainAcc), testAcc: pick(s.testAcc) };
 }
 
 type Data = Omit<TrainState, 'starting' | 'started' | 'failed' | 'receive'>;
@@ -71,8 +87,9 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
     case 'batch': {
       const batchesPerEpoch = event.batchesPerEpoch || s.batchesPerEpoch || 1;
       const batchesSeen = s.batchesSeen + 1;
-      // The x axis counts batches seen, so it does not depend on how the runtime numbers epochs.
-      const x = batchesSeen / batchesPerEpoch;
+      // Epochs and batches count from 1 (as the runtime emits them), so x = 1.5 is halfway through epoch 2.
+      // Computing x from the event, not by counting events, keeps it right with batchEventEvery > 1 and on resume.
+      const x = event.epoch - 1 + event.batch / batchesPerEpoch;
       const series = appendPoint(s.series, x, Number.isFinite(event.loss) ? event.loss : null, null, null);
       return {
         status: 'running',
@@ -86,9 +103,9 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
     }
     case 'epoch': {
       const epochPoints = s.epochPoints + 1;
-      const series = appendPoint(s.series, epochPoints, null, event.trainAccuracy, event.testAccuracy);
+      const series = appendPoint(s.series, event.epoch, null, event.trainAccuracy, event.testAccuracy);
       return {
-        epoch: epochPoints,
+        epoch: event.epoch,
         epochPoints,
         examplesPerSecond: event.examplesPerSecond,
         last: { ...s.last, trainAcc: event.trainAccuracy, testAcc: event.testAccuracy },

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { RunId, TrainEvent } from '../../../../contracts/index.js';
-import { useTraining } from '../../../../renderer/state/trainStore.js';
+import { MAX_CHART_POINTS, useTraining } from '../../../../renderer/state/trainStore.js';
 
 const run = 'r1' as RunId;
-const batch = (loss: number): TrainEvent => ({ type: 'batch', epoch: 0, batch: 0, batchesPerEpoch: 4, loss, accuracy: 0.5, examplesPerSecond: 900 });
-const epoch = (acc: number): TrainEvent =>
-  ({ type: 'epoch', epoch: 1, trainLoss: 1, trainAccuracy: acc, testLoss: 1, testAccuracy: acc - 0.1, examplesPerSecond: 1000, seconds: 1, learningRate: 0.1 }) as TrainEvent;
+// As the runtime emits them: epochs and batches count from 1.
+const batch = (loss: number, e = 1, b = 1, perEpoch = 4): TrainEvent => ({ type: 'batch', epoch: e, batch: b, batchesPerEpoch: perEpoch, loss, accuracy: 0.5, examplesPerSecond: 900 });
+const epoch = (acc: number, e = 1): TrainEvent =>
+  ({ type: 'epoch', epoch: e, trainLoss: 1, trainAccuracy: acc, testLoss: 1, testAccuracy: acc - 0.1, examplesPerSecond: 1000, seconds: 1, learningRate: 0.1 }) as TrainEvent;
 
 beforeEach(() => useTraining.getState().starting(2));
 
@@ -13,7 +14,7 @@ describe('training store', () => {
   test('batch events become loss points at fractional epochs; epoch events become accuracy points', () => {
     const t = useTraining.getState();
     t.started(run);
-    for (const l of [2.3, 2.0, 1.8, 1.5]) useTraining.getState().receive(run, batch(l));
+    [2.3, 2.0, 1.8, 1.5].forEach((l, i) => useTraining.getState().receive(run, batch(l, 1, i + 1)));
     useTraining.getState().receive(run, epoch(0.6));
     const s = useTraining.getState();
     expect(s.lossPoints).toBe(4);
@@ -24,6 +25,22 @@ describe('training store', () => {
     expect(s.examplesPerSecond).toBe(1000);
   });
 
+  test('long runs are thinned to a bounded number of points, keeping every epoch point', () => {
+    useTraining.getState().started(run);
+    const n = MAX_CHART_POINTS + 10;
+    for (let i = 0; i < n; i++) {
+      useTraining.getState().receive(run, batch(1 + i / n, Math.floor(i / 1000) + 1, (i % 1000) + 1, 1000));
+      if (i % 1000 === 999) useTraining.getState().receive(run, epoch(0.5, (i + 1) / 1000));
+    }
+    const s = useTraining.getState();
+    expect(s.lossPoints).toBe(n);
+    expect(s.series.x.length).toBeLessThanOrEqual(MAX_CHART_POINTS);
+    expect(s.series.trainAcc.filter((v) => v !== null)).toHaveLength(4);
+    // x stays sorted, as uPlot requires.
+    expect(s.series.x.every((v, i, a) => i === 0 || a[i - 1]! <= v)).toBe(true);
+    expect(s.series.loss.at(-1)).toBeCloseTo(1 + (n - 1) / n);
+  });
+
   test('events that arrive before train.start answers are replayed once the run id is known', () => {
     useTraining.getState().receive(run, batch(2.3));
     useTraining.getState().receive('other' as RunId, batch(9));
@@ -31,6 +48,13 @@ describe('training store', () => {
     useTraining.getState().started(run);
     expect(useTraining.getState().lossPoints).toBe(1);
     expect(useTraining.getState().series.loss).toEqual([2.3]);
+  });
+
+  test('with a batch event every 2 batches, x still follows the batch number', () => {
+    useTraining.getState().started(run);
+    useTraining.getState().receive(run, batch(2, 2, 2, 8));
+    useTraining.getState().receive(run, batch(1.9, 2, 4, 8));
+    expect(useTraining.getState().series.x).toEqual([1.25, 1.5]);
   });
 
   test('state events pause and resume the run', () => {
