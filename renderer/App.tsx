@@ -55,6 +55,15 @@ export function App({ transport }: { transport: Transport }) {
   const onError = useCallback((m: string | null) => setError(m), []);
   useEditorKeys();
   useEffect(() => transport.client.on('train.event', (p) => useTraining.getState().receive(p.runId, p.event)), [transport]);
+  // Health badges describe the graph that trained; a newly opened graph starts without them.
+  useEffect(
+    () =>
+      useEditor.subscribe((s, prev) => {
+        if (s.history.present !== prev.history.present && s.history.past.length === 0 && s.history.future.length === 0)
+          useTraining.setState({ health: {}, healthWarnings: [] });
+      }),
+    [],
+  );
 
   return (
     <TransportContext.Provider value={transport}>

@@ -2,6 +2,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatCount, formatShape } from '../format.js';
+import { useTraining } from '../state/trainStore.js';
 import { NODE_WIDTH } from './nodeSize.js';
 import { inHandle, type LayerFlowNode } from './toFlow.js';
 
@@ -40,7 +41,27 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           {data.problems[0]}
         </div>
       )}
+      <HealthLine id={data.id} />
       <Handle id="out" type="source" position={Position.Bottom} className="port" data-testid={`handle-${data.id}-out`} />
+    </div>
+  );
+}
+
+/** During training: this layer's gradient norm and, for ReLU layers, the share of dead units. */
+function HealthLine({ id }: { id: string }) {
+  const h = useTraining((s) => s.health[id]);
+  if (!h || (h.gradNorm === 0 && h.weightNorm === 0 && h.deadFraction === null)) return null;
+  const dead = h.deadFraction !== null && h.deadFraction > 0.5;
+  const vanishing = h.weightNorm > 0 && h.gradNorm < 1e-6;
+  return (
+    <div
+      className={`layer-health${dead || vanishing ? ' bad' : ''}`}
+      data-testid="node-health"
+      title={`gradient norm ${h.gradNorm.toExponential(2)}, weight norm ${h.weightNorm.toExponential(2)}, activations mean ${h.activationMean.toFixed(3)} ± ${h.activationStd.toFixed(3)}`}
+    >
+      {h.weightNorm > 0 && <span>∇ {h.gradNorm.toExponential(1)}</span>}
+      {h.deadFraction !== null && <span>dead {(h.deadFraction * 100).toFixed(0)}%</span>}
+      <span>act {h.activationStd.toFixed(2)}σ</span>
     </div>
   );
 }

@@ -198,6 +198,13 @@ export function TrainPanel() {
         </div>
       </dl>
       <LossChart />
+      {t.healthWarnings.length > 0 && (
+        <ul className="health-warnings" data-testid="health-warnings">
+          {t.healthWarnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

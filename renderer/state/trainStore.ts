@@ -3,7 +3,7 @@
  * Events can arrive before `train.start` answers with the run id, so they are held until then.
  */
 import { create } from 'zustand';
-import type { RunId, TrainEvent } from '../../contracts/index.js';
+import type { LayerHealth, RunId, TrainEvent } from '../../contracts/index.js';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 
@@ -29,6 +29,9 @@ export interface TrainState {
   readonly epochPoints: number;
   readonly last: { readonly trainAcc: number | null; readonly testAcc: number | null; readonly loss: number | null };
   readonly series: ChartSeries;
+  /** The latest per-layer health sample, by node id, and the warnings that came with it. */
+  readonly health: Readonly<Record<string, LayerHealth>>;
+  readonly healthWarnings: readonly string[];
   /** Events whose run is not known yet (train.start has not answered). */
   readonly early: readonly { runId: RunId; event: TrainEvent }[];
   starting(epochs: number): void;
@@ -53,6 +56,8 @@ const initial = {
   epochPoints: 0,
   last: { trainAcc: null, testAcc: null, loss: null },
   series: emptySeries(),
+  health: {},
+  healthWarnings: [],
   early: [],
 };
 
@@ -124,6 +129,8 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
       return { status: 'error', message: event.message };
     case 'log':
       return { message: event.message };
+    case 'health':
+      return { health: Object.fromEntries(event.layers.map((l) => [l.id, l])), healthWarnings: event.warnings };
     case 'state':
       return event.state === 'paused' ? { status: 'paused', message: 'Paused' } : event.state === 'stopping' ? { message: 'Stopping…' } : { status: 'running', message: null };
     default:

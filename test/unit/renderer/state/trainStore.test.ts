@@ -57,6 +57,17 @@ describe('training store', () => {
     expect(useTraining.getState().series.x).toEqual([1.25, 1.5]);
   });
 
+  test('health events keep the latest sample per layer and its warnings', () => {
+    useTraining.getState().started(run);
+    const layer = (id: string, gradNorm: number) => ({ id, gradNorm, weightNorm: 1, activationMean: 0, activationStd: 1, deadFraction: null });
+    useTraining.getState().receive(run, { type: 'health', epoch: 1, batch: 20, layers: [layer('conv1', 0.1), layer('fc1', 0.2)], warnings: [] });
+    useTraining.getState().receive(run, { type: 'health', epoch: 1, batch: 40, layers: [layer('conv1', 1e-9)], warnings: ['conv1: vanishing gradients'] });
+    const s = useTraining.getState();
+    expect(Object.keys(s.health)).toEqual(['conv1']);
+    expect(s.health.conv1!.gradNorm).toBe(1e-9);
+    expect(s.healthWarnings).toEqual(['conv1: vanishing gradients']);
+  });
+
   test('state events pause and resume the run', () => {
     useTraining.getState().started(run);
     useTraining.getState().receive(run, { type: 'state', state: 'paused' });
