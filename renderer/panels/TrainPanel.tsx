@@ -5,6 +5,7 @@ import { formatCount, formatPercent } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { useTraining } from '../state/trainStore.js';
 import { useApi } from '../transport/context.js';
+import { ConfusionMatrix } from './ConfusionMatrix.js';
 import { LossChart } from './LossChart.js';
 
 interface Form {
@@ -198,6 +199,7 @@ export function TrainPanel() {
         </div>
       </dl>
       <LossChart />
+      {t.evaluation && <ConfusionMatrix evaluation={t.evaluation} />}
       {t.healthWarnings.length > 0 && (
         <ul className="health-warnings" data-testid="health-warnings">
           {t.healthWarnings.map((w, i) => (

@@ -3,7 +3,7 @@
  * Events can arrive before `train.start` answers with the run id, so they are held until then.
  */
 import { create } from 'zustand';
-import type { LayerHealth, RunId, TrainEvent } from '../../contracts/index.js';
+import type { EvaluationEvent, LayerHealth, RunId, TrainEvent } from '../../contracts/index.js';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
 
@@ -32,6 +32,8 @@ export interface TrainState {
   /** The latest per-layer health sample, by node id, and the warnings that came with it. */
   readonly health: Readonly<Record<string, LayerHealth>>;
   readonly healthWarnings: readonly string[];
+  /** How the test set was classified, once the run has evaluated it. */
+  readonly evaluation: EvaluationEvent | null;
   /** Events whose run is not known yet (train.start has not answered). */
   readonly early: readonly { runId: RunId; event: TrainEvent }[];
   starting(epochs: number): void;
@@ -58,6 +60,7 @@ const initial = {
   series: emptySeries(),
   health: {},
   healthWarnings: [],
+  evaluation: null,
   early: [],
 };
 
@@ -131,6 +134,8 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
       return { message: event.message };
     case 'health':
       return { health: Object.fromEntries(event.layers.map((l) => [l.id, l])), healthWarnings: event.warnings };
+    case 'evaluation':
+      return { evaluation: event };
     case 'state':
       return event.state === 'paused' ? { status: 'paused', message: 'Paused' } : event.state === 'stopping' ? { message: 'Stopping…' } : { status: 'running', message: null };
     default:

@@ -86,6 +86,9 @@ describe('foundation', () => {
     expect(await page.textContent('[data-testid=train-backend]')).not.toBe('–');
     expect(await page.textContent('[data-testid=train-speed]')).toMatch(/^\d/);
     expect(await page.textContent('[data-testid=test-acc]')).toMatch(/^\d+(\.\d)?%$/);
+    // After the run the test set's confusion matrix shows one row per Fashion-MNIST class.
+    await expect.poll(() => page.locator('[data-testid=confusion-matrix] tbody tr').count()).toBe(10);
+    expect(await page.locator('[data-testid=confusion-matrix] tbody tr').first().textContent()).toContain('T-shirt');
     // uPlot draws onto a canvas sized to its container.
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);

@@ -68,6 +68,13 @@ describe('training store', () => {
     expect(s.healthWarnings).toEqual(['conv1: vanishing gradients']);
   });
 
+  test('the evaluation event is kept for the confusion matrix', () => {
+    useTraining.getState().started(run);
+    const ev: TrainEvent = { type: 'evaluation', classNames: ['a', 'b'], confusion: [[3, 1], [0, 4]], precision: [1, 0.8], recall: [0.75, 1], accuracy: 0.875, top5Accuracy: 1, examples: {} };
+    useTraining.getState().receive(run, ev);
+    expect(useTraining.getState().evaluation).toEqual(ev);
+  });
+
   test('state events pause and resume the run', () => {
     useTraining.getState().started(run);
     useTraining.getState().receive(run, { type: 'state', state: 'paused' });
