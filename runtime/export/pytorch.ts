@@ -10,8 +10,11 @@ import { APP_VERSION } from '../../contracts/index.js';
 import { writeFileAtomic } from '../atomicWrite.js';
 import { encodeNpz, type NpyArray } from './npz.js';
 import { docText, pythonNames } from './python.js';
-import { isImage, torchLayers, type TorchLayer } from './pytorchLayers.js';
+import { isImage, torchLayers, type Rule, type TorchLayer } from './pytorchLayers.js';
+import { pytorchHelpers, sequenceLayers } from './pytorchSequence.js';
 import { ExportError, inputShapes, weightsOf, type RunWeights } from './runWeights.js';
+
+const rules: Readonly<Record<string, Rule>> = { ...torchLayers, ...sequenceLayers };
 
 export interface GeneratedModule {
   readonly source: string;
@@ -26,6 +29,7 @@ export function generatePytorch(run: RunWeights): GeneratedModule {
   const init: string[] = [];
   const forward: string[] = [];
   const weights = new Map<string, NpyArray>();
+  const helpers = new Set<string>();
   // Parameters get their own prefix so a later `x_*` variable can never overwrite an unread input.
   const param = (id: string) => `in_${names.get(id)}`;
   const inputs = lowered.inputs.map(param);
@@ -35,7 +39,7 @@ export function generatePytorch(run: RunWeights): GeneratedModule {
       forward.push(`${v(node.id)} = ${isImage(node.outputShape) ? `${param(node.id)}.permute(0, 3, 1, 2)` : param(node.id)}`);
       continue;
     }
-    const rule = torchLayers[node.className];
+    const rule = rules[node.className];
     if (!rule) throw new ExportError(`node "${node.id}" is a ${node.className} layer, which has no PyTorch export yet; export to safetensors or tfjs instead`);
     const layer: TorchLayer = rule({
       node,
@@ -48,6 +52,7 @@ export function generatePytorch(run: RunWeights): GeneratedModule {
     if (layer.init) init.push(layer.init);
     forward.push(`${v(node.id)} = ${layer.expr}`);
     for (const [key, array] of layer.state ?? []) weights.set(key, array);
+    for (const h of layer.helpers ?? []) helpers.add(h);
   }
   const outs = lowered.outputs.map((id) => {
     const node = lowered.nodes.find((n) => n.id === id)!;
@@ -77,7 +82,7 @@ from torch import nn
 INPUT_SHAPES = [${shapes.map((s) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`).join(', ')}]
 
 
-class Model(nn.Module):
+${[...helpers].map((h) => `${pytorchHelpers[h]}\n\n`).join('')}class Model(nn.Module):
     def __init__(self):
         super().__init__()
 ${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}

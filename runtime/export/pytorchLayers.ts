@@ -31,16 +31,18 @@ export interface TorchLayer {
   readonly expr: string;
   /** state_dict entries (key relative to the model) in PyTorch layout. */
   readonly state?: readonly (readonly [string, NpyArray])[];
+  /** Python classes (from pytorchHelpers) the module must define for this layer. */
+  readonly helpers?: readonly string[];
 }
 
-type Rule = (c: TorchContext) => TorchLayer;
+export type Rule = (c: TorchContext) => TorchLayer;
 
 export const isImage = (shape: readonly number[]): boolean => shape.length === 3;
-const toNHWC = (v: string) => `${v}.permute(0, 2, 3, 1)`;
-const toNCHW = (v: string) => `${v}.permute(0, 3, 1, 2)`;
-const cfg = <T>(c: TorchContext, key: string): T => c.node.config[key] as T;
+export const toNHWC = (v: string) => `${v}.permute(0, 2, 3, 1)`;
+export const toNCHW = (v: string) => `${v}.permute(0, 3, 1, 2)`;
+export const cfg = <T>(c: TorchContext, key: string): T => c.node.config[key] as T;
 
-function unsupported(c: TorchContext, what: string): never {
+export function unsupported(c: TorchContext, what: string): never {
   throw new ExportError(`node "${c.node.id}" (${c.node.className}): ${what} has no PyTorch export yet; export to safetensors or tfjs instead`);
 }
 
@@ -70,13 +72,13 @@ function activate(c: TorchContext, name: string, v: string, channelsDim: number)
   }
 }
 
-function need(c: TorchContext, weight: string): WeightTensor {
+export function need(c: TorchContext, weight: string): WeightTensor {
   const w = c.weights.get(weight);
   if (!w) throw new ExportError(`node "${c.node.id}" (${c.node.className}): the run's weights have no "${weight}"; was the graph edited after training?`, 'E_DAMAGED');
   return w;
 }
 
-const f32 = (w: WeightTensor, bytes = w.bytes, shape = w.shape): NpyArray => ({ dtype: 'float32', shape, bytes });
+export const f32 = (w: WeightTensor, bytes = w.bytes, shape = w.shape): NpyArray => ({ dtype: 'float32', shape, bytes });
 
 const dense: Rule = (c) => {
   const [inShape] = c.inShapes;

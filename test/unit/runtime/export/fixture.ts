@@ -30,10 +30,11 @@ export interface FixtureRun {
 }
 
 /**
- * Builds and saves a run of `doc`. Biases and BatchNormalization statistics are randomised too:
+ * Builds and saves a run of `doc` and computes its output (`forward`: inference, or training
+ * mode for graphs whose TF.js inference fails). Biases and BatchNormalization statistics are randomised too:
  * left at their initial zeros and ones they would hide a wrong mapping of those tensors.
  */
-export async function fixtureRun(doc: Doc, seed: number, batch = 3): Promise<FixtureRun> {
+export async function fixtureRun(doc: Doc, seed: number, batch = 3, forward: 'inference' | 'training' = 'inference'): Promise<FixtureRun> {
   await tf.setBackend('cpu');
   // A copy: TF.js's Reshape rewrites its targetShape array in place (-1 → null), and the
   // lowered config shares arrays with the document, so the caller's doc would change.
@@ -59,7 +60,9 @@ export async function fixtureRun(doc: Doc, seed: number, batch = 3): Promise<Fix
   await run.saveModel(model, 'final');
   const inputShape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
   const x = tf.randomNormal(inputShape, 0, 1, 'float32', seed + 7);
-  const y = model.predict(x) as tf.Tensor;
+  // 'training' is for graphs TF.js cannot run in inference mode (see the Transformer test);
+  // it equals inference only without dropout and BatchNormalization.
+  const y = model.apply(x, { training: forward === 'training' }) as tf.Tensor;
   const fixture = { dir, input: x.dataSync() as Float32Array, inputShape, output: y.dataSync() as Float32Array, outputShape: y.shape };
   tf.dispose([x, y]);
   model.dispose();

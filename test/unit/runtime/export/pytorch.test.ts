@@ -19,8 +19,8 @@ const torch = pythonWith('torch, numpy');
 const title = (name: string) => (torch.ok ? name : `${name} (SKIPPED: ${torch.why})`);
 
 /** Runs the exported module on the fixture's input; returns PyTorch's output. */
-async function torchOutput(doc: Doc, seed: number): Promise<{ tfjs: Float32Array; torch: Float32Array; shape: readonly number[] }> {
-  const run = await fixtureRun(doc, seed);
+async function torchOutput(doc: Doc, seed: number, forward: 'inference' | 'training' = 'inference'): Promise<{ tfjs: Float32Array; torch: Float32Array; shape: readonly number[] }> {
+  const run = await fixtureRun(doc, seed, 3, forward);
   return { tfjs: run.output, torch: exportAndRun(run.dir, run.input, run.inputShape, run.outputShape), shape: run.outputShape };
 }
 
@@ -51,6 +51,12 @@ function exportAndRun(dir: string, input: Float32Array, inputShape: readonly num
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
+/** The same layers and weights on a smaller input: keeps the pure-JS forward pass short. */
+function atInput(doc: Doc, shape: number[]): Doc {
+  for (const node of doc.nodes) if (node.type === 'Input') node.params = { shape };
+  return doc;
+}
+
 /** ResNet-18's blocks at 1/8 of the width on 16x16 inputs: every stride-2 'same' pad is asymmetric there. */
 function smallResnet(): Doc {
   const doc = template('resnet18');
@@ -61,6 +67,35 @@ function smallResnet(): Doc {
   return doc;
 }
 
+/** Causal cross-attention with three different inputs, valueDim ≠ keyDim, no biases and an output width of its own. */
+const attention: Doc = {
+  format: 'layerlab-graph',
+  version: 1,
+  name: 'Export attention',
+  nodes: [
+    { id: 'input', type: 'Input', params: { shape: [5, 8] } },
+    { id: 'q', type: 'Dense', params: { units: 8 } },
+    { id: 'v', type: 'Dense', params: { units: 6 } },
+    { id: 'k', type: 'Dense', params: { units: 7 } },
+    { id: 'attn', type: 'MultiHeadAttention', params: { numHeads: 2, keyDim: 3, valueDim: 4, outputShape: 5, causal: true, useBias: false } },
+    { id: 'ln', type: 'LayerNormalization', params: { epsilon: 0.01 } },
+    { id: 'first', type: 'TokenSelect', params: { index: 1 } },
+    { id: 'out', type: 'Dense', params: { units: 3 } },
+  ],
+  edges: [
+    { source: 'input', target: 'q' },
+    { source: 'input', target: 'v' },
+    { source: 'input', target: 'k' },
+    { source: 'q', target: 'attn', targetPort: 0 },
+    { source: 'v', target: 'attn', targetPort: 1 },
+    { source: 'k', target: 'attn', targetPort: 2 },
+    { source: 'attn', target: 'ln' },
+    { source: 'ln', target: 'first' },
+    { source: 'first', target: 'out' },
+  ],
+  outputs: ['out'],
+};
+
 describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-torch)'), () => {
   test.each([
     ['MLP', () => template('mlp'), 1],
@@ -68,14 +103,26 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     ['LeNet with BatchNormalization (moving statistics, epsilon, momentum)', () => template('batchnorm-lenet'), 3],
     ['ResNet-18 blocks (expanded ids, projections, stride-2 asymmetric same padding)', smallResnet, 4],
     ['every supported layer (kitchen sink)', () => kitchenSink, 5],
-    ['NiN (1x1 convolutions, global average pooling)', () => template('nin'), 8],
+    ['NiN at 96x96 (1x1 convolutions, global average pooling)', () => atInput(template('nin'), [96, 96, 1]), 8],
     ['GoogLeNet (Inception blocks: Concatenate on channels)', () => template('googlenet'), 9],
     ['DenseNet (dense blocks, transitions)', () => template('densenet'), 10],
+    ['ViT-tiny (patch embedding, class token, position embedding, attention, LayerNorm, token select)', () => template('vit-tiny'), 13],
+    ['causal cross-attention (query, value, key; valueDim ≠ keyDim; no biases)', () => attention, 14],
   ])('%s', async (_name, doc, seed) => {
     const r = await torchOutput(doc(), seed);
     expect(r.torch.length).toBe(r.tfjs.length);
     // Guard against a vacuous match: the outputs must depend on the input.
     expect(new Set(Array.from(r.tfjs, (v) => v.toFixed(4))).size).toBeGreaterThan(1);
+    expect(maxAbsDiff(r.torch, r.tfjs)).toBeLessThanOrEqual(1e-4);
+  });
+
+  // TF.js itself throws "Tensor is disposed" running this template in inference mode (a tensor
+  // feeding attention on two ports and a residual Add); with dropout 0 and no BatchNormalization
+  // its training-mode forward pass is the same function, so that is the reference here.
+  test('Transformer encoder (Reshape rows to a sequence, post-norm attention blocks), dropout 0', async () => {
+    const doc = template('transformer-encoder') as Doc & { blocks: Record<string, { params: Record<string, unknown> }> };
+    for (const block of Object.values(doc.blocks)) if ('dropout' in block.params) block.params.dropout = 0;
+    const r = await torchOutput(doc, 15, 'training');
     expect(maxAbsDiff(r.torch, r.tfjs)).toBeLessThanOrEqual(1e-4);
   });
 
@@ -115,13 +162,13 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
 });
 
 describe('PyTorch export refuses what it cannot translate', () => {
-  test('a custom layer (ViT patch embedding) fails naming the node and type, and writes nothing', () => {
-    const doc = template('vit-tiny');
+  test('a layer without a PyTorch rule (GRU) fails naming the node and type, and writes nothing', () => {
+    const doc = template('gru');
     const lowered = compile(doc).lowered!;
-    const first = lowered.nodes.find((n) => n.className !== 'InputLayer')!;
-    expect(() => generatePytorch({ graphName: 'ViT', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
+    const first = lowered.nodes.find((n) => !['InputLayer', 'Reshape', 'Dense', 'Dropout', 'Embedding'].includes(n.className))!;
+    expect(() => generatePytorch({ graphName: 'GRU', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
 
-    const dir = mkdtempSync(join(tmpdir(), 'll-export-vit-'));
+    const dir = mkdtempSync(join(tmpdir(), 'll-export-gru-'));
     writeFileSync(join(dir, 'graph.layerlab.json'), JSON.stringify(doc));
     mkdirSync(join(dir, 'final'));
     writeFileSync(join(dir, 'final', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: [], weights: [] }] }));
