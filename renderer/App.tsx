@@ -6,6 +6,7 @@ import { copy, paste, type Clip } from './document/clipboard.js';
 import { Inspector } from './inspector/Inspector.js';
 import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
+import { RunsPanel } from './panels/RunsPanel.js';
 import { StatusBar } from './panels/StatusBar.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { TrainPanel } from './panels/TrainPanel.js';
@@ -87,6 +88,7 @@ export function App({ transport }: { transport: Transport }) {
             <aside className="sidebar">
               <Inspector />
               <TrainPanel />
+              <RunsPanel />
             </aside>
           </div>
           <StatusBar />

@@ -36,7 +36,11 @@ export interface TrainState {
   readonly evaluation: EvaluationEvent | null;
   /** Events whose run is not known yet (train.start has not answered). */
   readonly early: readonly { runId: RunId; event: TrainEvent }[];
+  /** The finished run being looked at instead of a live one, if any. */
+  readonly viewing: RunId | null;
   starting(epochs: number): void;
+  /** Shows a recorded run: its events replayed into the same figures and chart as a live run. */
+  showRecorded(runId: RunId, events: readonly TrainEvent[]): void;
   started(runId: RunId): void;
   failed(message: string): void;
   receive(runId: RunId, event: TrainEvent): void;
@@ -61,6 +65,7 @@ const initial = {
   health: {},
   healthWarnings: [],
   evaluation: null,
+  viewing: null,
   early: [],
 };
 
@@ -85,7 +90,7 @@ function thin(s: ChartSeries): ChartSeries {
   return { x: pick(s.x), loss: pick(s.loss), trainAcc: pick(s.trainAcc), testAcc: pick(s.testAcc) };
 }
 
-type Data = Omit<TrainState, 'starting' | 'started' | 'failed' | 'receive'>;
+type Data = Omit<TrainState, 'starting' | 'showRecorded' | 'started' | 'failed' | 'receive'>;
 
 /** Folds one event into the state; pure, so it is tested without a store. */
 export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
@@ -147,6 +152,12 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
 export const useTraining = create<TrainState>()((set, get) => ({
   ...initial,
   starting: (epochs) => set({ ...initial, series: emptySeries(), status: 'starting', epochs }),
+  showRecorded: (runId, events) => {
+    let data: Data = { ...initial, series: emptySeries() };
+    for (const e of events) data = { ...data, ...reduceEvent(data, e) };
+    // A run that ended without a done event (the app closed) is shown as it was left.
+    set({ ...data, status: data.status === 'running' || data.status === 'paused' ? 'stopped' : data.status, runId: null, viewing: runId });
+  },
   started: (runId) => {
     const early = get().early.filter((e) => e.runId === runId);
     set({ runId, early: [] });

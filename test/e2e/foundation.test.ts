@@ -93,4 +93,17 @@ describe('foundation', () => {
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
+
+  test('the finished run is listed, and picking it replays its curves and reopens its graph', async () => {
+    const run = page.getByTestId('run').first();
+    await run.waitFor();
+    await expect.poll(() => run.locator('.run-state').textContent()).toBe('done');
+    await page.selectOption('[data-testid=template-picker]', 'mlp');
+    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent !== 'LeNet-5');
+    await run.locator('.run-main').click();
+    await expect.poll(() => page.getAttribute('[data-testid=loss-chart]', 'data-loss-points')).toBe('8');
+    await run.getByTestId('run-open-graph').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'LeNet-5');
+    expect(await page.textContent('[data-testid=edge-label-conv1-pool1]')).toBe('28×28×6');
+  });
 });

@@ -75,6 +75,14 @@ describe('training store', () => {
     expect(useTraining.getState().evaluation).toEqual(ev);
   });
 
+  test('a recorded run replays into the same figures; one left running shows as stopped', () => {
+    const events: TrainEvent[] = [batch(2.3, 1, 1), batch(2.1, 1, 2), epoch(0.4)];
+    useTraining.getState().showRecorded('old' as RunId, events);
+    const s = useTraining.getState();
+    expect(s).toMatchObject({ viewing: 'old', runId: null, lossPoints: 2, epochPoints: 1, status: 'stopped' });
+    expect(s.series.x).toEqual([0.25, 0.5, 1]);
+  });
+
   test('state events pause and resume the run', () => {
     useTraining.getState().started(run);
     useTraining.getState().receive(run, { type: 'state', state: 'paused' });
