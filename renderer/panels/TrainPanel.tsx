@@ -1,6 +1,6 @@
 /** Training: dataset and hyper-parameters, Train/Stop, live figures and the chart. */
 import { useEffect, useState } from 'react';
-import { backendName, type BackendName, type DatasetInfo, type TrainConfigInput } from '../../contracts/index.js';
+import { backendName, type BackendName, type DatasetInfo, type OptimizerConfig, type TrainConfigInput } from '../../contracts/index.js';
 import { formatCount, formatPercent } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { useTraining } from '../state/trainStore.js';
@@ -15,7 +15,11 @@ interface Form {
   learningRate: string;
   limitTrain: string;
   backend: BackendName;
+  optimizer: OptimizerName;
 }
+
+type OptimizerName = OptimizerConfig['type'];
+const optimizerTitles: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
 
 const backendTitles: Record<BackendName, string> = {
   auto: 'Auto',
@@ -45,7 +49,7 @@ export function TrainPanel() {
   const nodeReports = useEditor((s) => s.nodeReports);
   const t = useTraining();
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
-  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '', backend: 'auto' });
+  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '', backend: 'auto', optimizer: 'sgd' });
 
   useEffect(() => {
     api.invoke('datasets.list', {}).then(setDatasets, () => setDatasets([]));
@@ -60,6 +64,7 @@ export function TrainPanel() {
       epochs: String(training?.epochs ?? f.epochs),
       batchSize: String(training?.batchSize ?? f.batchSize),
       learningRate: String(training?.optimizer?.learningRate ?? f.learningRate),
+      optimizer: training?.optimizer?.type ?? f.optimizer,
     }));
   }, [training]);
 
@@ -76,7 +81,7 @@ export function TrainPanel() {
       dataset: form.dataset,
       epochs: Number(form.epochs),
       batchSize: Number(form.batchSize),
-      optimizer: { ...training?.optimizer, type: training?.optimizer?.type ?? 'sgd', learningRate: Number(form.learningRate) },
+      optimizer: { ...training?.optimizer, type: form.optimizer, learningRate: Number(form.learningRate) },
       ...(training?.loss ? { loss: training.loss } : {}),
       ...(training?.seed !== undefined ? { seed: training.seed } : {}),
       ...(form.limitTrain.trim() ? { limitTrain: Number(form.limitTrain) } : {}),
@@ -144,6 +149,16 @@ export function TrainPanel() {
       <div className="field-grid">
         {field('epochs', 'Epochs', { inputMode: 'numeric' })}
         {field('batchSize', 'Batch size', { inputMode: 'numeric' })}
+        <label className="field">
+          <span>Optimizer</span>
+          <select data-testid="train-optimizer" value={form.optimizer} onChange={(e) => setForm({ ...form, optimizer: e.target.value as OptimizerName })} disabled={busy}>
+            {Object.entries(optimizerTitles).map(([k, title]) => (
+              <option key={k} value={k}>
+                {title}
+              </option>
+            ))}
+          </select>
+        </label>
         {field('learningRate', 'Learning rate', { inputMode: 'decimal' })}
         {field('limitTrain', 'Limit train examples', { inputMode: 'numeric', placeholder: 'all' })}
         <label className="field">
