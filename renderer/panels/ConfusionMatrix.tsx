@@ -1,9 +1,13 @@
 /** The test set's confusion matrix after a run: rows are the true class, columns the predicted one. */
 import type { EvaluationEvent } from '../../contracts/index.js';
+import { useState } from 'react';
 import { formatPercent } from '../format.js';
+import { ExampleImages } from './ExampleImages.js';
 
-export function ConfusionMatrix({ evaluation }: { evaluation: EvaluationEvent }) {
+export function ConfusionMatrix({ evaluation, dataset }: { evaluation: EvaluationEvent; dataset: string | null }) {
   const { classNames, confusion, recall, accuracy, top5Accuracy } = evaluation;
+  const [cell, setCell] = useState<[number, number] | null>(null);
+  const examples = cell ? (evaluation.examples?.[`${cell[0]},${cell[1]}`] ?? []) : [];
   const rowTotals = confusion.map((row) => row.reduce((a, b) => a + b, 0));
   return (
     <div className="confusion" data-testid="confusion-matrix">
@@ -31,12 +35,15 @@ export function ConfusionMatrix({ evaluation }: { evaluation: EvaluationEvent })
               {row.map((count, j) => {
                 // Shade by the share of the true class, so rare classes read as clearly as common ones.
                 const share = rowTotals[i] ? count / rowTotals[i]! : 0;
+                const clickable = i !== j && (evaluation.examples?.[`${i},${j}`]?.length ?? 0) > 0;
                 return (
                   <td
                     key={j}
-                    className={i === j ? 'diag' : 'off'}
+                    className={`${i === j ? 'diag' : 'off'}${clickable ? ' clickable' : ''}${cell?.[0] === i && cell[1] === j ? ' picked' : ''}`}
+                    onClick={clickable ? () => setCell([i, j]) : undefined}
+                    data-testid={clickable ? `confusion-cell-${i}-${j}` : undefined}
                     style={{ '--share': share.toFixed(3) } as React.CSSProperties}
-                    title={`${count} ${classNames[i]} predicted as ${classNames[j]}`}
+                    title={`${count} ${classNames[i]} predicted as ${classNames[j]}${clickable ? ' (click to see some)' : ''}`}
                   >
                     {count || ''}
                   </td>
@@ -47,6 +54,9 @@ export function ConfusionMatrix({ evaluation }: { evaluation: EvaluationEvent })
           ))}
         </tbody>
       </table>
+      {cell && dataset && examples.length > 0 && (
+        <ExampleImages dataset={dataset} actual={classNames[cell[0]] ?? ''} predicted={classNames[cell[1]] ?? ''} predictedIndex={cell[1]} examples={examples} />
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { formatPercent } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { useTraining } from '../state/trainStore.js';
 import { useApi } from '../transport/context.js';
+import { download, fromBase64 } from './download.js';
 
 export function RunsPanel() {
   const api = useApi();
@@ -41,6 +42,16 @@ export function RunsPanel() {
     }
   };
 
+  const exportRun = async (runId: RunId) => {
+    try {
+      const { files } = await api.invoke('runs.export', { runId, format: 'tfjs' });
+      // TF.js loads model.json and finds weights.bin next to it, so the names stay as they are.
+      for (const f of files) download(f.name, fromBase64(f.base64));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
   return (
     <section className="panel runs-panel" data-testid="runs-panel">
       <h2>
@@ -58,9 +69,16 @@ export function RunsPanel() {
                 {new Date(r.startedAt).toLocaleString()} · {r.epochs} epoch{r.epochs === 1 ? '' : 's'} · test {formatPercent(r.testAccuracy)}
               </span>
             </button>
-            <button className="run-open" onClick={() => void show(r.runId, true)} title="Open the graph this run trained" data-testid="run-open-graph">
-              Open graph
-            </button>
+            <div className="run-actions">
+              <button className="run-open" onClick={() => void show(r.runId, true)} title="Open the graph this run trained" data-testid="run-open-graph">
+                Open graph
+              </button>
+              {r.status === 'done' && (
+                <button className="run-open" onClick={() => void exportRun(r.runId)} title="Download the trained model in TF.js format (model.json + weights.bin)" data-testid="run-export">
+                  Export
+                </button>
+              )}
+            </div>
           </li>
         ))}
       </ul>

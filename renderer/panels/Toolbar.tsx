@@ -9,6 +9,7 @@ import type { LayerFlowNode, ShapeFlowEdge } from '../canvas/toFlow.js';
 import { autoLayout } from '../layout/autoLayout.js';
 import { emptyDocument, useEditor } from '../state/editorStore.js';
 import { useApi } from '../transport/context.js';
+import { download } from './download.js';
 
 // Each open (template or file) takes a ticket; a template that arrives after a newer open is dropped,
 // so a slow response cannot replace the file the user opened since.
@@ -61,12 +62,7 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
 
   const save = () => {
     const doc = useEditor.getState().history.present;
-    const blob = new Blob([serializeDocument(doc)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${(doc.name || 'untitled').replace(/[^A-Za-z0-9._-]+/g, '-').toLowerCase()}.layerlab.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    download(`${(doc.name || 'untitled').replace(/[^A-Za-z0-9._-]+/g, '-').toLowerCase()}.layerlab.json`, serializeDocument(doc), 'application/json');
   };
 
   const openFile = async (f: File) => {

@@ -214,7 +214,7 @@ export function TrainPanel() {
         </div>
       </dl>
       <LossChart />
-      {t.evaluation && <ConfusionMatrix evaluation={t.evaluation} />}
+      {t.evaluation && <ConfusionMatrix evaluation={t.evaluation} dataset={t.dataset} />}
       {t.healthWarnings.length > 0 && (
         <ul className="health-warnings" data-testid="health-warnings">
           {t.healthWarnings.map((w, i) => (

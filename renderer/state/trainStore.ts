@@ -19,6 +19,8 @@ export interface TrainState {
   readonly status: RunStatus;
   readonly runId: RunId | null;
   readonly backend: string | null;
+  /** The dataset the run trains on (from its start event). */
+  readonly dataset: string | null;
   readonly message: string | null;
   readonly examplesPerSecond: number | null;
   readonly epoch: number;
@@ -52,6 +54,7 @@ const initial = {
   status: 'idle' as RunStatus,
   runId: null,
   backend: null,
+  dataset: null,
   message: null,
   examplesPerSecond: null,
   epoch: 0,
@@ -96,7 +99,7 @@ type Data = Omit<TrainState, 'starting' | 'showRecorded' | 'started' | 'failed' 
 export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
   switch (event.type) {
     case 'start':
-      return { status: 'running', backend: event.backend, batchesPerEpoch: event.batchesPerEpoch, epochs: event.config.epochs, message: null };
+      return { status: 'running', backend: event.backend, dataset: event.dataset, batchesPerEpoch: event.batchesPerEpoch, epochs: event.config.epochs, message: null };
     case 'batch': {
       const batchesPerEpoch = event.batchesPerEpoch || s.batchesPerEpoch || 1;
       const batchesSeen = s.batchesSeen + 1;

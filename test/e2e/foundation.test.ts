@@ -3,9 +3,11 @@
  * shape on every edge and the totals in the status bar, then trains on a slice of Fashion-MNIST
  * while the chart receives the streamed points.
  */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, watchErrors, type Server } from './harness.js';
+import { launchBrowser, resultsDir, screenshot, startServer, watchErrors, type Server } from './harness.js';
 
 let server: Server;
 let browser: Browser;
@@ -89,6 +91,12 @@ describe('foundation', () => {
     // After the run the test set's confusion matrix shows one row per Fashion-MNIST class.
     await expect.poll(() => page.locator('[data-testid=confusion-matrix] tbody tr').count()).toBe(10);
     expect(await page.locator('[data-testid=confusion-matrix] tbody tr').first().textContent()).toContain('T-shirt');
+    // Misclassified test images of a confusion cell load from the dataset and are drawn.
+    const cell = page.locator('[data-testid^=confusion-cell-]').first();
+    await cell.click();
+    await expect.poll(() => page.locator('[data-testid=misclassified] canvas').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=misclassified]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'foundation-misclassified');
     // uPlot draws onto a canvas sized to its container.
     expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
@@ -102,6 +110,19 @@ describe('foundation', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent !== 'LeNet-5');
     await run.locator('.run-main').click();
     await expect.poll(() => page.getAttribute('[data-testid=loss-chart]', 'data-loss-points')).toBe('8');
+    // The trained model downloads in TF.js format: model.json and its weights.
+    const files: Record<string, string> = {};
+    page.on('download', async (d) => {
+      const p = path.join(resultsDir, `export-${d.suggestedFilename()}`);
+      await d.saveAs(p);
+      files[d.suggestedFilename()] = p;
+    });
+    await run.getByTestId('run-export').click();
+    await expect.poll(() => Object.keys(files).sort()).toEqual(['model.json', 'weights.bin']);
+    const model = JSON.parse(readFileSync(files['model.json']!, 'utf8'));
+    expect(model.weightsManifest[0].paths).toEqual(['weights.bin']);
+    // LeNet's 61,706 parameters as float32.
+    await expect.poll(() => statSync(files['weights.bin']!).size).toBe(61_706 * 4);
     await run.getByTestId('run-open-graph').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'LeNet-5');
     expect(await page.textContent('[data-testid=edge-label-conv1-pool1]')).toBe('28×28×6');
