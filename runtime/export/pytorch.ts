@@ -11,10 +11,12 @@ import { writeFileAtomic } from '../atomicWrite.js';
 import { encodeNpz, type NpyArray } from './npz.js';
 import { docText, pythonNames } from './python.js';
 import { isImage, torchLayers, type Rule, type TorchLayer } from './pytorchLayers.js';
+import { recurrentHelpers, recurrentLayers } from './pytorchRecurrent.js';
 import { pytorchHelpers, sequenceLayers } from './pytorchSequence.js';
 import { ExportError, inputShapes, weightsOf, type RunWeights } from './runWeights.js';
 
-const rules: Readonly<Record<string, Rule>> = { ...torchLayers, ...sequenceLayers };
+const rules: Readonly<Record<string, Rule>> = { ...torchLayers, ...sequenceLayers, ...recurrentLayers };
+const helperSources: Readonly<Record<string, string>> = { ...pytorchHelpers, ...recurrentHelpers };
 
 export interface GeneratedModule {
   readonly source: string;
@@ -82,7 +84,7 @@ from torch import nn
 INPUT_SHAPES = [${shapes.map((s) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`).join(', ')}]
 
 
-${[...helpers].map((h) => `${pytorchHelpers[h]}\n\n`).join('')}class Model(nn.Module):
+${[...helpers].map((h) => `${helperSources[h]}\n\n`).join('')}class Model(nn.Module):
     def __init__(self):
         super().__init__()
 ${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}

@@ -96,6 +96,27 @@ const attention: Doc = {
   outputs: ['out'],
 };
 
+/** Stacked recurrent layers returning sequences, a relu GRU and a bias-free relu SimpleRNN. */
+const recurrentStack: Doc = {
+  format: 'layerlab-graph',
+  version: 1,
+  name: 'Export recurrent stack',
+  nodes: [
+    { id: 'input', type: 'Input', params: { shape: [7, 5] } },
+    { id: 'lstm', type: 'LSTM', params: { units: 6, returnSequences: true } },
+    { id: 'gru', type: 'GRU', params: { units: 4, activation: 'relu', returnSequences: true } },
+    { id: 'rnn', type: 'SimpleRNN', params: { units: 3, activation: 'relu', useBias: false } },
+    { id: 'out', type: 'Dense', params: { units: 2 } },
+  ],
+  edges: [
+    { source: 'input', target: 'lstm' },
+    { source: 'lstm', target: 'gru' },
+    { source: 'gru', target: 'rnn' },
+    { source: 'rnn', target: 'out' },
+  ],
+  outputs: ['out'],
+};
+
 describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-torch)'), () => {
   test.each([
     ['MLP', () => template('mlp'), 1],
@@ -107,6 +128,9 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     ['GoogLeNet (Inception blocks: Concatenate on channels)', () => template('googlenet'), 9],
     ['DenseNet (dense blocks, transitions)', () => template('densenet'), 10],
     ['ViT-tiny (patch embedding, class token, position embedding, attention, LayerNorm, token select)', () => template('vit-tiny'), 13],
+    ['SimpleRNN template (nn.RNN)', () => template('rnn'), 16],
+    ['GRU template (reset gate before the recurrent matmul, as TF.js)', () => template('gru'), 18],
+    ['stacked LSTM → GRU (relu) → SimpleRNN (relu, no bias), sequences in between', () => recurrentStack, 19],
     ['causal cross-attention (query, value, key; valueDim ≠ keyDim; no biases)', () => attention, 14],
   ])('%s', async (_name, doc, seed) => {
     const r = await torchOutput(doc(), seed);
@@ -162,13 +186,16 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
 });
 
 describe('PyTorch export refuses what it cannot translate', () => {
-  test('a layer without a PyTorch rule (GRU) fails naming the node and type, and writes nothing', () => {
+  test('a layer without a PyTorch rule (Bidirectional) fails naming the node and type, and writes nothing', () => {
     const doc = template('gru');
+    const rnn = doc.nodes.find((n) => n.type === 'GRU')!;
+    rnn.type = 'Bidirectional';
+    rnn.params = { layer: 'GRU', units: 8 };
     const lowered = compile(doc).lowered!;
     const first = lowered.nodes.find((n) => !['InputLayer', 'Reshape', 'Dense', 'Dropout', 'Embedding'].includes(n.className))!;
-    expect(() => generatePytorch({ graphName: 'GRU', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
+    expect(() => generatePytorch({ graphName: 'BiGRU', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
 
-    const dir = mkdtempSync(join(tmpdir(), 'll-export-gru-'));
+    const dir = mkdtempSync(join(tmpdir(), 'll-export-bigru-'));
     writeFileSync(join(dir, 'graph.layerlab.json'), JSON.stringify(doc));
     mkdirSync(join(dir, 'final'));
     writeFileSync(join(dir, 'final', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: [], weights: [] }] }));
