@@ -41,6 +41,8 @@ export function generatePytorch(run: RunWeights): GeneratedModule {
       forward.push(`${v(node.id)} = ${isImage(node.outputShape) ? `${param(node.id)}.permute(0, 3, 1, 2)` : param(node.id)}`);
       continue;
     }
+    // Rank 3 per example is read as an image (NCHW inside); higher ranks have no layout rule yet.
+    if (node.outputShape.length > 3) throw new ExportError(`node "${node.id}" (${node.className}) outputs ${node.outputShape.length}-D examples; the PyTorch export handles up to 3-D`);
     const rule = rules[node.className];
     if (!rule) throw new ExportError(`node "${node.id}" is a ${node.className} layer, which has no PyTorch export yet; export to safetensors or tfjs instead`);
     const layer: TorchLayer = rule({

@@ -34,7 +34,13 @@ export interface FixtureRun {
  * mode for graphs whose TF.js inference fails). Biases and BatchNormalization statistics are randomised too:
  * left at their initial zeros and ones they would hide a wrong mapping of those tensors.
  */
-export async function fixtureRun(doc: Doc, seed: number, batch = 3, forward: 'inference' | 'training' = 'inference'): Promise<FixtureRun> {
+export async function fixtureRun(
+  doc: Doc,
+  seed: number,
+  batch = 3,
+  forward: 'inference' | 'training' = 'inference',
+  makeInput: (shape: number[], seed: number) => tf.Tensor = (shape, s) => tf.randomNormal(shape, 0, 1, 'float32', s),
+): Promise<FixtureRun> {
   await tf.setBackend('cpu');
   // A copy: TF.js's Reshape rewrites its targetShape array in place (-1 → null), and the
   // lowered config shares arrays with the document, so the caller's doc would change.
@@ -59,7 +65,7 @@ export async function fixtureRun(doc: Doc, seed: number, batch = 3, forward: 'in
   tf.dispose(values);
   await run.saveModel(model, 'final');
   const inputShape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
-  const x = tf.randomNormal(inputShape, 0, 1, 'float32', seed + 7);
+  const x = makeInput(inputShape, seed + 7);
   // 'training' is for graphs TF.js cannot run in inference mode (see the Transformer test);
   // it equals inference only without dropout and BatchNormalization.
   const y = model.apply(x, { training: forward === 'training' }) as tf.Tensor;

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { compile } from '../../../../graph-compiler/index.js';
 import { ExportError, exportRun } from '../../../../runtime/export/index.js';
@@ -19,8 +20,13 @@ const torch = pythonWith('torch, numpy');
 const title = (name: string) => (torch.ok ? name : `${name} (SKIPPED: ${torch.why})`);
 
 /** Runs the exported module on the fixture's input; returns PyTorch's output. */
-async function torchOutput(doc: Doc, seed: number, forward: 'inference' | 'training' = 'inference'): Promise<{ tfjs: Float32Array; torch: Float32Array; shape: readonly number[] }> {
-  const run = await fixtureRun(doc, seed, 3, forward);
+async function torchOutput(
+  doc: Doc,
+  seed: number,
+  forward: 'inference' | 'training' = 'inference',
+  makeInput?: (shape: number[], seed: number) => tf.Tensor,
+): Promise<{ tfjs: Float32Array; torch: Float32Array; shape: readonly number[] }> {
+  const run = await fixtureRun(doc, seed, 3, forward, makeInput);
   return { tfjs: run.output, torch: exportAndRun(run.dir, run.input, run.inputShape, run.outputShape), shape: run.outputShape };
 }
 
@@ -117,6 +123,31 @@ const recurrentStack: Doc = {
   outputs: ['out'],
 };
 
+/** Token ids → Embedding → bidirectional GRU (sequences, concat) → bidirectional LSTM (last step, sum) and SimpleRNN (ave). */
+const tokens: Doc = {
+  format: 'layerlab-graph',
+  version: 1,
+  name: 'Export bidirectional',
+  nodes: [
+    { id: 'input', type: 'Input', params: { shape: [6] } },
+    { id: 'emb', type: 'Embedding', params: { inputDim: 10, outputDim: 4 } },
+    { id: 'bigru', type: 'Bidirectional', params: { layer: 'GRU', units: 3, returnSequences: true } },
+    { id: 'bilstm', type: 'Bidirectional', params: { layer: 'LSTM', units: 2, mergeMode: 'sum' } },
+    { id: 'birnn', type: 'Bidirectional', params: { layer: 'SimpleRNN', units: 2, mergeMode: 'ave' } },
+    { id: 'cat', type: 'Concatenate' },
+  ],
+  edges: [
+    { source: 'input', target: 'emb' },
+    { source: 'emb', target: 'bigru' },
+    { source: 'bigru', target: 'bilstm' },
+    { source: 'bigru', target: 'birnn' },
+    { source: 'bilstm', target: 'cat', targetPort: 0 },
+    { source: 'birnn', target: 'cat', targetPort: 1 },
+  ],
+  outputs: ['cat'],
+};
+const tokenIds = (shape: number[], seed: number) => tf.tidy(() => tf.floor(tf.randomUniform(shape, 0, 10, 'float32', seed)));
+
 describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-torch)'), () => {
   test.each([
     ['MLP', () => template('mlp'), 1],
@@ -137,6 +168,11 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     expect(r.torch.length).toBe(r.tfjs.length);
     // Guard against a vacuous match: the outputs must depend on the input.
     expect(new Set(Array.from(r.tfjs, (v) => v.toFixed(4))).size).toBeGreaterThan(1);
+    expect(maxAbsDiff(r.torch, r.tfjs)).toBeLessThanOrEqual(1e-4);
+  });
+
+  test('Embedding and Bidirectional GRU / LSTM / SimpleRNN (concat, sum, ave; sequences and last step)', async () => {
+    const r = await torchOutput(tokens, 20, 'inference', tokenIds);
     expect(maxAbsDiff(r.torch, r.tfjs)).toBeLessThanOrEqual(1e-4);
   });
 
@@ -186,16 +222,16 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
 });
 
 describe('PyTorch export refuses what it cannot translate', () => {
-  test('a layer without a PyTorch rule (Bidirectional) fails naming the node and type, and writes nothing', () => {
+  test('a layer without a PyTorch rule (Conv1D) fails naming the node and type, and writes nothing', () => {
     const doc = template('gru');
     const rnn = doc.nodes.find((n) => n.type === 'GRU')!;
-    rnn.type = 'Bidirectional';
-    rnn.params = { layer: 'GRU', units: 8 };
+    rnn.type = 'Conv1D';
+    rnn.params = { filters: 4, kernelSize: 3 };
     const lowered = compile(doc).lowered!;
-    const first = lowered.nodes.find((n) => !['InputLayer', 'Reshape', 'Dense', 'Dropout', 'Embedding'].includes(n.className))!;
-    expect(() => generatePytorch({ graphName: 'BiGRU', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
+    const first = lowered.nodes.find((n) => n.className === 'Conv1D')!;
+    expect(() => generatePytorch({ graphName: 'Conv1D', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
 
-    const dir = mkdtempSync(join(tmpdir(), 'll-export-bigru-'));
+    const dir = mkdtempSync(join(tmpdir(), 'll-export-conv1d-'));
     writeFileSync(join(dir, 'graph.layerlab.json'), JSON.stringify(doc));
     mkdirSync(join(dir, 'final'));
     writeFileSync(join(dir, 'final', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: [], weights: [] }] }));
