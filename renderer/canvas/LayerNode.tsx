@@ -42,6 +42,11 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
         </div>
       )}
       <HealthLine id={data.id} />
+      {data.output && (
+        <span className="output-badge" data-testid="node-output" title="A model output: the loss is computed on it">
+          output
+        </span>
+      )}
       <Handle id="out" type="source" position={Position.Bottom} className="port" data-testid={`handle-${data.id}-out`} />
     </div>
   );

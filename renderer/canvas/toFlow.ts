@@ -2,7 +2,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { BlockDef, CheckReport, Diagnostic, GraphDocument, NodeReport } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
-import { portOf } from '../document/commands.js';
+import { outputsOf, portOf } from '../document/commands.js';
 
 export interface LayerNodeData extends Record<string, unknown> {
   readonly id: string;
@@ -17,6 +17,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   readonly known: boolean;
   /** An instance of one of the document's blocks rather than a built-in layer. */
   readonly block: boolean;
+  /** One of the model's outputs. */
+  readonly output: boolean;
 }
 
 export interface ShapeEdgeData extends Record<string, unknown> {
@@ -60,6 +62,7 @@ function worst(ds: readonly Diagnostic[]): 'error' | 'warning' | null {
 export function toFlowNodes(doc: GraphDocument, report: CheckReport, nodeReports: readonly NodeReport[], selection: readonly string[]): LayerFlowNode[] {
   const byId = new Map(nodeReports.map((n) => [n.id, n]));
   const selected = new Set(selection);
+  const outputs = new Set(outputsOf(doc));
   return doc.nodes.map((n, i) => {
     const r = byId.get(n.id);
     const ds = report.diagnostics.filter((d) => d.nodeIds.includes(n.id));
@@ -80,6 +83,7 @@ export function toFlowNodes(doc: GraphDocument, report: CheckReport, nodeReports
         inputs: inputNames(doc, n.id, n.type),
         known: getLayer(n.type) !== undefined || blockOf(doc, n.type) !== undefined,
         block: !getLayer(n.type) && blockOf(doc, n.type) !== undefined,
+        output: outputs.has(n.id),
       },
     };
   });

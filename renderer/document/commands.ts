@@ -20,6 +20,8 @@ export type Command =
   | { readonly type: 'applyPatch'; readonly patch: readonly PatchOp[] }
   /** Changes a node's id everywhere it is used (edges, outputs); refused if the new id is invalid or taken. */
   | { readonly type: 'rename'; readonly from: string; readonly to: string }
+  /** Sets the model's outputs; undefined means every node nothing consumes. */
+  | { readonly type: 'setOutputs'; readonly outputs: readonly string[] | undefined }
   /** Several commands as one undoable step (add a layer and connect it). */
   | { readonly type: 'batch'; readonly commands: readonly Command[] };
 
@@ -38,6 +40,13 @@ export function freshId(doc: GraphDocument, type: string): string {
   const base = type.replace(/[^A-Za-z0-9]/g, '').replace(/^[^A-Za-z_]+/, '').toLowerCase() || 'node';
   const taken = new Set(doc.nodes.map((n) => n.id));
   for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+/** The model's outputs: the document's list, or every node nothing consumes. */
+export function outputsOf(doc: GraphDocument): string[] {
+  if (doc.outputs?.length) return [...doc.outputs];
+  const sources = new Set(doc.edges.map((e) => e.source));
+  return doc.nodes.filter((n) => !sources.has(n.id)).map((n) => n.id);
 }
 
 /** Why `to` cannot replace `from` as a node id, or null when it can. */
@@ -81,6 +90,15 @@ export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
       return cmd.patch.reduce(applyPatchOp, doc);
     case 'batch':
       return cmd.commands.reduce(applyCommand, doc);
+    case 'setOutputs': {
+      if (cmd.outputs === undefined) {
+        if (doc.outputs === undefined) return doc;
+        const { outputs: _dropped, ...rest } = doc;
+        return rest as GraphDocument;
+      }
+      const known = new Set(doc.nodes.map((n) => n.id));
+      return { ...doc, outputs: cmd.outputs.filter((o) => known.has(o)) };
+    }
     case 'rename': {
       if (renameProblem(doc, cmd.from, cmd.to) !== null) return doc;
       const r = (id: string) => (id === cmd.from ? cmd.to : id);

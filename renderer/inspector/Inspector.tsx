@@ -4,7 +4,7 @@ import type { ParamValue } from '../../contracts/index.js';
 import { paramValue, type BlockDef, type NodeReport } from '../../contracts/index.js';
 import { getLayer } from '../../graph-compiler/index.js';
 import { blockOf } from '../canvas/toFlow.js';
-import { renameProblem } from '../document/commands.js';
+import { outputsOf, renameProblem } from '../document/commands.js';
 import { formatCount, formatExact, formatShape } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
 import { fieldsOf, parseField, showField, type Field } from './schemaFields.js';
@@ -38,6 +38,19 @@ export function Inspector() {
         {node.type} <span className="muted">{node.id}</span>
       </h2>
       <IdField key={node.id} id={node.id} />
+      <label className="output-toggle">
+        <input
+          type="checkbox"
+          checked={outputsOf(doc).includes(node.id)}
+          onChange={(e) => {
+            const current = outputsOf(doc).filter((o) => o !== node.id);
+            const outputs = e.target.checked ? [...current, node.id] : current;
+            useEditor.getState().run({ type: 'setOutputs', outputs });
+          }}
+          data-testid="inspector-output"
+        />
+        Model output{doc.outputs?.length ? '' : ' (now: every node nothing consumes)'}
+      </label>
       {def || block ? (
         <p className="doc" data-testid="inspector-doc">
           {def?.doc ?? block?.description ?? `Block of ${block!.nodes.length} layers defined in this document.`}

@@ -184,6 +184,19 @@ describe('editing the graph', () => {
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('features');
   });
 
+  test('the inspector marks a node as a model output', async () => {
+    await openLenet();
+    expect(await page.locator('[data-testid=node-output]').count()).toBe(1);
+    expect(await page.getByTestId('node-logits').getByTestId('node-output').count()).toBe(1);
+    await scrollTo('fc2');
+    await page.click('[data-testid=node-fc2]');
+    await page.check('[data-testid=inspector-output]');
+    await expect.poll(() => page.getByTestId('node-fc2').getByTestId('node-output').count()).toBe(1);
+    expect(await page.textContent('[data-testid=status-bar]')).toContain('Output 10, 84');
+    await page.uncheck('[data-testid=inspector-output]');
+    await expect.poll(() => page.locator('[data-testid=node-output]').count()).toBe(1);
+  });
+
   test('deleting a node leaves a problem that selects its node when clicked', async () => {
     await openLenet();
     await scrollTo('fc2');

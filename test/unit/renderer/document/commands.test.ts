@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { GraphDocument } from '../../../../contracts/index.js';
 import { compile } from '../../../../graph-compiler/index.js';
-import { applyCommand, freshId, makeEdge, renameProblem, type Command } from '../../../../renderer/document/commands.js';
+import { applyCommand, freshId, makeEdge, outputsOf, renameProblem, type Command } from '../../../../renderer/document/commands.js';
 import { execute, redo, startHistory, undo, type History } from '../../../../renderer/document/history.js';
 
 const lenet = JSON.parse(readFileSync(new URL('../../../../templates/lenet.layerlab.json', import.meta.url), 'utf8')) as GraphDocument;
@@ -93,6 +93,15 @@ describe('applyCommand', () => {
     expect(renameProblem(lenet, 'logits', 'fc1')).toBe('fc1 is taken');
   });
 
+  test('setOutputs names the outputs, drops unknown ids, and undefined falls back to the sinks', () => {
+    const two = applyCommand(lenet, { type: 'setOutputs', outputs: ['fc2', 'logits', 'nope'] });
+    expect(two.outputs).toEqual(['fc2', 'logits']);
+    expect(compile(two).report.outputs.map((o) => o.shape)).toEqual([[84], [10]]);
+    const sinks = applyCommand(lenet, { type: 'setOutputs', outputs: undefined });
+    expect(sinks).not.toHaveProperty('outputs');
+    expect(outputsOf(sinks)).toEqual(['logits']);
+  });
+
   test('freshId counts up past taken ids', () => {
     expect(freshId(lenet, 'Conv2D')).toBe('conv2d1');
     const d = applyCommand(lenet, { type: 'addNode', node: { id: 'conv2d1', type: 'Conv2D' } });
@@ -133,6 +142,7 @@ const simple: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constant('connect' as const), edge: fc.tuple(anyId, anyId, fc.nat(2)).map(([s, t, p]) => makeEdge(s, t, p)) }),
   fc.record({ type: fc.constant('disconnect' as const), edges: fc.array(fc.tuple(anyId, anyId).map(([s, t]) => makeEdge(s, t)), { maxLength: 2 }) }),
   fc.record({ type: fc.constant('rename' as const), from: anyId, to: anyId }),
+  fc.record({ type: fc.constant('setOutputs' as const), outputs: fc.option(fc.array(anyId, { maxLength: 2 }), { nil: undefined }) }),
   fc.record({ type: fc.constant('setParam' as const), nodeId: anyId, key: fc.constantFrom('units', 'rate'), value: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }) }),
 );
 
