@@ -8,7 +8,7 @@ import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
 import { RunsPanel } from './panels/RunsPanel.js';
 import { StatusBar } from './panels/StatusBar.js';
-import { Toolbar } from './panels/Toolbar.js';
+import { saveDocument, Toolbar } from './panels/Toolbar.js';
 import { TrainPanel } from './panels/TrainPanel.js';
 import { useEditor } from './state/editorStore.js';
 import { useTraining } from './state/trainStore.js';
@@ -20,12 +20,19 @@ let clip: Clip | null = null;
 
 /**
  * Editor shortcuts, except while typing in a field: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo,
- * Ctrl/Cmd+C copy, Ctrl/Cmd+V paste, Ctrl/Cmd+D duplicate the selection.
+ * Ctrl/Cmd+C copy, Ctrl/Cmd+V paste, Ctrl/Cmd+D duplicate the selection; Ctrl/Cmd+S saves from anywhere.
  */
 function useEditorKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || (e.target as HTMLElement | null)?.closest('input, textarea, select')) return;
+      if (!(e.ctrlKey || e.metaKey)) return;
+      // Saving works from anywhere, even while typing in a field.
+      if (e.key.toLowerCase() === 's' && !e.shiftKey) {
+        e.preventDefault();
+        saveDocument();
+        return;
+      }
+      if ((e.target as HTMLElement | null)?.closest('input, textarea, select')) return;
       const editor = useEditor.getState();
       const pasteClip = (c: Clip | null) => {
         if (!c) return;

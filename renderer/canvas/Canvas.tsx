@@ -117,7 +117,9 @@ export function Canvas() {
   // Delete and Backspace remove the selection as one command. React Flow's own delete key is off:
   // it tracks held keys itself and misses presses after a Ctrl shortcut such as undo.
   const edgesRef = useRef(edges);
-  edgesRef.current = edges;
+  useEffect(() => {
+    edgesRef.current = edges;
+  }, [edges]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.key !== 'Delete' && e.key !== 'Backspace') || e.ctrlKey || e.metaKey || e.altKey) return;

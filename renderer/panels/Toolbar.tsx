@@ -23,6 +23,12 @@ export async function openTemplate(api: ReturnType<typeof useApi>, id: string): 
 }
 
 /** `onError(null)` clears the message once something opens fine. */
+/** Downloads the document being edited as `<name>.layerlab.json`. */
+export function saveDocument(): void {
+  const doc = useEditor.getState().history.present;
+  download(`${(doc.name || 'untitled').replace(/[^A-Za-z0-9._-]+/g, '-').toLowerCase()}.layerlab.json`, serializeDocument(doc), 'application/json');
+}
+
 export function Toolbar({ onError }: { onError: (message: string | null) => void }) {
   const api = useApi();
   const flow = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
@@ -60,10 +66,6 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
     useEditor.getState().open({ ...emptyDocument, nodes: [{ id: 'input', type: 'Input', params: { shape: [28, 28, 1] }, position: { x: 0, y: 0 } }] });
   };
 
-  const save = () => {
-    const doc = useEditor.getState().history.present;
-    download(`${(doc.name || 'untitled').replace(/[^A-Za-z0-9._-]+/g, '-').toLowerCase()}.layerlab.json`, serializeDocument(doc), 'application/json');
-  };
 
   const openFile = async (f: File) => {
     const ticket = ++openTicket;
@@ -124,7 +126,7 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
             e.target.value = '';
           }}
         />
-        <button onClick={save} data-testid="save-file" title="Download as .layerlab.json">
+        <button onClick={saveDocument} data-testid="save-file" title="Download as .layerlab.json (Ctrl+S)">
           Save
         </button>
       </div>

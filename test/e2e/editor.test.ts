@@ -326,7 +326,8 @@ describe('layout, files and theme', () => {
     await scrollTo('fc1');
     await page.click('[data-testid=node-fc1]');
     await page.fill('[data-testid=param-units]', '100');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save-file]')]);
+    // Ctrl+S saves even while the cursor is still in the field just edited.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')]);
     expect(download.suggestedFilename()).toBe('lenet-5.layerlab.json');
     const file = path.join(resultsDir, 'saved.layerlab.json');
     await download.saveAs(file);
