@@ -1,12 +1,26 @@
 /**
  * Every layer kind from the compiler's registry, grouped by category and searchable (`/` focuses
- * the search). Drag one onto the canvas, or click it to add it after the selected node, connected.
+ * the search). Drag one onto the canvas, or click it to add it after the selected node, connected
+ * (spliced into the chain when that node feeds exactly one other).
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { GraphEdge } from '../../contracts/index.js';
 import { addLayerAt, LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
+import { defaultParams } from '../canvas/defaults.js';
+import { freshId, portOf } from '../document/commands.js';
 import { useEditor } from '../state/editorStore.js';
 import { categoryTitle, searchLayers } from './searchLayers.js';
+
+/** Splices a new layer of `type` into `edge`, as one undoable step, and selects it. */
+function insertAfter(type: string, source: string, edge: GraphEdge): void {
+  const { history, run, select } = useEditor.getState();
+  const id = freshId(history.present, type);
+  const params = defaultParams(type);
+  const node = { id, type, ...(Object.keys(params).length ? { params } : {}) };
+  run({ type: 'applyPatch', patch: [{ op: 'insertNode', node, between: { source, target: edge.target, targetPort: portOf(edge) } }] });
+  select([id]);
+}
 
 export function Palette() {
   const [query, setQuery] = useState('');
@@ -29,7 +43,14 @@ export function Palette() {
 
   const add = (type: string) => {
     const { history, selection } = useEditor.getState();
-    const after = selection.length === 1 ? history.present.nodes.find((n) => n.id === selection[0]) : undefined;
+    const doc = history.present;
+    const after = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
+    const outgoing = after ? doc.edges.filter((e) => e.source === after.id) : [];
+    if (after && outgoing.length === 1) {
+      // In a chain, the new layer goes between the selected node and the next one.
+      insertAfter(type, after.id, outgoing[0]!);
+      return;
+    }
     if (after?.position) {
       addLayerAt(type, { x: after.position.x, y: after.position.y + 120 }, after.id);
       return;

@@ -24,6 +24,17 @@ async function expectLabel(s: string, t: string, text: string) {
   expect(await label(s, t), `${s}→${t}`).toBe(text);
 }
 
+/** No two nodes on the canvas cover each other. */
+async function expectNoOverlaps() {
+  const boxes = await page.$$eval('.react-flow__node', (els) => els.map((e) => ({ id: e.getAttribute('data-id'), ...(e.getBoundingClientRect().toJSON() as DOMRect) })));
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      expect(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom, `${a.id} and ${b.id} overlap`).toBe(false);
+    }
+}
+
 /** Scrolls the canvas (the wheel pans) until node `id` is inside it. */
 async function scrollTo(id: string) {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
@@ -277,13 +288,19 @@ describe('editing the graph', () => {
     await expectLabel('fc2', 'fc2_relu', '84');
     await expectLabel('fc2_relu', 'logits', '84');
     expect(await page.locator('[data-testid=problem][data-code=W_LINEAR_COLLAPSE]').count()).toBe(0);
-    const boxes = await page.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i]!;
-        const b = boxes[j]!;
-        expect(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom, `nodes ${i} and ${j} overlap`).toBe(false);
-      }
+    await expectNoOverlaps();
+  });
+
+  test('with a node of a chain selected, a palette click splices the new layer in after it', async () => {
+    await openLenet();
+    await scrollTo('fc1');
+    await page.click('[data-testid=node-fc1]');
+    await page.click('[data-testid=palette-item-Dropout]');
+    await expectLabel('fc1', 'dropout1', '120');
+    await expectLabel('dropout1', 'fc2', '120');
+    expect(await page.locator('[data-testid=edge-label-fc1-fc2]').count()).toBe(0);
+    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('dropout1');
+    await expectNoOverlaps();
   });
 
   test('a node can be moved, and undo puts it back', async () => {
@@ -304,15 +321,8 @@ describe('layout, files and theme', () => {
     await page.waitForSelector('[data-testid=node-logits]');
     await page.click('[data-testid=auto-layout]');
     await page.waitForTimeout(1500);
-    const boxes = await page.$$eval('.react-flow__node', (els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
-    expect(boxes.length).toBeGreaterThan(5);
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i]!;
-        const b = boxes[j]!;
-        const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-        expect(overlap, `nodes ${i} and ${j} overlap`).toBe(false);
-      }
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(5);
+    await expectNoOverlaps();
     await screenshot(page, 'editor-resnet18-layout');
     // A block instance lists the layers it expands to, with this instance's shapes.
     await page.click('[data-testid=node-b2_res1]');
