@@ -2,17 +2,20 @@
  * Training kernels for tfjs's WASM backend. tfjs-backend-wasm 4.22 cannot train a
  * convolutional network: it lacks Conv2DBackpropFilter and both depthwise backprops, its
  * MaxPoolGrad is wrong for windows of non-positive values, and its transposed BatchMatMul
- * (used by every matMul gradient) is ~10x slower than its plain one.
+ * (used by every matMul gradient) is ~10x slower than its plain one. We also replace
+ * tfjs-core's Tile gradient, whose cost is quadratic in the number of repetitions.
  *
  * Each kernel here is compared with the CPU backend in test/unit/runtime/kernels/.
  */
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batchMatMul';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { maxPoolGradConfig } from './maxPoolGrad';
+import { tileConfig } from './tile';
+import { tileGradConfig } from './tileGrad';
 import { rememberStock } from './wasmBackend';
 
 /** Our kernels, in registration order. */
@@ -22,6 +25,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
+  tileConfig,
 ];
 
 /**
@@ -38,4 +42,6 @@ export function registerWasmTrainingKernels(): void {
     if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(stock?.setupFunc === undefined ? config : { ...config, setupFunc: stock.setupFunc });
   }
+  // Not a kernel but a gradient (for every backend): tfjs-core's Tile gradient is quadratic.
+  if (getGradient(tileGradConfig.kernelName)?.gradFunc !== tileGradConfig.gradFunc) registerGradient(tileGradConfig);
 }
