@@ -146,6 +146,16 @@ export function Canvas() {
       const type = e.dataTransfer.getData(LAYER_DRAG_TYPE);
       if (!type || !(getLayer(type) || blockOf(useEditor.getState().history.present, type))) return;
       e.preventDefault();
+      // Dropped on an edge (its line or its shape label): splice the layer into it.
+      const edgeId = document
+        .elementsFromPoint(e.clientX, e.clientY)
+        .map((el) => el.closest('.react-flow__edge, .edge-label')?.getAttribute('data-id'))
+        .find(Boolean);
+      const onEdge = edgesRef.current.find((x) => x.id === edgeId);
+      if (onEdge) {
+        spliceLayer(type, onEdge.source, onEdge.target, onEdge.data?.port ?? 0);
+        return;
+      }
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       addLayerAt(type, { x: p.x - NODE_WIDTH / 2, y: p.y - 20 });
     },
@@ -228,3 +238,14 @@ export function addLayerAt(type: string, position: XY, after?: string): string {
   return id;
 }
 
+
+/** Splices a new layer of `type` into the edge source → target (port), as one undoable step, and selects it. */
+export function spliceLayer(type: string, source: string, target: string, port: number): string {
+  const { history, run, select } = useEditor.getState();
+  const id = freshId(history.present, type);
+  const params = defaultParams(type);
+  const node = { id, type, ...(Object.keys(params).length ? { params } : {}) };
+  run({ type: 'applyPatch', patch: [{ op: 'insertNode', node, between: { source, target, targetPort: port } }] });
+  select([id]);
+  return id;
+}

@@ -5,22 +5,10 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { GraphEdge } from '../../contracts/index.js';
-import { addLayerAt, LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
-import { defaultParams } from '../canvas/defaults.js';
-import { freshId, portOf } from '../document/commands.js';
+import { addLayerAt, LAYER_DRAG_TYPE, spliceLayer } from '../canvas/Canvas.js';
+import { portOf } from '../document/commands.js';
 import { useEditor } from '../state/editorStore.js';
 import { categoryTitle, searchLayers } from './searchLayers.js';
-
-/** Splices a new layer of `type` into `edge`, as one undoable step, and selects it. */
-function insertAfter(type: string, source: string, edge: GraphEdge): void {
-  const { history, run, select } = useEditor.getState();
-  const id = freshId(history.present, type);
-  const params = defaultParams(type);
-  const node = { id, type, ...(Object.keys(params).length ? { params } : {}) };
-  run({ type: 'applyPatch', patch: [{ op: 'insertNode', node, between: { source, target: edge.target, targetPort: portOf(edge) } }] });
-  select([id]);
-}
 
 export function Palette() {
   const [query, setQuery] = useState('');
@@ -48,7 +36,7 @@ export function Palette() {
     const outgoing = after ? doc.edges.filter((e) => e.source === after.id) : [];
     if (after && outgoing.length === 1) {
       // In a chain, the new layer goes between the selected node and the next one.
-      insertAfter(type, after.id, outgoing[0]!);
+      spliceLayer(type, after.id, outgoing[0]!.target, portOf(outgoing[0]!));
       return;
     }
     if (after?.position) {

@@ -152,6 +152,20 @@ describe('editing the graph', () => {
     await expect.poll(() => page.locator('[data-testid=edge-label-fc1-dropout1]').count()).toBe(0);
   });
 
+  test('a layer dropped on an edge is spliced into it', async () => {
+    await openLenet();
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    const edge = (await page.getByTestId('edge-label-conv1-pool1').boundingBox())!;
+    await page.dragAndDrop('[data-testid=palette-item-BatchNormalization]', '[data-testid=canvas]', {
+      targetPosition: { x: edge.x + edge.width / 2 - canvas.x, y: edge.y + edge.height / 2 - canvas.y },
+    });
+    await expectLabel('conv1', 'batchnormalization1', '28×28×6');
+    await expectLabel('batchnormalization1', 'pool1', '28×28×6');
+    await expectNoOverlaps();
+    await page.click('[data-testid=undo]');
+    await expectLabel('conv1', 'pool1', '28×28×6');
+  });
+
   test('a network built from scratch: New, then palette clicks add connected layers', async () => {
     await page.click('[data-testid=new-document]');
     await page.waitForSelector('[data-testid=canvas-hint]');
