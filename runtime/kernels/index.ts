@@ -11,6 +11,7 @@ import { getGradient, getKernel, registerGradient, registerKernel, unregisterKer
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batchMatMul';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { maxPoolGradConfig } from './maxPoolGrad';
@@ -21,6 +22,7 @@ import { rememberStock } from './wasmBackend';
 /** Our kernels, in registration order. */
 export const wasmTrainingKernels: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,

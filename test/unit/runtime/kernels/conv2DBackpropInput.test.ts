@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { convOut, kernel, on, ready, relError, signed, tf } from './harness';
+import { convOut, dilatedShape, dilateFilter, kernel, on, ready, relError, signed, tf } from './harness';
 
 /** Float32 sums in a different order; inputs are O(1). */
 const TOLERANCE = 1e-5;
 
-// Whatever Conv2DBackpropInput is registered on wasm (stock or ours) must match the CPU.
 describe('Conv2DBackpropInput (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it(`matches on random shapes, strides, paddings (max rel. error ${TOLERANCE})`, async () => {
+  it(`matches on random shapes, strides, paddings, dilations (max rel. error ${TOLERANCE})`, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -21,6 +20,7 @@ describe('Conv2DBackpropInput (wasm) vs CPU', () => {
           kh: fc.integer({ min: 1, max: 4 }),
           kw: fc.integer({ min: 1, max: 4 }),
           strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+          dilations: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
           pad: fc.oneof(
             fc.constantFrom('valid' as const, 'same' as const),
             fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
@@ -30,19 +30,37 @@ describe('Conv2DBackpropInput (wasm) vs CPU', () => {
         async (k) => {
           const xShape = [k.batch, k.h, k.w, k.c];
           const fShape = [k.kh, k.kw, k.c, k.oc];
-          const outShape = convOut(xShape, fShape, k.strides, k.pad, [1, 1]);
+          const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
           fc.pre(outShape !== undefined);
           const w = signed(fShape.reduce((a, b) => a * b), k.seed);
           const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 1);
-          const run = () =>
-            kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', inputShape: xShape });
-          const ours = await on('wasm', run);
-          const ref = await on('cpu', run);
+          const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', inputShape: xShape };
+          const ours = await on('wasm', () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, { ...attrs, dilations: k.dilations }));
+          // The CPU kernel has no dilations: use the zero-stuffed filter instead.
+          const ref = await on('cpu', () =>
+            kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(dilateFilter(w, fShape, k.dilations), dilatedShape(fShape, k.dilations)) }, attrs),
+          );
           expect(ours.shape).toEqual(xShape);
           expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
         },
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('matches tf.grad of conv2d with respect to its input, chunked over the batch', async () => {
+    const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropInput');
+    const saved = tuning.colChunkFloats;
+    tuning.colChunkFloats = 200; // forces one image per chunk
+    try {
+      const x = signed(4 * 7 * 6 * 3, 17);
+      const w = signed(3 * 3 * 3 * 2, 18);
+      const grad = () => tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.conv2d(t as tf.Tensor4D, tf.tensor4d(w, [3, 3, 3, 2]), 2, 'same'))))(tf.tensor4d(x, [4, 7, 6, 3]));
+      const ours = await on('wasm', grad);
+      const ref = await on('cpu', grad);
+      expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+    } finally {
+      tuning.colChunkFloats = saved;
+    }
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * Conv2DBackpropInput for the wasm backend: dx = col2im(dy · Wᵀ), the product in the
+ * backend's XNNPACK BatchMatMul and the scatter in JS. The stock kernel is correct but a
+ * direct loop; it took ~43% of a ResNet-18 training step (200 of 467 ms).
+ *
+ * Supports NHWC, strides, 'valid' / 'same' / explicit padding and an optional `dilations`
+ * attribute (the stock kernel ignores dilations).
+ */
+import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { assertOutShape, convGeometry } from './convGeometry';
+import type { ConvPad } from './convGeometry';
+import { col2imAdd } from './im2col';
+import { transpose2d } from './transpose2d';
+import { alloc, batchMatMul, free, heapF32 } from './wasmBackend';
+import type { WasmBackend } from './wasmBackend';
+
+/** Upper bound on one column matrix, in floats (16 MiB). */
+export const tuning = { colChunkFloats: 1 << 22 };
+
+interface Attrs {
+  strides: number | [number, number];
+  pad: ConvPad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape: [number, number, number, number];
+  dilations?: number | [number, number];
+}
+
+function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('Conv2DBackpropInput (wasm): only NHWC is supported');
+  const g = convGeometry(attrs.inputShape, filter.shape, attrs.strides, attrs.pad, attrs.dilations ?? 1, attrs.dimRoundingMode, false);
+  assertOutShape('Conv2DBackpropInput', g, dy.shape);
+  const K = g.kH * g.kW * g.inC;
+  const perImage = g.outH * g.outW;
+  const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(tuning.colChunkFloats / Math.max(1, perImage * K))));
+
+  // Wᵀ: [outC, K] so that the product needs no transposed path (slow on wasm).
+  const wT = alloc(backend, [1, g.outC, K]);
+  transpose2d(heapF32(backend, filter), 0, K, g.outC, heapF32(backend, wT), 0);
+  const out = alloc(backend, [...attrs.inputShape]);
+  heapF32(backend, out).fill(0);
+  for (let n0 = 0; n0 < g.batch; n0 += imagesPerChunk) {
+    const n1 = Math.min(g.batch, n0 + imagesPerChunk);
+    const rows = (n1 - n0) * perImage;
+    let dyChunk: TensorInfo;
+    if (n0 === 0 && n1 === g.batch) {
+      dyChunk = { dataId: dy.dataId, shape: [1, rows, g.outC], dtype: 'float32' };
+    } else {
+      dyChunk = alloc(backend, [1, rows, g.outC]);
+      heapF32(backend, dyChunk).set(heapF32(backend, dy).subarray(n0 * perImage * g.outC, n1 * perImage * g.outC));
+    }
+    const col = batchMatMul(backend, dyChunk, wT);
+    col2imAdd(g, heapF32(backend, col), n0, n1, heapF32(backend, out));
+    free(backend, col);
+    if (dyChunk.dataId !== dy.dataId) free(backend, dyChunk);
+  }
+  free(backend, wT);
+  return out;
+}
+
+/** Conv2DBackpropInput for backend 'wasm' (replaces the stock kernel; see module note). */
+export const conv2DBackpropInputConfig: KernelConfig = {
+  kernelName: Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput as unknown as KernelFunc,
+};
