@@ -1,72 +1,19 @@
 /**
  * The editor in a real browser: palette, drag-and-drop, connecting ports, the inspector, problems,
- * undo/redo, auto-layout, save/open and the OS theme. Training is not needed here.
+ * undo/redo, copy/paste. Training is not needed here. (Layout, files and theme: files.test.ts.)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { compile, layers } from '../../graph-compiler/index.js';
-import { launchBrowser, resultsDir, screenshot, startServer, watchErrors, type Server } from './harness.js';
+import { layers } from '../../graph-compiler/index.js';
+import { canvasHelpers } from './canvas.js';
+import { launchBrowser, screenshot, startServer, watchErrors, type Server } from './harness.js';
 
 let server: Server;
 let browser: Browser;
 let page: Page;
 let errors: string[];
 
-const label = (s: string, t: string) => page.textContent(`[data-testid=edge-label-${s}-${t}]`);
-
-/** Waits (React renders edges a frame later) until the edge label reads `text`, then checks it. */
-async function expectLabel(s: string, t: string, text: string) {
-  await page
-    .waitForFunction(([sel, want]) => document.querySelector(sel!)?.textContent === want, [`[data-testid=edge-label-${s}-${t}]`, text], { timeout: 5000 })
-    .catch(() => undefined);
-  expect(await label(s, t), `${s}→${t}`).toBe(text);
-}
-
-/** No two nodes on the canvas cover each other. */
-async function expectNoOverlaps() {
-  const boxes = await page.$$eval('.react-flow__node', (els) => els.map((e) => ({ id: e.getAttribute('data-id'), ...(e.getBoundingClientRect().toJSON() as DOMRect) })));
-  for (let i = 0; i < boxes.length; i++)
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i]!;
-      const b = boxes[j]!;
-      expect(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom, `${a.id} and ${b.id} overlap`).toBe(false);
-    }
-}
-
-/** Scrolls the canvas (the wheel pans) until node `id` is inside it. */
-async function scrollTo(id: string) {
-  const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
-  for (let i = 0; i < 20; i++) {
-    const b = (await page.getByTestId(`node-${id}`).boundingBox())!;
-    const cy = b.y + b.height / 2;
-    if (cy > canvas.y + 40 && cy < canvas.y + canvas.height - 40) return;
-    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
-    await page.mouse.wheel(0, cy > canvas.y + canvas.height / 2 ? 150 : -150);
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`could not scroll node ${id} into view`);
-}
-const nodeIds = () => page.$$eval('.react-flow__node', (els) => els.map((e) => e.getAttribute('data-id')).sort());
-
-async function openLenet() {
-  await page.selectOption('[data-testid=template-picker]', 'mlp');
-  await page.selectOption('[data-testid=template-picker]', 'lenet');
-  await page.waitForSelector('[data-testid=edge-label-conv1-pool1]');
-  await page.waitForTimeout(100);
-}
-
-/** Drags from one element's centre to another's with real mouse events, as a user would. */
-async function mouseDrag(from: string, to: string | { x: number; y: number }) {
-  const a = (await page.locator(from).boundingBox())!;
-  const b = typeof to === 'string' ? (await page.locator(to).boundingBox())! : { ...to, width: 0, height: 0 };
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 5, a.y + a.height / 2 + 5, { steps: 3 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
-  await page.mouse.up();
-}
+const ui = canvasHelpers(() => page);
 
 beforeAll(async () => {
   server = await startServer();
@@ -74,7 +21,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   errors = watchErrors(page);
   await page.goto(server.url);
-  await openLenet();
+  await ui.openLenet();
 });
 
 afterAll(async () => {
@@ -109,7 +56,7 @@ describe('palette', () => {
 
 describe('editing the graph', () => {
   test('a layer dragged from the palette lands on the canvas, and its error shows on the node', async () => {
-    await openLenet();
+    await ui.openLenet();
     const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
     await page.dragAndDrop('[data-testid=palette-item-Dropout]', '[data-testid=canvas]', {
       targetPosition: { x: canvas.width / 2 + 260, y: canvas.height / 2 },
@@ -121,9 +68,9 @@ describe('editing the graph', () => {
   });
 
   test('connecting a handle to a port adds an edge labelled with its shape', async () => {
-    await mouseDrag('[data-testid=handle-fc1-out]', '[data-testid=handle-dropout1-in-0]');
+    await ui.mouseDrag('[data-testid=handle-fc1-out]', '[data-testid=handle-dropout1-in-0]');
     await page.waitForSelector('[data-testid=edge-label-fc1-dropout1]');
-    await expectLabel('fc1', 'dropout1', '120');
+    await ui.expectLabel('fc1', 'dropout1', '120');
     expect(await page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).not.toBe('error');
     expect(await page.getByTestId('node-dropout1').getByTestId('node-shape').textContent()).toBe('120');
   });
@@ -147,23 +94,23 @@ describe('editing the graph', () => {
     await expect.poll(() => page.locator('[data-testid=node-dropout1]').count()).toBe(0);
     await page.keyboard.press('Control+Shift+Z');
     await page.keyboard.press('Control+Shift+Z');
-    await expectLabel('fc1', 'dropout1', '120');
+    await ui.expectLabel('fc1', 'dropout1', '120');
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('[data-testid=edge-label-fc1-dropout1]').count()).toBe(0);
   });
 
   test('a layer dropped on an edge is spliced into it', async () => {
-    await openLenet();
+    await ui.openLenet();
     const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
     const edge = (await page.getByTestId('edge-label-conv1-pool1').boundingBox())!;
     await page.dragAndDrop('[data-testid=palette-item-BatchNormalization]', '[data-testid=canvas]', {
       targetPosition: { x: edge.x + edge.width / 2 - canvas.x, y: edge.y + edge.height / 2 - canvas.y },
     });
-    await expectLabel('conv1', 'batchnormalization1', '28×28×6');
-    await expectLabel('batchnormalization1', 'pool1', '28×28×6');
-    await expectNoOverlaps();
+    await ui.expectLabel('conv1', 'batchnormalization1', '28×28×6');
+    await ui.expectLabel('batchnormalization1', 'pool1', '28×28×6');
+    await ui.expectNoOverlaps();
     await page.click('[data-testid=undo]');
-    await expectLabel('conv1', 'pool1', '28×28×6');
+    await ui.expectLabel('conv1', 'pool1', '28×28×6');
   });
 
   test('a network built from scratch: New, then palette clicks add connected layers', async () => {
@@ -172,30 +119,30 @@ describe('editing the graph', () => {
     await page.click('[data-testid=node-input]');
     await page.click('[data-testid=palette-item-Flatten]');
     await page.click('[data-testid=palette-item-Dense]');
-    await expectLabel('input', 'flatten1', '28×28×1');
-    await expectLabel('flatten1', 'dense1', '784');
+    await ui.expectLabel('input', 'flatten1', '28×28×1');
+    await ui.expectLabel('flatten1', 'dense1', '784');
     // 784·64 weights + 64 biases (Dense starts with 64 units).
     await expect.poll(() => page.getAttribute('[data-testid=status-params]', 'data-value')).toBe('50240');
     expect(await page.textContent('[data-testid=status-problems]')).toBe('No problems');
     await screenshot(page, 'editor-from-scratch');
-    await openLenet();
+    await ui.openLenet();
   });
 
   test('the inspector edits parameters, validating as you type', async () => {
-    await openLenet();
+    await ui.openLenet();
     await page.click('[data-testid=node-conv1]');
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('conv1');
     expect(await page.textContent('[data-testid=inspector-doc]')).toBe(layers.get('Conv2D')!.doc);
     await page.fill('[data-testid=param-filters]', '8');
-    await expectLabel('conv1', 'pool1', '28×28×8');
+    await ui.expectLabel('conv1', 'pool1', '28×28×8');
     await page.fill('[data-testid=param-filters]', '-3');
     expect(await page.textContent('[data-testid=param-filters-error]')).toMatch(/>\s*0|positive|greater/i);
     // An invalid value is not applied: the graph keeps the last valid one.
-    await expectLabel('conv1', 'pool1', '28×28×8');
+    await ui.expectLabel('conv1', 'pool1', '28×28×8');
     await page.selectOption('[data-testid=param-padding]', 'valid');
-    await expectLabel('conv1', 'pool1', '24×24×8');
+    await ui.expectLabel('conv1', 'pool1', '24×24×8');
     await page.fill('[data-testid=param-kernelSize]', '3, 5');
-    await expectLabel('conv1', 'pool1', '26×24×8');
+    await ui.expectLabel('conv1', 'pool1', '26×24×8');
   });
 
   test('renaming a node in the inspector keeps its edges', async () => {
@@ -205,15 +152,15 @@ describe('editing the graph', () => {
     await page.fill('[data-testid=inspector-id]', 'features');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=edge-label-features-pool1]');
-    await expectLabel('input', 'features', '28×28×1');
+    await ui.expectLabel('input', 'features', '28×28×1');
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('features');
   });
 
   test('the inspector marks a node as a model output', async () => {
-    await openLenet();
+    await ui.openLenet();
     expect(await page.locator('[data-testid=node-output]').count()).toBe(1);
     expect(await page.getByTestId('node-logits').getByTestId('node-output').count()).toBe(1);
-    await scrollTo('fc2');
+    await ui.scrollTo('fc2');
     await page.click('[data-testid=node-fc2]');
     await page.check('[data-testid=inspector-output]');
     await expect.poll(() => page.getByTestId('node-fc2').getByTestId('node-output').count()).toBe(1);
@@ -223,11 +170,11 @@ describe('editing the graph', () => {
   });
 
   test('deleting a node leaves a problem that selects its node when clicked', async () => {
-    await openLenet();
-    await scrollTo('fc2');
+    await ui.openLenet();
+    await ui.scrollTo('fc2');
     await page.click('[data-testid=node-fc2]');
     await page.keyboard.press('Delete');
-    await expect.poll(nodeIds).not.toContain('fc2');
+    await expect.poll(ui.nodeIds).not.toContain('fc2');
     const problem = page.locator('[data-testid=problem][data-code=E_MISSING_INPUT]');
     expect(await problem.textContent()).toContain('logits');
     // Scroll the broken node out of sight: clicking the problem brings it back to the middle.
@@ -246,8 +193,8 @@ describe('editing the graph', () => {
   });
 
   test('a warning turns its node amber, and its quick fix applies in one click', async () => {
-    await openLenet();
-    await scrollTo('logits');
+    await ui.openLenet();
+    await ui.scrollTo('logits');
     await page.click('[data-testid=node-logits]');
     await page.selectOption('[data-testid=param-activation]', 'softmax');
     await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('warning');
@@ -266,7 +213,7 @@ describe('editing the graph', () => {
   });
 
   test('a selected edge is deleted with the Delete key', async () => {
-    await openLenet();
+    await ui.openLenet();
     const edgeLabel = (await page.getByTestId('edge-label-conv1-pool1').boundingBox())!;
     // Click the edge's path just above its label.
     await page.mouse.click(edgeLabel.x + edgeLabel.width / 2, edgeLabel.y - 4);
@@ -274,12 +221,12 @@ describe('editing the graph', () => {
     await expect.poll(() => page.locator('[data-testid=edge-label-conv1-pool1]').count()).toBe(0);
     expect(await page.getAttribute('[data-testid=node-pool1]', 'data-severity')).toBe('error');
     // The rest of the graph above the cut keeps its shapes.
-    await expectLabel('input', 'conv1', '28×28×1');
+    await ui.expectLabel('input', 'conv1', '28×28×1');
   });
 
   test('copy and paste duplicate the selected nodes with the edge between them', async () => {
-    await openLenet();
-    await scrollTo('fc2');
+    await ui.openLenet();
+    await ui.scrollTo('fc2');
     await page.click('[data-testid=node-fc1]');
     await page.click('[data-testid=node-fc2]', { modifiers: ['Shift'] });
     await page.keyboard.press('Control+c');
@@ -292,112 +239,43 @@ describe('editing the graph', () => {
   });
 
   test('a quick fix that inserts a node makes room for it', async () => {
-    await openLenet();
-    await scrollTo('fc2');
+    await ui.openLenet();
+    await ui.scrollTo('fc2');
     await page.click('[data-testid=node-fc2]');
     await page.selectOption('[data-testid=param-activation]', 'linear');
     const problem = page.locator('[data-testid=problem][data-code=W_LINEAR_COLLAPSE]');
     await problem.getByTestId('quick-fix').click();
     await page.waitForSelector('[data-testid=node-fc2_relu]');
-    await expectLabel('fc2', 'fc2_relu', '84');
-    await expectLabel('fc2_relu', 'logits', '84');
+    await ui.expectLabel('fc2', 'fc2_relu', '84');
+    await ui.expectLabel('fc2_relu', 'logits', '84');
     expect(await page.locator('[data-testid=problem][data-code=W_LINEAR_COLLAPSE]').count()).toBe(0);
-    await expectNoOverlaps();
+    await ui.expectNoOverlaps();
   });
 
   test('with a node of a chain selected, a palette click splices the new layer in after it', async () => {
-    await openLenet();
-    await scrollTo('fc1');
+    await ui.openLenet();
+    await ui.scrollTo('fc1');
     await page.click('[data-testid=node-fc1]');
     await page.click('[data-testid=palette-item-Dropout]');
-    await expectLabel('fc1', 'dropout1', '120');
-    await expectLabel('dropout1', 'fc2', '120');
+    await ui.expectLabel('fc1', 'dropout1', '120');
+    await ui.expectLabel('dropout1', 'fc2', '120');
     expect(await page.locator('[data-testid=edge-label-fc1-fc2]').count()).toBe(0);
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('dropout1');
-    await expectNoOverlaps();
+    await ui.expectNoOverlaps();
   });
 
   test('a node can be moved, and undo puts it back', async () => {
-    await openLenet();
-    await scrollTo('fc1');
+    await ui.openLenet();
+    await ui.scrollTo('fc1');
     const before = (await page.locator('[data-testid=node-fc1]').boundingBox())!;
-    await mouseDrag('[data-testid=node-fc1] .layer-node-head', { x: before.x + 300, y: before.y + before.height / 2 });
+    await ui.mouseDrag('[data-testid=node-fc1] .layer-node-head', { x: before.x + 300, y: before.y + before.height / 2 });
     await expect.poll(async () => (await page.locator('[data-testid=node-fc1]').boundingBox())!.x - before.x).toBeGreaterThan(200);
     expect(await page.isEnabled('[data-testid=undo]')).toBe(true);
     await page.click('[data-testid=undo]');
     await expect.poll(async () => Math.abs((await page.locator('[data-testid=node-fc1]').boundingBox())!.x - before.x)).toBeLessThan(2);
   });
-});
 
-describe('layout, files and theme', () => {
-  test('auto-layout leaves no two nodes overlapping', async () => {
-    await page.selectOption('[data-testid=template-picker]', 'resnet18');
-    await page.waitForSelector('[data-testid=node-logits]');
-    await page.click('[data-testid=auto-layout]');
-    await page.waitForTimeout(1500);
-    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(5);
-    await expectNoOverlaps();
-    await screenshot(page, 'editor-resnet18-layout');
-    // A block instance lists the layers it expands to, with this instance's shapes.
-    await page.click('[data-testid=node-b2_res1]');
-    const rows = await page.getByTestId('block-contents').locator('tr').allTextContents();
-    expect(rows[0]).toMatch(/^conv1Conv2D24×24×64/);
-    expect(await page.textContent('[data-testid=inspector-input]')).toBe('24×24×64');
-  });
-
-  test('save downloads the document and open reads it back', async () => {
-    await openLenet();
-    await scrollTo('fc1');
-    await page.click('[data-testid=node-fc1]');
-    await page.fill('[data-testid=param-units]', '100');
-    // Ctrl+S saves even while the cursor is still in the field just edited.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')]);
-    expect(download.suggestedFilename()).toBe('lenet-5.layerlab.json');
-    const file = path.join(resultsDir, 'saved.layerlab.json');
-    await download.saveAs(file);
-    const saved = compile(readFileSync(file, 'utf8'));
-    expect(saved.document?.nodes.find((n) => n.id === 'fc1')?.params?.units).toBe(100);
-    expect(saved.report.nodes.find((n) => n.id === 'fc1')?.outputShape).toEqual([100]);
-
-    const renamed = { ...saved.document!, name: 'My LeNet' };
-    writeFileSync(file, JSON.stringify(renamed));
-    await page.selectOption('[data-testid=template-picker]', 'mlp');
-    await page.setInputFiles('[data-testid=open-file-input]', file);
-    // Whichever answer comes last, the file opened after the template wins.
-    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'My LeNet');
-    await expectLabel('fc1', 'fc2', '100');
-  });
-
-  test('a file that is not a graph is refused with a message', async () => {
-    const file = path.join(resultsDir, 'not-a-graph.json');
-    writeFileSync(file, '{"hello": 1}');
-    await page.setInputFiles('[data-testid=open-file-input]', file);
-    expect(await page.textContent('[data-testid=error-banner]')).toMatch(/layerlab-graph/);
-    expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
-  });
-
-  test('a reload brings back the document being edited', async () => {
-    expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
-    await page.waitForTimeout(700);
-    await page.reload();
-    await page.waitForSelector('[data-testid=edge-label-fc1-fc2]');
-    expect(await page.textContent('[data-testid=doc-name]')).toBe('My LeNet');
-    await expectLabel('fc1', 'fc2', '100');
-  });
-
-  test('the theme follows the OS', async () => {
-    await openLenet();
-    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    await page.emulateMedia({ colorScheme: 'light' });
-    const light = await bg();
-    await screenshot(page, 'editor-light');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    const dark = await bg();
-    await screenshot(page, 'editor-dark');
-    expect(light).not.toBe(dark);
-    // Dark means a dark background: its luminance is low.
-    const [r, g, b] = dark.match(/\d+/g)!.map(Number);
-    expect(r! + g! + b!).toBeLessThan(150);
+  test('no page or console errors along the way', () => {
     expect(errors).toEqual([]);
   });
 });
