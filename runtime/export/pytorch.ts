@@ -11,11 +11,12 @@ import { writeFileAtomic } from '../atomicWrite.js';
 import { encodeNpz, type NpyArray } from './npz.js';
 import { docText, pythonNames } from './python.js';
 import { isImage, torchLayers, type Rule, type TorchLayer } from './pytorchLayers.js';
+import { convLayers } from './pytorchConv.js';
 import { recurrentHelpers, recurrentLayers } from './pytorchRecurrent.js';
 import { pytorchHelpers, sequenceLayers } from './pytorchSequence.js';
 import { ExportError, inputShapes, weightsOf, type RunWeights } from './runWeights.js';
 
-const rules: Readonly<Record<string, Rule>> = { ...torchLayers, ...sequenceLayers, ...recurrentLayers };
+const rules: Readonly<Record<string, Rule>> = { ...torchLayers, ...convLayers, ...sequenceLayers, ...recurrentLayers };
 const helperSources: Readonly<Record<string, string>> = { ...pytorchHelpers, ...recurrentHelpers };
 
 export interface GeneratedModule {
@@ -35,14 +36,15 @@ export function generatePytorch(run: RunWeights): GeneratedModule {
   // Parameters get their own prefix so a later `x_*` variable can never overwrite an unread input.
   const param = (id: string) => `in_${names.get(id)}`;
   const inputs = lowered.inputs.map(param);
+  // Rank 3 per example is read as an image (NCHW inside); higher ranks have no layout rule yet.
+  const deep = lowered.nodes.find((n) => n.outputShape.length > 3);
+  if (deep) throw new ExportError(`node "${deep.id}" (${deep.className}) outputs ${deep.outputShape.length}-D examples; the PyTorch export handles up to 3-D`);
   for (const node of lowered.nodes) {
     const name = names.get(node.id)!;
     if (node.className === 'InputLayer') {
       forward.push(`${v(node.id)} = ${isImage(node.outputShape) ? `${param(node.id)}.permute(0, 3, 1, 2)` : param(node.id)}`);
       continue;
     }
-    // Rank 3 per example is read as an image (NCHW inside); higher ranks have no layout rule yet.
-    if (node.outputShape.length > 3) throw new ExportError(`node "${node.id}" (${node.className}) outputs ${node.outputShape.length}-D examples; the PyTorch export handles up to 3-D`);
     const rule = rules[node.className];
     if (!rule) throw new ExportError(`node "${node.id}" is a ${node.className} layer, which has no PyTorch export yet; export to safetensors or tfjs instead`);
     const layer: TorchLayer = rule({

@@ -47,7 +47,7 @@ export function unsupported(c: TorchContext, what: string): never {
 }
 
 /** TF.js activation name → PyTorch expression; `channelsDim` is where softmax normalises. */
-function activate(c: TorchContext, name: string, v: string, channelsDim: number): string {
+export function activate(c: TorchContext, name: string, v: string, channelsDim: number): string {
   switch (name) {
     case 'linear':
       return v;
@@ -175,7 +175,17 @@ const reshape: Rule = (c) => {
   return { expr: isImage(c.outShape) ? toNCHW(reshaped) : reshaped };
 };
 
+/** Keras Permute (1-based dims over the example) applied in TF's axis order. */
+const permute: Rule = (c) => {
+  const from = c.inShapes[0]!;
+  const dims = cfg<number[]>(c, 'dims');
+  const x = isImage(from) ? toNHWC(c.args[0]!) : c.args[0]!;
+  const permuted = `${x}.permute(0, ${dims.join(', ')})`;
+  return { expr: isImage(c.outShape) ? toNCHW(permuted) : permuted };
+};
+
 export const torchLayers: Readonly<Record<string, Rule>> = {
+  Permute: permute,
   Dense: dense,
   Conv2D: conv2d,
   MaxPooling2D: pooling('max'),

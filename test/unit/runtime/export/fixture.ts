@@ -51,14 +51,20 @@ export async function fixtureRun(
   const run = new RunDir(dir);
   // Written before materialize, as runtime/train/run.ts does.
   run.writeJson('graph.layerlab.json', result.document);
-  const model = materialize(result.lowered!, { seed });
+  // Every weight is drawn here from `seed` (kernels Glorot-uniform), not by materialize's
+  // seeding, which gives SeparableConv2D a kernelInitializer TF.js rejects.
+  const model = materialize(result.lowered!);
   const s = seed * 1000;
   const values = model.weights.map((w, i) => {
     const shape = w.shape as number[];
     const name = w.originalName;
     if (name.endsWith('moving_variance')) return tf.randomUniform(shape, 0.5, 2, 'float32', s + i);
     if (name.endsWith('gamma')) return tf.randomUniform(shape, 0.5, 1.5, 'float32', s + i);
-    if (name.endsWith('kernel')) return w.read().clone();
+    if (name.endsWith('kernel') && shape.length >= 2) {
+      const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+      const limit = Math.sqrt(6 / (receptive * (shape.at(-2)! + shape.at(-1)!)));
+      return tf.randomUniform(shape, -limit, limit, 'float32', s + i);
+    }
     return tf.randomNormal(shape, 0, 0.3, 'float32', s + i);
   });
   model.setWeights(values);

@@ -123,6 +123,48 @@ const recurrentStack: Doc = {
   outputs: ['out'],
 };
 
+/** Depthwise, separable and transposed convolutions (stride > kernel too), Permute, Conv1D same and valid. */
+const convolutions: Doc = {
+  format: 'layerlab-graph',
+  version: 1,
+  name: 'Export convolutions',
+  nodes: [
+    { id: 'input', type: 'Input', params: { shape: [7, 8, 3] } },
+    { id: 'dw', type: 'DepthwiseConv2D', params: { kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, activation: 'relu' } },
+    { id: 'sep', type: 'SeparableConv2D', params: { filters: 4, kernelSize: [3, 2], padding: 'same', depthMultiplier: 2 } },
+    { id: 'up', type: 'Conv2DTranspose', params: { filters: 3, kernelSize: 3, strides: 2, padding: 'same' } },
+    { id: 'up2', type: 'Conv2DTranspose', params: { filters: 2, kernelSize: 2, strides: 3, padding: 'same', activation: 'tanh' } },
+    { id: 'up3', type: 'Conv2DTranspose', params: { filters: 2, kernelSize: 3 } },
+    { id: 'perm', type: 'Permute', params: { dims: [2, 1, 3] } },
+    { id: 'pool', type: 'MaxPooling2D', params: { poolSize: 4 } },
+    { id: 'seq', type: 'Reshape', params: { targetShape: [18, 4] } },
+    { id: 'c1', type: 'Conv1D', params: { filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' } },
+    { id: 'c2', type: 'Conv1D', params: { filters: 2, kernelSize: 2 } },
+    { id: 'f1', type: 'Flatten' },
+    { id: 'f2', type: 'Flatten' },
+    { id: 'cat', type: 'Concatenate' },
+    { id: 'out', type: 'Dense', params: { units: 3 } },
+  ],
+  edges: [
+    ['input', 'dw'],
+    ['dw', 'sep'],
+    ['sep', 'up'],
+    ['up', 'up2'],
+    ['up', 'up3'],
+    ['up2', 'perm'],
+    ['perm', 'pool'],
+    ['pool', 'seq'],
+    ['seq', 'c1'],
+    ['c1', 'c2'],
+    ['c2', 'f1'],
+    ['up3', 'f2'],
+    ['f1', 'cat'],
+    ['f2', 'cat'],
+    ['cat', 'out'],
+  ].map(([source, target]) => ({ source: source!, target: target! })),
+  outputs: ['out'],
+};
+
 /** Token ids → Embedding → bidirectional GRU (sequences, concat) → bidirectional LSTM (last step, sum) and SimpleRNN (ave). */
 const tokens: Doc = {
   format: 'layerlab-graph',
@@ -162,6 +204,7 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     ['SimpleRNN template (nn.RNN)', () => template('rnn'), 16],
     ['GRU template (reset gate before the recurrent matmul, as TF.js)', () => template('gru'), 18],
     ['stacked LSTM → GRU (relu) → SimpleRNN (relu, no bias), sequences in between', () => recurrentStack, 19],
+    ['depthwise, separable, transposed (same, k < s, valid) convolutions, Permute, Conv1D', () => convolutions, 21],
     ['causal cross-attention (query, value, key; valueDim ≠ keyDim; no biases)', () => attention, 14],
   ])('%s', async (_name, doc, seed) => {
     const r = await torchOutput(doc(), seed);
@@ -221,17 +264,15 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
   });
 });
 
-describe('PyTorch export refuses what it cannot translate', () => {
-  test('a layer without a PyTorch rule (Conv1D) fails naming the node and type, and writes nothing', () => {
-    const doc = template('gru');
-    const rnn = doc.nodes.find((n) => n.type === 'GRU')!;
-    rnn.type = 'Conv1D';
-    rnn.params = { filters: 4, kernelSize: 3 };
+describe('PyTorch export refuses what it cannot translate (every layer type has a rule; these are the remaining gaps)', () => {
+  test('an untranslatable node (Dense with activation leakyRelu) fails naming the node and type, and writes nothing', () => {
+    const doc = template('mlp');
+    const dense = doc.nodes.find((n) => n.type === 'Dense')!;
+    dense.params = { ...dense.params, activation: 'leakyRelu' };
     const lowered = compile(doc).lowered!;
-    const first = lowered.nodes.find((n) => n.className === 'Conv1D')!;
-    expect(() => generatePytorch({ graphName: 'Conv1D', lowered, tensors: [] })).toThrow(new RegExp(`node "${first.id}" is a ${first.className} layer`));
+    expect(() => generatePytorch({ graphName: 'MLP', lowered, tensors: [] })).toThrow(new RegExp(`node "${dense.id}" \\(Dense\\): activation "leakyRelu" has no PyTorch export`));
 
-    const dir = mkdtempSync(join(tmpdir(), 'll-export-conv1d-'));
+    const dir = mkdtempSync(join(tmpdir(), 'll-export-leaky-'));
     writeFileSync(join(dir, 'graph.layerlab.json'), JSON.stringify(doc));
     mkdirSync(join(dir, 'final'));
     writeFileSync(join(dir, 'final', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: [], weights: [] }] }));
@@ -240,11 +281,13 @@ describe('PyTorch export refuses what it cannot translate', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  test('an activation PyTorch has no rule for fails naming it', () => {
+  test('a 4-D example (Reshape to [2, 2, 2, 2]) is refused: no layout rule beyond images', () => {
     const doc = template('mlp');
-    const dense = doc.nodes.find((n) => n.type === 'Dense')!;
-    dense.params = { ...dense.params, activation: 'leakyRelu' };
+    const hidden = doc.nodes.find((n) => n.id === 'hidden')!;
+    hidden.params = { ...hidden.params, units: 16 };
+    doc.nodes.push({ id: 'cube', type: 'Reshape', params: { targetShape: [2, 2, 2, 2] } });
+    (doc as unknown as { edges: { source: string; target: string }[] }).edges.push({ source: 'hidden', target: 'cube' });
     const lowered = compile(doc).lowered!;
-    expect(() => generatePytorch({ graphName: 'MLP', lowered, tensors: [] })).toThrow(/activation "leakyRelu"/);
+    expect(() => generatePytorch({ graphName: 'MLP', lowered, tensors: [] })).toThrow(/node "cube" \(Reshape\) outputs 4-D examples/);
   });
 });
