@@ -20,6 +20,10 @@ export type Command =
   | { readonly type: 'applyPatch'; readonly patch: readonly PatchOp[] }
   /** Changes a node's id everywhere it is used (edges, outputs); refused if the new id is invalid or taken. */
   | { readonly type: 'rename'; readonly from: string; readonly to: string }
+  /** Sets or clears (undefined) the free-form label shown on the canvas instead of the id. */
+  | { readonly type: 'setLabel'; readonly nodeId: string; readonly label: string | undefined }
+  /** Renames the document. */
+  | { readonly type: 'setName'; readonly name: string }
   /** Sets the model's outputs; undefined means every node nothing consumes. */
   | { readonly type: 'setOutputs'; readonly outputs: readonly string[] | undefined }
   /** Several commands as one undoable step (add a layer and connect it). */
@@ -90,6 +94,17 @@ export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
       return cmd.patch.reduce(applyPatchOp, doc);
     case 'batch':
       return cmd.commands.reduce(applyCommand, doc);
+    case 'setLabel':
+      return {
+        ...doc,
+        nodes: doc.nodes.map((n) => {
+          if (n.id !== cmd.nodeId) return n;
+          const { label: _old, ...rest } = n;
+          return cmd.label ? { ...rest, label: cmd.label } : rest;
+        }),
+      };
+    case 'setName':
+      return doc.name === cmd.name ? doc : { ...doc, name: cmd.name };
     case 'setOutputs': {
       if (cmd.outputs === undefined) {
         if (doc.outputs === undefined) return doc;

@@ -38,6 +38,18 @@ export function Inspector() {
         {node.type} <span className="muted">{node.id}</span>
       </h2>
       <IdField key={node.id} id={node.id} />
+      <div className="param-form id-form">
+        <div className="param">
+          <label htmlFor="node-label">label</label>
+          <input
+            id="node-label"
+            value={node.label ?? ''}
+            placeholder="shown instead of the id"
+            onChange={(e) => useEditor.getState().run({ type: 'setLabel', nodeId: node.id, label: e.target.value || undefined }, `label:${node.id}`)}
+            data-testid="inspector-label"
+          />
+        </div>
+      </div>
       <label className="output-toggle">
         <input
           type="checkbox"

@@ -104,9 +104,7 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
           ))}
         </select>
       </label>
-      <span className="doc-name" data-testid="doc-name" title={name}>
-        {name}
-      </span>
+      <DocName name={name} />
       <div className="toolbar-group">
         <button onClick={newDocument} data-testid="new-document" title="Start an empty graph with one 28×28×1 input">
           New
@@ -142,5 +140,36 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
         </button>
       </div>
     </header>
+  );
+}
+
+/** The document's name; click to rename (Enter or leaving the field applies, Escape cancels). */
+function DocName({ name }: { name: string }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  if (editing === null)
+    return (
+      <button className="doc-name" data-testid="doc-name" title="Rename" onClick={() => setEditing(name)}>
+        {name}
+      </button>
+    );
+  const apply = () => {
+    const next = editing.trim();
+    if (next) useEditor.getState().run({ type: 'setName', name: next });
+    setEditing(null);
+  };
+  return (
+    <input
+      className="doc-name-input"
+      autoFocus
+      value={editing}
+      onChange={(e) => setEditing(e.target.value)}
+      onBlur={apply}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') apply();
+        if (e.key === 'Escape') setEditing(null);
+      }}
+      data-testid="doc-name-input"
+      aria-label="Graph name"
+    />
   );
 }

@@ -156,6 +156,12 @@ describe('editing the graph', () => {
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('features');
   });
 
+  test('a label shows on the node instead of its id', async () => {
+    await page.click('[data-testid=node-features]');
+    await page.fill('[data-testid=inspector-label]', 'C1 (6 maps)');
+    expect(await page.getByTestId('node-features').getByTestId('node-id').textContent()).toBe('C1 (6 maps)');
+  });
+
   test('the inspector marks a node as a model output', async () => {
     await ui.openLenet();
     expect(await page.locator('[data-testid=node-output]').count()).toBe(1);

@@ -87,6 +87,15 @@ describe('layout, files and theme', () => {
     await ui.expectLabel('fc1', 'fc2', '100');
   });
 
+  test('the graph is renamed from the toolbar, and saves under its new name', async () => {
+    await page.click('[data-testid=doc-name]');
+    await page.fill('[data-testid=doc-name-input]', 'Tiny LeNet');
+    await page.keyboard.press('Enter');
+    expect(await page.textContent('[data-testid=doc-name]')).toBe('Tiny LeNet');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save-file]')]);
+    expect(download.suggestedFilename()).toBe('tiny-lenet.layerlab.json');
+  });
+
   test('the theme follows the OS', async () => {
     await ui.openLenet();
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

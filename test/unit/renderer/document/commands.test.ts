@@ -102,6 +102,15 @@ describe('applyCommand', () => {
     expect(outputsOf(sinks)).toEqual(['logits']);
   });
 
+  test('setLabel sets and clears a label; setName renames the document', () => {
+    const labelled = applyCommand(lenet, { type: 'setLabel', nodeId: 'conv1', label: 'C1' });
+    expect(labelled.nodes.find((n) => n.id === 'conv1')?.label).toBe('C1');
+    const cleared = applyCommand(labelled, { type: 'setLabel', nodeId: 'conv1', label: undefined });
+    expect(cleared.nodes.find((n) => n.id === 'conv1')).not.toHaveProperty('label');
+    expect(applyCommand(lenet, { type: 'setName', name: 'Mine' }).name).toBe('Mine');
+    expect(applyCommand(lenet, { type: 'setName', name: lenet.name })).toBe(lenet);
+  });
+
   test('freshId counts up past taken ids', () => {
     expect(freshId(lenet, 'Conv2D')).toBe('conv2d1');
     const d = applyCommand(lenet, { type: 'addNode', node: { id: 'conv2d1', type: 'Conv2D' } });
@@ -142,6 +151,8 @@ const simple: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ type: fc.constant('connect' as const), edge: fc.tuple(anyId, anyId, fc.nat(2)).map(([s, t, p]) => makeEdge(s, t, p)) }),
   fc.record({ type: fc.constant('disconnect' as const), edges: fc.array(fc.tuple(anyId, anyId).map(([s, t]) => makeEdge(s, t)), { maxLength: 2 }) }),
   fc.record({ type: fc.constant('rename' as const), from: anyId, to: anyId }),
+  fc.record({ type: fc.constant('setLabel' as const), nodeId: anyId, label: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }) }),
+  fc.record({ type: fc.constant('setName' as const), name: fc.constantFrom('LeNet-5', 'Other') }),
   fc.record({ type: fc.constant('setOutputs' as const), outputs: fc.option(fc.array(anyId, { maxLength: 2 }), { nil: undefined }) }),
   fc.record({ type: fc.constant('setParam' as const), nodeId: anyId, key: fc.constantFrom('units', 'rate'), value: fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }) }),
 );
