@@ -35,12 +35,28 @@ const kerasClasses = new Set([
   'Multiply',
   'Concatenate',
   'ZeroPadding2D',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Embedding',
 ]);
 
 /** Activation strings both TF.js and Keras know by the same name. */
 const kerasActivations = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'gelu', 'softmax', 'elu', 'selu', 'swish']);
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Keyword arguments for a Keras layer from its TF.js config. TF.js's GRU is Keras's
+ * reset_after=False variant (Keras 2 and 3 default to True, with a different bias shape).
+ */
+function kwargs(node: { readonly id: string; readonly className: string; readonly config: Readonly<Record<string, unknown>> }): string[] {
+  const act = node.config.activation;
+  if (typeof act === 'string' && !kerasActivations.has(act))
+    throw new ExportError(`node "${node.id}" (${node.className}) uses activation "${act}", which Keras has no name for; use an Activation layer Keras knows`);
+  const out = Object.entries(node.config).map(([k, val]) => `${snake(k)}=${py(val)}`);
+  return node.className === 'GRU' ? [...out, 'reset_after=False'] : out;
+}
 
 export interface GeneratedModule {
   readonly source: string;
@@ -65,12 +81,12 @@ export function generateKeras(run: RunWeights): GeneratedModule {
     if (node.className === 'LeakyReLU') {
       // Positional: Keras 2 calls it alpha, Keras 3 negative_slope.
       call = `layers.LeakyReLU(${py(node.config.alpha)}, name=${name})`;
+    } else if (node.className === 'LayerlabBidirectional') {
+      const inner = node.config.layer as { className: string; config: Record<string, unknown> };
+      const wrapped = `layers.${inner.className}(${kwargs({ id: node.id, className: inner.className, config: inner.config }).join(', ')})`;
+      call = `layers.Bidirectional(${wrapped}, merge_mode=${py(node.config.mergeMode)}, name=${name})`;
     } else if (kerasClasses.has(node.className)) {
-      const act = node.config.activation;
-      if (typeof act === 'string' && !kerasActivations.has(act))
-        throw new ExportError(`node "${node.id}" (${node.className}) uses activation "${act}", which Keras has no name for; use an Activation layer Keras knows`);
-      const kwargs = Object.entries(node.config).map(([k, val]) => `${snake(k)}=${py(val)}`);
-      call = `layers.${node.className}(${[...kwargs, `name=${name}`].join(', ')})`;
+      call = `layers.${node.className}(${[...kwargs(node), `name=${name}`].join(', ')})`;
     } else {
       throw new ExportError(`node "${node.id}" is a ${node.className} layer, which has no Keras export yet; export to safetensors or tfjs instead`);
     }

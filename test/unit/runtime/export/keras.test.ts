@@ -13,7 +13,7 @@ import { exportRun } from '../../../../runtime/export/index.js';
 import { generateKeras } from '../../../../runtime/export/keras.js';
 import { layerName } from '../../../../runtime/materialize.js';
 import { fixtureRun, python, pythonWith, template, type Doc } from './fixture.js';
-import { kitchenSink } from './kitchenSink.js';
+import { convolutions, kitchenSink, recurrentStack, tokenIds, tokens } from './graphs.js';
 
 const numpy = pythonWith('numpy, ast');
 const title = (name: string) => (numpy.ok ? name : `${name} (SKIPPED: ${'why' in numpy ? numpy.why : ''})`);
@@ -28,8 +28,8 @@ interface Recorded {
   weights: [number[], string, number][] | null;
 }
 
-async function recorded(doc: Doc, seed: number) {
-  const run = await fixtureRun(doc, seed, 1);
+async function recorded(doc: Doc, seed: number, makeInput?: Parameters<typeof fixtureRun>[4]) {
+  const run = await fixtureRun(doc, seed, 1, 'inference', makeInput);
   const out = join(run.dir, 'keras');
   exportRun(run.dir, 'keras', out);
   const source = readFileSync(join(out, 'model.py'), 'utf8');
@@ -56,21 +56,30 @@ describe.skipIf(!numpy.ok)(title('Keras export, structure only (TensorFlow is no
   test.each([
     ['LeNet', () => template('lenet'), 21],
     ['ResNet-18 blocks', () => template('resnet18'), 22],
-    ['every supported layer (kitchen sink)', () => kitchenSink, 23],
-  ])('%s: one Keras layer per node, same wiring and config, set_weights gets the TF.js weights', async (_name, doc, seed) => {
-    const { layers, manifest, bin } = await recorded(doc(), seed);
+    ['core image layers (kitchen sink)', () => kitchenSink, 23],
+    ['depthwise, separable, transposed convolutions, Permute, Conv1D', () => convolutions, 24],
+    ['stacked LSTM, GRU, SimpleRNN', () => recurrentStack, 25],
+    ['Embedding and Bidirectional recurrent layers', () => tokens, 26, tokenIds],
+  ])('%s: one Keras layer per node, same wiring and config, set_weights gets the TF.js weights', async (_name, doc, seed, makeInput?) => {
+    const { layers, manifest, bin } = await recorded(doc(), seed, makeInput);
     const compiled = compile(doc());
     const lowered = compiled.lowered!;
     // Keras orders model.layers its own way; the set of layers must match.
     const key = (a: string[]) => a.join(' ');
-    expect(layers.map((l) => key([l.cls, l.name])).sort()).toEqual(lowered.nodes.map((n) => key([n.className, layerName(n.id)])).sort());
+    const kerasClass = (c: string) => (c === 'LayerlabBidirectional' ? 'Bidirectional' : c);
+    expect(layers.map((l) => key([l.cls, l.name])).sort()).toEqual(lowered.nodes.map((n) => key([kerasClass(n.className), layerName(n.id)])).sort());
     for (const node of lowered.nodes) {
       const l = layers.find((x) => x.name === layerName(node.id))!;
       expect(l.inputs).toEqual(node.inputs.map(layerName));
       if (node.className === 'InputLayer') expect(l.kwargs.shape).toEqual(node.outputShape);
       else if (node.className === 'LeakyReLU') expect(l.args).toEqual([node.config.alpha]);
-      else
+      else if (node.className === 'LayerlabBidirectional') {
+        const inner = node.config.layer as { className: string; config: Record<string, unknown> };
+        expect(l.kwargs.merge_mode).toBe(node.config.mergeMode);
+        expect(l.args).toEqual([{ cls: inner.className, kwargs: expect.objectContaining({ units: inner.config.units, return_sequences: inner.config.returnSequences }) }]);
+      } else
         for (const [k, v] of Object.entries(node.config)) expect(l.kwargs[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)]).toEqual(v);
+      if (node.className === 'GRU') expect(l.kwargs.reset_after).toBe(false);
     }
     // Every weight reaches its layer's set_weights, in TF.js's order, with its shape and values.
     let offset = 0;

@@ -9,7 +9,8 @@ class Tensor:
 class Layer:
     def __init__(self, cls, args, kwargs):
         self.cls = cls
-        self.args = list(args)
+        # A wrapped layer (Bidirectional's) is recorded as its class and arguments.
+        self.args = [{"cls": a.cls, "kwargs": a.kwargs} if isinstance(a, Layer) else a for a in args]
         self.kwargs = dict(kwargs)
         self.name = kwargs.get("name")
         self.inputs = []
