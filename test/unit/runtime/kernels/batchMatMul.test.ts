@@ -8,7 +8,7 @@ const TOLERANCE = 1e-5;
 describe('BatchMatMul (wasm, transposes in JS) vs CPU', () => {
   beforeAll(ready);
 
-  it(`matches for every transpose combination and broadcast batch (max rel. error ${TOLERANCE})`, async () => {
+  it(`matches for every transpose combination, batched (rank 3 and 4) and broadcast (max rel. error ${TOLERANCE})`, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -17,14 +17,17 @@ describe('BatchMatMul (wasm, transposes in JS) vs CPU', () => {
           m: fc.integer({ min: 1, max: 40 }),
           k: fc.integer({ min: 1, max: 40 }),
           n: fc.integer({ min: 1, max: 40 }),
+          heads: fc.constantFrom(0, 2),
           transposeA: fc.boolean(),
           transposeB: fc.boolean(),
           seed: fc.nat(),
         }),
         async (p) => {
-          const bb = p.batchB === 'same' ? p.batchA : 1;
-          const aShape = [p.batchA, ...(p.transposeA ? [p.k, p.m] : [p.m, p.k])];
-          const bShape = [bb, ...(p.transposeB ? [p.n, p.k] : [p.k, p.n])];
+          // Rank 4 ([batch, heads, rows, cols], as in attention) when both batches match.
+          const lead = p.batchB === 'same' && p.heads > 0 ? [p.batchA, p.heads] : [p.batchA];
+          const leadB = p.batchB === 'same' ? lead : [1];
+          const aShape = [...lead, ...(p.transposeA ? [p.k, p.m] : [p.m, p.k])];
+          const bShape = [...leadB, ...(p.transposeB ? [p.n, p.k] : [p.k, p.n])];
           const a = signed(aShape.reduce((x, y) => x * y), p.seed);
           const b = signed(bShape.reduce((x, y) => x * y), p.seed + 1);
           const run = () => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), p.transposeA, p.transposeB);
