@@ -20,7 +20,7 @@ export function RunsPanel() {
         setRuns([...list].sort((a, b) => b.startedAt.localeCompare(a.startedAt)));
         setError(null);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => setError(`Could not list past runs: ${e.message}`),
     );
   }, [api]);
 
