@@ -35,7 +35,7 @@ export function py(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} as a Python literal`);
-    return Number.isInteger(v) ? String(v) : String(v);
+    return String(v); // JS number text (1e-21, 0.001, 42) is valid Python too
   }
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return v.length === 1 ? `(${py(v[0])},)` : `(${v.map(py).join(', ')})`;
