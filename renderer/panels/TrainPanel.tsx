@@ -7,6 +7,7 @@ import { useTraining } from '../state/trainStore.js';
 import { useApi } from '../transport/context.js';
 import { ConfusionMatrix } from './ConfusionMatrix.js';
 import { LossChart } from './LossChart.js';
+import { preflight } from './preflight.js';
 
 interface Form {
   dataset: string;
@@ -73,8 +74,10 @@ export function TrainPanel() {
   }, [datasets, form.dataset]);
 
   const errors = formErrors(form);
+  const report = useEditor((s) => s.compiled.report);
+  const fit = preflight(report, datasets.find((d) => d.name === form.dataset), training?.loss);
   const busy = t.status === 'starting' || t.status === 'running' || t.status === 'paused';
-  const canTrain = !busy && valid && Object.keys(errors).length === 0;
+  const canTrain = !busy && valid && fit.length === 0 && Object.keys(errors).length === 0;
 
   const start = async () => {
     const config: TrainConfigInput = {
@@ -172,6 +175,11 @@ export function TrainPanel() {
           </select>
         </label>
       </div>
+      {fit.map((m, i) => (
+        <p key={i} className="error-text" data-testid="train-preflight">
+          {m}
+        </p>
+      ))}
       <div className="buttons">
         <button className="primary" data-testid="train-start" disabled={!canTrain} onClick={() => void start()} title={valid ? undefined : 'Fix the errors in the Problems panel first'}>
           Train

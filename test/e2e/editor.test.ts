@@ -171,6 +171,9 @@ describe('editing the graph', () => {
     await page.check('[data-testid=inspector-output]');
     await expect.poll(() => page.getByTestId('node-fc2').getByTestId('node-output').count()).toBe(1);
     expect(await page.textContent('[data-testid=status-bar]')).toContain('Output 10, 84');
+    // Two outputs cannot train as one classifier: the Train panel says so and holds the button.
+    expect(await page.textContent('[data-testid=train-preflight]')).toContain('2 outputs');
+    expect(await page.isDisabled('[data-testid=train-start]')).toBe(true);
     await page.uncheck('[data-testid=inspector-output]');
     await expect.poll(() => page.locator('[data-testid=node-output]').count()).toBe(1);
   });
