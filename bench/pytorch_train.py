@@ -101,12 +101,15 @@ def run(spec):
 
     for _ in range(spec["warmup"]):
         step()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for _ in range(spec["steps"]):
         step()
     secs = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     return {"model": spec["model"], "batch": spec["batch"], "steps": spec["steps"],
             "msPerStep": round(secs / spec["steps"] * 1000, 2),
+            "cpuMsPerStep": round(cpu / spec["steps"] * 1000, 2),
             "examplesPerSec": round(spec["batch"] * spec["steps"] / secs, 1)}
 
 

@@ -61,11 +61,11 @@ function build(model: Run['model']): tfl.LayersModel {
 }
 
 function params(m: tfl.LayersModel): number {
-  return m.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  return m.trainableWeights.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
 }
 
 /** Milliseconds per SGD step of `model` on one synthetic batch. */
-function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; leakedTensors: number } {
+function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; cpuMsPerStep: number; leakedTensors: number } {
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   const x = tf.randomNormal([r.batch, ...inShape]);
   const y = tf.oneHot(tf.randomUniform([r.batch], 0, 10, 'int32'), 10);
@@ -77,14 +77,17 @@ function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; leakedT
   };
   for (let i = 0; i < r.warmup; i++) step();
   const before = tf.memory().numTensors;
-  const t0 = performance.now();
   const steps = Math.max(1, Math.round(r.steps * STEPS_SCALE));
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();
   const ms = (performance.now() - t0) / steps;
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000 / steps;
   const leakedTensors = tf.memory().numTensors - before;
   tf.dispose([x, y]);
   opt.dispose();
-  return { msPerStep: ms, leakedTensors };
+  return { msPerStep: ms, cpuMsPerStep: cpuMs, leakedTensors };
 }
 
 interface Row {
@@ -97,6 +100,10 @@ interface Row {
   examplesPerSec: number;
   pytorchExamplesPerSec: number | null;
   tfjsOverPytorch: number | null;
+  /** The same on process CPU time: steadier than wall time on a shared, loaded machine. */
+  cpuMsPerStep: number;
+  pytorchCpuMsPerStep: number | null;
+  tfjsOverPytorchCpu: number | null;
 }
 
 const rows: Row[] = [];
@@ -121,6 +128,9 @@ for (const r of runs) {
       examplesPerSec: +((r.batch * 1000) / t.msPerStep).toFixed(1),
       pytorchExamplesPerSec: null,
       tfjsOverPytorch: null,
+      cpuMsPerStep: +t.cpuMsPerStep.toFixed(1),
+      pytorchCpuMsPerStep: null,
+      tfjsOverPytorchCpu: null,
     });
     model.dispose();
     process.stderr.write(`  ${r.model} on ${backend}: ${t.msPerStep.toFixed(1)} ms/step\n`);
@@ -128,7 +138,7 @@ for (const r of runs) {
 }
 
 // PyTorch, same architectures and batch sizes.
-let pytorch: { torch?: string; blas?: string | null; runs?: { model: string; examplesPerSec: number }[] } = {};
+let pytorch: { torch?: string; blas?: string | null; runs?: { model: string; examplesPerSec: number; cpuMsPerStep: number }[] } = {};
 const py = spawnSync('/usr/bin/python3', [new URL('./pytorch_train.py', import.meta.url).pathname, JSON.stringify({ threads: THREADS, runs: runs.map((r) => ({ model: r.model, batch: r.batch, warmup: r.warmup, steps: Math.max(3, Math.round(r.steps * STEPS_SCALE)) })) })], {
   encoding: 'utf8',
   env: { ...process.env, OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) },
@@ -148,11 +158,24 @@ if (py.error || py.status !== 0) {
     if (!ref) continue;
     row.pytorchExamplesPerSec = ref.examplesPerSec;
     row.tfjsOverPytorch = +(row.examplesPerSec / ref.examplesPerSec).toFixed(3);
+    row.pytorchCpuMsPerStep = ref.cpuMsPerStep;
+    row.tfjsOverPytorchCpu = +(ref.cpuMsPerStep / row.cpuMsPerStep).toFixed(3);
   }
 }
 
-const header = ['model', 'backend', 'batch', 'ms/step', 'tfjs ex/s', 'PyTorch ex/s', 'tfjs/PyTorch'];
-const table = rows.map((r) => [r.model, r.backend, String(r.batch), String(r.msPerStep), String(r.examplesPerSec), String(r.pytorchExamplesPerSec ?? 'n/a'), String(r.tfjsOverPytorch ?? 'n/a')]);
+const header = ['model', 'backend', 'batch', 'ms/step', 'tfjs ex/s', 'PyTorch ex/s', 'tfjs/PyTorch', 'CPU ms/step', 'PyTorch CPU ms', 'tfjs/PyTorch (CPU time)'];
+const table = rows.map((r) => [
+  r.model,
+  r.backend,
+  String(r.batch),
+  String(r.msPerStep),
+  String(r.examplesPerSec),
+  String(r.pytorchExamplesPerSec ?? 'n/a'),
+  String(r.tfjsOverPytorch ?? 'n/a'),
+  String(r.cpuMsPerStep),
+  String(r.pytorchCpuMsPerStep ?? 'n/a'),
+  String(r.tfjsOverPytorchCpu ?? 'n/a'),
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
 process.stderr.write(`\ntraining speed (examples/sec, ${THREADS} thread)\n${line(header)}\n${table.map(line).join('\n')}\n`);
