@@ -127,4 +127,22 @@ describe('foundation', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'LeNet-5');
     expect(await page.textContent('[data-testid=edge-label-conv1-pool1]')).toBe('28×28×6');
   });
+
+  test('a run can be paused, resumed and stopped', async () => {
+    await page.fill('[data-testid=train-epochs]', '3');
+    await page.fill('[data-testid=train-batchSize]', '32');
+    await page.fill('[data-testid=train-limitTrain]', '4096');
+    await page.click('[data-testid=train-start]');
+    const status = () => page.textContent('[data-testid=train-status]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-loss-points')) > 0, null, { timeout: 60_000 });
+    await page.click('[data-testid=train-pause]');
+    await expect.poll(status, { timeout: 15_000 }).toBe('Paused');
+    const frozen = await page.getAttribute('[data-testid=loss-chart]', 'data-loss-points');
+    await page.waitForTimeout(1000);
+    expect(await page.getAttribute('[data-testid=loss-chart]', 'data-loss-points')).toBe(frozen);
+    await page.click('[data-testid=train-pause]');
+    await expect.poll(status, { timeout: 15_000 }).toMatch(/^Epoch/);
+    await page.click('[data-testid=train-stop]');
+    await expect.poll(status, { timeout: 60_000 }).toBe('Stopped');
+  });
 });
