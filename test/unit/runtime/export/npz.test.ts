@@ -39,7 +39,7 @@ describe('npy/npz writer', () => {
     ]);
     writeFileSync(join(dir, 'w.npz'), encodeNpz(arrays));
     const r = python('import numpy as np, json; d = np.load("w.npz"); print(json.dumps({k: [str(d[k].dtype), list(d[k].shape), d[k].tolist()] for k in d.files}))', dir);
-    expect(r.stderr).toBe('');
+    expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       'conv1.weight': ['float32', [2, 3], [[1, -2, 3.5], [4, 5, 6]]],
       'b2_res1/conv1/kernel': ['float32', [1], [7]],

@@ -50,8 +50,7 @@ function exportAndRun(dir: string, input: Float32Array, inputShape: readonly num
       'print(tuple(y.shape))',
     ].join('\n'),
   );
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
+  expect(r.status, r.stderr).toBe(0);
   expect(r.stdout.trim()).toBe(`(${run.outputShape.join(', ')})`);
   const bytes = readFileSync(join(run.dir, 'y.f32'));
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
@@ -129,7 +128,7 @@ describe.skipIf(!torch.ok)(title('PyTorch export matches TF.js outputs (python3-
     const out = join(run.dir, 'pt');
     exportRun(run.dir, 'pytorch', out);
     const r = python(`import runpy; runpy.run_path("model.py", run_name="__main__")`, out);
-    expect(r.stderr).toBe('');
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('(2, 10)');
   });
 

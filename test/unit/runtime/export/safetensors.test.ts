@@ -85,7 +85,7 @@ describe('safetensors export', () => {
         'print(json.dumps({"shape": list(a.shape), "sum": float(a.astype(np.float64).sum())}))',
       ].join('\n'),
     );
-    expect(r.stderr).toBe('');
+    expect(r.status, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout) as { shape: number[]; sum: number };
     const manifest = JSON.parse(readFileSync(join(run.dir, 'final', 'model.json'), 'utf8')).weightsManifest[0].weights as { name: string; shape: number[] }[];
     expect(got.shape).toEqual(manifest.find((w) => w.name === 'hidden/kernel')!.shape);
