@@ -33,8 +33,9 @@ export function materialize(lowered: LoweredModel, options: MaterializeOptions =
     const entry = classes[node.className];
     if (!entry) throw new Error(`${node.id}: no TF.js layer class "${node.className}" is registered`);
     const Ctor = entry[0] as unknown as LayerCtor;
-    const config: Record<string, unknown> = { ...node.config, name: layerName(node.id) };
-    if (seed !== undefined) config.kernelInitializer ??= seededInitializer(node.className, seed++);
+    // TF.js edits configs it is given (Reshape's -1 becomes null), so it gets its own copy.
+    const config: Record<string, unknown> = { ...structuredClone(node.config), name: layerName(node.id) };
+    if (seed !== undefined) Object.assign(config, seededInitializers(node.className, config, seed++));
     const layer = new Ctor(config);
     const inputs = node.inputs.map((i) => tensors.get(i)!);
     const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfl.SymbolicTensor;
@@ -47,8 +48,18 @@ export function materialize(lowered: LoweredModel, options: MaterializeOptions =
   });
 }
 
-/** Glorot-uniform (TF.js's default kernel initializer) with a seed, for layers that have kernels. */
-function seededInitializer(className: string, seed: number): ReturnType<typeof tfl.initializers.glorotUniform> | undefined {
-  const kernelLayers = ['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D'];
-  return kernelLayers.includes(className) ? tfl.initializers.glorotUniform({ seed }) : undefined;
+/** Which initializer options each kernel-bearing TF.js layer takes (SeparableConv2D refuses `kernelInitializer`). */
+const KERNEL_INITIALIZERS: Record<string, readonly string[]> = {
+  Dense: ['kernelInitializer'],
+  Conv1D: ['kernelInitializer'],
+  Conv2D: ['kernelInitializer'],
+  Conv2DTranspose: ['kernelInitializer'],
+  DepthwiseConv2D: ['depthwiseInitializer'],
+  SeparableConv2D: ['depthwiseInitializer', 'pointwiseInitializer'],
+};
+
+/** Glorot-uniform (TF.js's default) with a seed for each kernel the lowered config does not set itself. */
+function seededInitializers(className: string, config: Record<string, unknown>, seed: number): Record<string, unknown> {
+  const keys = (KERNEL_INITIALIZERS[className] ?? []).filter((k) => config[k] === undefined);
+  return Object.fromEntries(keys.map((k, i) => [k, tfl.initializers.glorotUniform({ seed: seed * 7 + i })]));
 }

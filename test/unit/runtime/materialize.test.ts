@@ -34,3 +34,31 @@ describe('materialize', () => {
     expect(a.layers.map((l) => l.name)).toEqual(['n_in', 'n_fc']);
   });
 });
+
+describe('materialize with every kernel-bearing layer', () => {
+  it('seeds SeparableConv2D and DepthwiseConv2D and leaves the lowered config untouched', () => {
+    const doc = {
+      format: 'layerlab-graph',
+      version: 1,
+      name: 'convs',
+      nodes: [
+        { id: 'in', type: 'Input', params: { shape: [8, 8, 2] } },
+        { id: 'sep', type: 'SeparableConv2D', params: { filters: 4, kernelSize: 3, padding: 'same' } },
+        { id: 'dw', type: 'DepthwiseConv2D', params: { kernelSize: 3 } },
+        { id: 'flat', type: 'Reshape', params: { targetShape: [-1] } },
+      ],
+      edges: [
+        { source: 'in', target: 'sep' },
+        { source: 'sep', target: 'dw' },
+        { source: 'dw', target: 'flat' },
+      ],
+    };
+    const lowered = compile(doc).lowered!;
+    const before = JSON.stringify(lowered);
+    const a = materialize(lowered, { seed: 5 });
+    const b = materialize(lowered, { seed: 5 });
+    expect(JSON.stringify(lowered)).toBe(before);
+    const x = tf.randomNormal([1, 8, 8, 2], 0, 1, 'float32', 1);
+    expect((a.predict(x) as tf.Tensor).arraySync()).toEqual((b.predict(x) as tf.Tensor).arraySync());
+  });
+});
