@@ -1,5 +1,6 @@
 /**
- * Conv2DBackpropInput for the wasm backend: dx = col2im(dy · Wᵀ), the product in the
+ * Conv2DBackpropInput for the wasm backend: for unit strides a forward XNNPACK convolution
+ * (see {@link viaForwardConv}), otherwise dx = col2im(dy · Wᵀ), the product in the
  * backend's XNNPACK BatchMatMul and the scatter in JS. The stock kernel is correct but a
  * direct loop; it took ~43% of a ResNet-18 training step (200 of 467 ms).
  *
@@ -7,12 +8,12 @@
  * attribute (the stock kernel ignores dilations).
  */
 import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertOutShape, convGeometry } from './convGeometry';
-import type { ConvPad } from './convGeometry';
+import type { ConvGeometry, ConvPad } from './convGeometry';
 import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
-import { alloc, batchMatMul, free, heapF32 } from './wasmBackend';
+import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Upper bound on one column matrix, in floats (16 MiB). */
@@ -27,12 +28,47 @@ interface Attrs {
   dilations?: number | [number, number];
 }
 
+/**
+ * Unit stride, no dilation, no padding beyond the kernel: dx is the forward convolution of
+ * dy with the spatially flipped, in/out-swapped filter, padded by k - 1 - p on each side.
+ * That runs in the stock XNNPACK Conv2D, several times faster than matmul + col2im (LeNet's
+ * 28x28 conv: 18 ms → ~4 ms), and needs no column matrix at all.
+ */
+function viaForwardConv(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | undefined {
+  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return undefined;
+  const padBottom = g.outH - 1 + g.kH - g.inH - g.padTop;
+  const padRight = g.outW - 1 + g.kW - g.inW - g.padLeft;
+  const pads = [g.kH - 1 - g.padTop, g.kH - 1 - padBottom, g.kW - 1 - g.padLeft, g.kW - 1 - padRight];
+  if (pads.some((p) => p < 0)) return undefined;
+  const flipped = alloc(backend, [g.kH, g.kW, g.outC, g.inC]);
+  const w = heapF32(backend, filter);
+  const f = heapF32(backend, flipped);
+  const { kH, kW, inC, outC } = g;
+  for (let kh = 0; kh < kH; kh++) {
+    for (let kw = 0; kw < kW; kw++) {
+      const src = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * inC * outC;
+      const dst = (kh * kW + kw) * outC * inC;
+      for (let c = 0; c < inC; c++) for (let o = 0; o < outC; o++) f[dst + o * inC + c] = w[src + c * outC + o]!;
+    }
+  }
+  const pad = [[0, 0], [pads[0]!, pads[1]!], [pads[2]!, pads[3]!], [0, 0]];
+  const out = stockKernel('Conv2D')({
+    inputs: { x: dy, filter: flipped },
+    backend,
+    attrs: { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 } as unknown as NamedAttrMap,
+  }) as TensorInfo;
+  free(backend, flipped);
+  return out;
+}
+
 function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('Conv2DBackpropInput (wasm): only NHWC is supported');
   const g = convGeometry(attrs.inputShape, filter.shape, attrs.strides, attrs.pad, attrs.dilations ?? 1, attrs.dimRoundingMode, false);
   assertOutShape('Conv2DBackpropInput', g, dy.shape);
+  const direct = viaForwardConv(backend, dy, filter, g);
+  if (direct !== undefined) return direct;
   const K = g.kH * g.kW * g.inC;
   const perImage = g.outH * g.outW;
   const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(tuning.colChunkFloats / Math.max(1, perImage * K))));
