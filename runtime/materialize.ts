@@ -37,7 +37,13 @@ export function materialize(lowered: LoweredModel, options: MaterializeOptions =
     const config: Record<string, unknown> = { ...structuredClone(node.config), name: layerName(node.id) };
     if (seed !== undefined) Object.assign(config, seededInitializers(node.className, config, seed++));
     const layer = new Ctor(config);
-    const inputs = node.inputs.map((i) => tensors.get(i)!);
+    const inputs = node.inputs.map((id, port) => {
+      const t = tensors.get(id)!;
+      // TF.js's inference executor counts a tensor fed to two ports of one layer as one use and
+      // frees it too early ("Tensor is disposed"); a linear pass-through gives the repeat its own tensor.
+      if (node.inputs.indexOf(id) === port) return t;
+      return tfl.layers.activation({ activation: 'linear', name: `${layerName(node.id)}__port${port}` }).apply(t) as tfl.SymbolicTensor;
+    });
     const out = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfl.SymbolicTensor;
     tensors.set(node.id, out);
   }

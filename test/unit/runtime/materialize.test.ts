@@ -62,3 +62,18 @@ describe('materialize with every kernel-bearing layer', () => {
     expect((a.predict(x) as tf.Tensor).arraySync()).toEqual((b.predict(x) as tf.Tensor).arraySync());
   });
 });
+
+describe('a tensor fed to two ports of one layer', () => {
+  it('runs in inference mode (self-attention: query = value = x, plus the residual)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { template } = await import('../../helpers/paths.js');
+    const doc = JSON.parse(readFileSync(template('transformer-encoder'), 'utf8'));
+    const model = materialize(compile(doc).lowered!, { seed: 1 });
+    const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 2);
+    const before = tf.memory().numTensors;
+    const y = model.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 10]);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
