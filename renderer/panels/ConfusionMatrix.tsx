@@ -42,6 +42,7 @@ export function ConfusionMatrix({ evaluation, dataset }: { evaluation: Evaluatio
                     className={`${i === j ? 'diag' : 'off'}${clickable ? ' clickable' : ''}${cell?.[0] === i && cell[1] === j ? ' picked' : ''}`}
                     onClick={clickable ? () => setCell([i, j]) : undefined}
                     data-testid={clickable ? `confusion-cell-${i}-${j}` : undefined}
+                    data-count={count}
                     style={{ '--share': share.toFixed(3) } as React.CSSProperties}
                     title={`${count} ${classNames[i]} predicted as ${classNames[j]}${clickable ? ' (click to see some)' : ''}`}
                   >

@@ -7,6 +7,7 @@ import { useTraining } from '../state/trainStore.js';
 import { useApi } from '../transport/context.js';
 import { ConfusionMatrix } from './ConfusionMatrix.js';
 import { LossChart } from './LossChart.js';
+import { defaultMoreOptions, MoreOptions, moreOptionsConfig, moreOptionsErrors, type MoreOptionsForm } from './MoreOptions.js';
 import { preflight } from './preflight.js';
 
 interface Form {
@@ -73,18 +74,22 @@ export function TrainPanel() {
     if (!form.dataset && datasets.length) setForm((f) => ({ ...f, dataset: datasets.find((d) => d.available)?.name ?? datasets[0]!.name }));
   }, [datasets, form.dataset]);
 
+  const [more, setMore] = useState<MoreOptionsForm>(defaultMoreOptions);
   const errors = formErrors(form);
+  const moreInvalid = Object.keys(moreOptionsErrors(more)).length > 0;
   const report = useEditor((s) => s.compiled.report);
   const fit = preflight(report, datasets.find((d) => d.name === form.dataset), training?.loss);
   const busy = t.status === 'starting' || t.status === 'running' || t.status === 'paused';
-  const canTrain = !busy && valid && fit.length === 0 && Object.keys(errors).length === 0;
+  const canTrain = !busy && valid && fit.length === 0 && Object.keys(errors).length === 0 && !moreInvalid;
 
   const start = async () => {
+    const { weightDecay, ...extra } = moreOptionsConfig(more);
     const config: TrainConfigInput = {
+      ...extra,
       dataset: form.dataset,
       epochs: Number(form.epochs),
       batchSize: Number(form.batchSize),
-      optimizer: { ...training?.optimizer, type: form.optimizer, learningRate: Number(form.learningRate) },
+      optimizer: { ...training?.optimizer, type: form.optimizer, learningRate: Number(form.learningRate), ...(weightDecay === undefined ? {} : { weightDecay }) },
       ...(training?.loss ? { loss: training.loss } : {}),
       ...(training?.seed !== undefined ? { seed: training.seed } : {}),
       ...(form.limitTrain.trim() ? { limitTrain: Number(form.limitTrain) } : {}),
@@ -175,6 +180,7 @@ export function TrainPanel() {
           </select>
         </label>
       </div>
+      <MoreOptions form={more} onChange={setMore} disabled={busy} />
       {fit.map((m, i) => (
         <p key={i} className="error-text" data-testid="train-preflight">
           {m}

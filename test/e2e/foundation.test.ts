@@ -70,6 +70,8 @@ describe('foundation', () => {
     await page.fill('[data-testid=train-epochs]', '1');
     await page.fill('[data-testid=train-batchSize]', '128');
     await page.fill('[data-testid=train-limitTrain]', '1024');
+    await page.click('[data-testid=more-options] summary');
+    await page.fill('[data-testid=train-limitTest]', '1000');
     await page.click('[data-testid=train-start]');
 
     const chart = page.getByTestId('loss-chart');
@@ -91,6 +93,9 @@ describe('foundation', () => {
     // After the run the test set's confusion matrix shows one row per Fashion-MNIST class.
     await expect.poll(() => page.locator('[data-testid=confusion-matrix] tbody tr').count()).toBe(10);
     expect(await page.locator('[data-testid=confusion-matrix] tbody tr').first().textContent()).toContain('T-shirt');
+    // Every one of the 1,000 test examples (the limit set under More options) lands in one cell.
+    const counts = await page.$$eval('[data-testid=confusion-matrix] td[data-count]', (tds) => tds.map((td) => Number(td.getAttribute('data-count'))));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1000);
     // Misclassified test images of a confusion cell load from the dataset and are drawn.
     const cell = page.locator('[data-testid^=confusion-cell-]').first();
     await cell.click();
