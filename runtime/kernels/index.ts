@@ -9,6 +9,7 @@
  */
 import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig } from './batchMatMul';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
@@ -26,6 +27,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  avgPoolGradConfig,
   batchMatMulConfig,
   tileConfig,
 ];

@@ -5,7 +5,6 @@ import { kernel, on, ready, relError, signed, tf } from './harness';
 /** Sums of a few dy / window-size terms. */
 const TOLERANCE = 1e-5;
 
-// The stock wasm AvgPoolGrad is kept (it matched the CPU backend); this pins that down.
 describe('AvgPoolGrad (wasm) vs CPU', () => {
   beforeAll(ready);
 
