@@ -93,9 +93,13 @@ export function App({ transport }: { transport: Transport }) {
               <ProblemsPanel />
             </main>
             <aside className="sidebar">
-              <Inspector />
-              <TrainPanel />
-              <RunsPanel />
+              <div className="sidebar-upper">
+                <Inspector />
+              </div>
+              <div className="sidebar-lower">
+                <TrainPanel />
+                <RunsPanel />
+              </div>
             </aside>
           </div>
           <StatusBar />
