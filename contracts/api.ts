@@ -23,6 +23,10 @@ export interface DatasetInfo {
   readonly note: string;
 }
 
+/** Formats `layerlab export` and the app write trained weights in. */
+export const EXPORT_FORMATS = ['tfjs', 'safetensors', 'pytorch', 'keras'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /** A run directory as the runs list shows it. */
 export interface RunSummary {
   readonly runId: RunId;
@@ -56,7 +60,7 @@ export interface Api {
   'runs.list': (req: Record<string, never>) => RunSummary[];
   'runs.get': (req: { runId: RunId }) => RunDetail;
   /** The trained model in TF.js format, for the user to save. */
-  'runs.export': (req: { runId: RunId; format: 'tfjs' }) => { files: { name: string; base64: string }[] };
+  'runs.export': (req: { runId: RunId; format: ExportFormat }) => { files: { name: string; base64: string }[] };
   /** Raw uint8 pixels of some examples, for showing misclassified images. */
   'datasets.images': (req: { dataset: string; split: 'train' | 'test'; indices: number[] }) => { shape: number[]; images: string[] };
 }
@@ -89,7 +93,7 @@ export const apiRequestSchemas: { readonly [M in ApiMethod]: z.ZodType<unknown> 
   'train.resume': z.object({ runId: runIdSchema }),
   'runs.list': empty,
   'runs.get': z.object({ runId: runIdSchema }),
-  'runs.export': z.object({ runId: runIdSchema, format: z.literal('tfjs') }),
+  'runs.export': z.object({ runId: runIdSchema, format: z.enum(EXPORT_FORMATS) }),
   'datasets.images': z.object({ dataset: z.string().max(64), split: z.enum(['train', 'test']), indices: z.array(z.number().int().nonnegative()).max(256) }),
 };
 

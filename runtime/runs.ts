@@ -1,6 +1,8 @@
 /** Reading run directories back: the runs list, one run's recorded events, and its exported model. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { exportRun, type ExportFormat } from './export/index.js';
 import type { EvaluationEvent, GraphDocument, RunDetail, RunId, RunSummary, TrainConfig, TrainEvent } from '../contracts/index.js';
 
 const readJson = <T>(path: string): T | null => {
@@ -67,8 +69,15 @@ export function runDetail(runsDir: string, runId: string, running: boolean): Run
   };
 }
 
-export function exportTfjs(runsDir: string, runId: string): { name: string; base64: string }[] {
-  const dir = join(runsDir, runId, 'final');
-  if (!existsSync(join(dir, 'model.json'))) throw new Error(`Run "${runId}" has no trained weights yet; export after training finishes`);
-  return ['model.json', 'weights.bin'].map((name) => ({ name, base64: readFileSync(join(dir, name)).toString('base64') }));
+/** A run's weights in `format`, as files for the user to save (written to a temporary folder, then read). */
+export function exportFiles(runsDir: string, runId: string, format: ExportFormat): { name: string; base64: string }[] {
+  const dir = join(runsDir, runId);
+  if (!existsSync(join(dir, 'final', 'model.json'))) throw new Error(`Run "${runId}" has no trained weights yet; export after training finishes`);
+  const out = mkdtempSync(join(tmpdir(), 'layerlab-export-'));
+  try {
+    const { files } = exportRun(dir, format, out);
+    return files.map((f) => ({ name: basename(f), base64: readFileSync(f).toString('base64') }));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }

@@ -7,7 +7,7 @@ import type { Dataset } from './datasets/dataset.js';
 import { listDatasets, loadDataset } from './datasets/load.js';
 import { startTraining, type TrainingHandle } from './host.js';
 import type { Service, ServiceOptions } from './service.js';
-import { exportTfjs, listRuns, runDetail } from './runs.js';
+import { exportFiles, listRuns, runDetail } from './runs.js';
 import { newRunId } from './train/run.js';
 
 type Listener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
@@ -72,7 +72,7 @@ export function createService(options: ServiceOptions & { readonly workerPath?: 
     },
     'runs.list': () => listRuns(options.runsDir, new Set(runs.keys())),
     'runs.get': ({ runId }) => runDetail(options.runsDir, runId, runs.has(runId)),
-    'runs.export': ({ runId }) => ({ files: exportTfjs(options.runsDir, runId) }),
+    'runs.export': ({ runId, format }) => ({ files: exportFiles(options.runsDir, runId, format) }),
     'datasets.images': async ({ dataset, split, indices }) => {
       if (cachedData?.name !== dataset) cachedData = { name: dataset, data: loadDataset(dataset, { dataDir, download: false }) };
       const data = await cachedData.data;

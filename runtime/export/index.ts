@@ -5,6 +5,7 @@
  */
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXPORT_FORMATS, type ExportFormat } from '../../contracts/index.js';
 import { writeKeras } from './keras.js';
 import { writePytorch } from './pytorch.js';
 import { ExportError, readRun } from './runWeights.js';
@@ -12,10 +13,9 @@ import { writeSafetensors } from './safetensors.js';
 
 export { ExportError } from './runWeights.js';
 
-export const exportFormats = ['tfjs', 'safetensors', 'pytorch', 'keras'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+export { EXPORT_FORMATS as exportFormats, type ExportFormat } from '../../contracts/index.js';
 
-export const isExportFormat = (s: string): s is ExportFormat => (exportFormats as readonly string[]).includes(s);
+export const isExportFormat = (s: string): s is ExportFormat => (EXPORT_FORMATS as readonly string[]).includes(s);
 
 export interface ExportResult {
   /** Absolute or caller-relative paths of the files written. */
