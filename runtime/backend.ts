@@ -53,7 +53,8 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
       await tf.ready();
       return { name, tfBackend, notes };
     } catch (e) {
-      const why = `${name}: ${(e as Error).message.split('\n')[0]}`;
+      const err = e as Error & { code?: string };
+      const why = err.code === 'MODULE_NOT_FOUND' ? `${name}: not installed` : `${name}: ${err.message.split('\n')[0]}`;
       if (requested !== 'auto') throw new Error(`Backend ${why}. ${hint(name)}`);
       notes.push(why);
     }

@@ -107,7 +107,7 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
   try {
     const config = resolveConfig(result.document, explicit);
     const backend = await selectBackend(config.backend);
-    for (const note of backend.notes) emit({ type: 'log', message: `backend ${note}` });
+    if (backend.notes.length) emit({ type: 'log', message: `backend ${backend.name} (skipped ${backend.notes.join(', ')}; the README says how to enable GPU training)` });
     let lastPct = -1;
     const inputNode = result.lowered.nodes.find((n) => n.id === result.lowered!.inputs[0]);
     const loaded = await loadDataset(config.dataset, {
