@@ -30,6 +30,9 @@ import { blockOf, portFromHandle, toFlowEdges, toFlowNodes, type LayerFlowNode, 
 const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
 
+/** Problems show in the overview too. */
+const minimapColor = (n: LayerFlowNode): string => (n.data.severity === 'error' ? '#d92d20' : n.data.severity === 'warning' ? '#f79009' : '#98a2b3');
+
 /** MIME type of a palette item being dragged onto the canvas. */
 export const LAYER_DRAG_TYPE = 'application/x-layerlab-layer';
 
@@ -189,7 +192,7 @@ export function Canvas() {
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} />
       </ReactFlow>
       {doc.nodes.length <= 1 && (
         <p className="canvas-hint" data-testid="canvas-hint">

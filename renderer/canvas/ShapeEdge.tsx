@@ -17,6 +17,7 @@ function ShapeEdgeView(props: EdgeProps<ShapeFlowEdge>) {
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           data-testid={`edge-label-${props.source}-${props.target}`}
           data-port={props.data?.port ?? 0}
+          title={shape ? `${shape.reduce((a, b) => a * b, 1).toLocaleString('en-US')} values per example` : 'Shape unknown: fix the problems upstream'}
           data-id={props.id}
         >
           {formatShape(shape)}

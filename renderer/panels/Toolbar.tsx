@@ -139,6 +139,7 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
           Auto-layout
         </button>
       </div>
+      <Shortcuts />
     </header>
   );
 }
@@ -171,5 +172,36 @@ function DocName({ name }: { name: string }) {
       data-testid="doc-name-input"
       aria-label="Graph name"
     />
+  );
+}
+
+const shortcuts: readonly [string, string][] = [
+  ['/', 'Search layers'],
+  ['Click a layer', 'Add it after the selected node (spliced into a chain)'],
+  ['Drop on an edge', 'Insert the layer into that edge'],
+  ['Delete / Backspace', 'Remove the selected nodes and edges'],
+  ['Shift+click', 'Select several nodes'],
+  ['Ctrl+C / Ctrl+V / Ctrl+D', 'Copy, paste, duplicate'],
+  ['Ctrl+Z / Ctrl+Shift+Z', 'Undo, redo'],
+  ['Ctrl+S', 'Save as .layerlab.json'],
+  ['Wheel / Ctrl+wheel', 'Scroll the canvas / zoom'],
+];
+
+/** A small popover listing the editor's shortcuts. */
+function Shortcuts() {
+  return (
+    <details className="shortcuts">
+      <summary title="Keyboard shortcuts" data-testid="shortcuts">
+        ?
+      </summary>
+      <dl>
+        {shortcuts.map(([k, what]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }
