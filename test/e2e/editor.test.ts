@@ -62,8 +62,8 @@ describe('editing the graph', () => {
       targetPosition: { x: canvas.width / 2 + 260, y: canvas.height / 2 },
     });
     await page.waitForSelector('[data-testid=node-dropout1]');
-    expect(await page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).toBe('error');
-    expect(await page.getAttribute('[data-testid=node-dropout1]', 'title')).toMatch(/dropout1: Dropout needs input/);
+    await expect.poll(() => page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).toBe('error');
+    await expect.poll(() => page.getAttribute('[data-testid=node-dropout1]', 'title')).toMatch(/dropout1: Dropout needs input/);
     expect(await page.$$eval('[data-testid=problem]', (els) => els.map((e) => e.getAttribute('data-code')))).toContain('E_MISSING_INPUT');
   });
 
@@ -71,8 +71,8 @@ describe('editing the graph', () => {
     await ui.mouseDrag('[data-testid=handle-fc1-out]', '[data-testid=handle-dropout1-in-0]');
     await page.waitForSelector('[data-testid=edge-label-fc1-dropout1]');
     await ui.expectLabel('fc1', 'dropout1', '120');
-    expect(await page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).not.toBe('error');
-    expect(await page.getByTestId('node-dropout1').getByTestId('node-shape').textContent()).toBe('120');
+    await expect.poll(() => page.getAttribute('[data-testid=node-dropout1]', 'data-severity')).not.toBe('error');
+    await expect.poll(() => page.getByTestId('node-dropout1').getByTestId('node-shape').textContent()).toBe('120');
   });
 
   test('multi-input layers show one labelled handle per port', async () => {
@@ -159,13 +159,13 @@ describe('editing the graph', () => {
   test('a label shows on the node instead of its id', async () => {
     await page.click('[data-testid=node-features]');
     await page.fill('[data-testid=inspector-label]', 'C1 (6 maps)');
-    expect(await page.getByTestId('node-features').getByTestId('node-id').textContent()).toBe('C1 (6 maps)');
+    await expect.poll(() => page.getByTestId('node-features').getByTestId('node-id').textContent()).toBe('C1 (6 maps)');
   });
 
   test('the inspector marks a node as a model output', async () => {
     await ui.openLenet();
     expect(await page.locator('[data-testid=node-output]').count()).toBe(1);
-    expect(await page.getByTestId('node-logits').getByTestId('node-output').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('node-logits').getByTestId('node-output').count()).toBe(1);
     await ui.scrollTo('fc2');
     await page.click('[data-testid=node-fc2]');
     await page.check('[data-testid=inspector-output]');
@@ -192,7 +192,7 @@ describe('editing the graph', () => {
     for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -300);
     await problem.locator('.problem-text').click();
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
-    expect(await page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('error');
+    await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('error');
     await expect
       .poll(async () => {
         const b = (await page.getByTestId('node-logits').boundingBox())!;
@@ -209,7 +209,7 @@ describe('editing the graph', () => {
     await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'data-severity')).toBe('warning');
     const problem = page.locator('[data-testid=problem][data-code=W_DOUBLE_SOFTMAX]');
     expect(await problem.getAttribute('class')).toContain('warning');
-    expect(await page.getAttribute('[data-testid=node-logits]', 'title')).toContain('softmax');
+    await expect.poll(() => page.getAttribute('[data-testid=node-logits]', 'title')).toContain('softmax');
     await page.click('[data-testid=canvas]', { position: { x: 20, y: 20 } });
     await problem.locator('.problem-text').click();
     expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
@@ -228,7 +228,7 @@ describe('editing the graph', () => {
     await page.mouse.click(edgeLabel.x + edgeLabel.width / 2, edgeLabel.y - 4);
     await page.keyboard.press('Delete');
     await expect.poll(() => page.locator('[data-testid=edge-label-conv1-pool1]').count()).toBe(0);
-    expect(await page.getAttribute('[data-testid=node-pool1]', 'data-severity')).toBe('error');
+    await expect.poll(() => page.getAttribute('[data-testid=node-pool1]', 'data-severity')).toBe('error');
     // The rest of the graph above the cut keeps its shapes.
     await ui.expectLabel('input', 'conv1', '28×28×1');
   });
@@ -241,7 +241,7 @@ describe('editing the graph', () => {
     await page.keyboard.press('Control+c');
     await page.keyboard.press('Control+v');
     await page.waitForSelector('[data-testid=edge-label-dense1-dense2]');
-    expect(await page.getAttribute('[data-testid=node-dense1]', 'data-severity')).toBe('error');
+    await expect.poll(() => page.getAttribute('[data-testid=node-dense1]', 'data-severity')).toBe('error');
     // One paste is one undo step.
     await page.click('[data-testid=undo]');
     await expect.poll(() => page.locator('[data-testid^=node-dense]').count()).toBe(0);
