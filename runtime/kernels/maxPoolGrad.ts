@@ -38,8 +38,6 @@ function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo; output
   const g = heapF32(backend, dy);
   const dx = heapF32(backend, out);
   dx.fill(0);
-  const best = new Float32Array(C);
-  const where = new Int32Array(C);
   let o = 0;
   for (let n = 0; n < batchSize; n++) {
     const xn = n * inH * inW * C;
@@ -49,22 +47,22 @@ function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo; output
       for (let ow = 0; ow < outW; ow++, o += C) {
         const w0 = Math.max(0, ow * sW - padLeft);
         const w1 = Math.min(inW, ow * sW - padLeft + kW);
-        best.fill(-Infinity);
-        where.fill(-1);
-        for (let h = h0; h < h1; h++) {
-          for (let w = w0; w < w1; w++) {
-            const xi = xn + (h * inW + w) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[xi + c]!;
-              if (v > best[c]!) {
-                best[c] = v;
-                where[c] = xi + c;
+        // Per channel, the window in row-major order; a strictly greater value wins, so ties
+        // go to the first maximum as on the CPU backend. The window (a few rows of C floats)
+        // stays in L1 across channels.
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let h = h0; h < h1; h++) {
+            let xi = xn + (h * inW + w0) * C + c;
+            for (let w = w0; w < w1; w++, xi += C) {
+              const v = x[xi]!;
+              if (v > best) {
+                best = v;
+                at = xi;
               }
             }
           }
-        }
-        for (let c = 0; c < C; c++) {
-          const at = where[c]!;
           if (at >= 0) dx[at] = dx[at]! + g[o + c]!;
         }
       }
