@@ -11,6 +11,7 @@ import { getGradient, getKernel, registerGradient, registerKernel, unregisterKer
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig } from './batchMatMul';
+import { batchNormGradConfig, batchNormGradPartConfig, rememberStockBatchNormGrad } from './batchNormGrad';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
@@ -30,6 +31,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   avgPoolGradConfig,
   batchMatMulConfig,
   tileConfig,
+  batchNormGradPartConfig,
 ];
 
 /**
@@ -48,4 +50,7 @@ export function registerWasmTrainingKernels(): void {
   }
   // Not a kernel but a gradient (for every backend): tfjs-core's Tile gradient is quadratic.
   if (getGradient(tileGradConfig.kernelName)?.gradFunc !== tileGradConfig.gradFunc) registerGradient(tileGradConfig);
+  // FusedBatchNorm's gradient: one pass per derivative on wasm, tfjs-core's elsewhere.
+  rememberStockBatchNormGrad();
+  if (getGradient(batchNormGradConfig.kernelName)?.gradFunc !== batchNormGradConfig.gradFunc) registerGradient(batchNormGradConfig);
 }
