@@ -75,7 +75,12 @@ export function im2colTransposed(g: ConvGeometry, x: Float32Array, n0: number, n
             }
             for (let ow = 0; ow < owLo; ow++) colT[o + ow] = 0;
             let xi = xn + (ih * inW + owLo * strideW + shift) * inC + c;
-            for (let ow = owLo; ow < owHi; ow++, xi += step) colT[o + ow] = x[xi]!;
+            if (step === 1) {
+              // One channel, unit stride: the run is contiguous in x, so copy it as a block.
+              colT.set(x.subarray(xi, xi + owHi - owLo), o + owLo);
+            } else {
+              for (let ow = owLo; ow < owHi; ow++, xi += step) colT[o + ow] = x[xi]!;
+            }
             for (let ow = owHi; ow < outW; ow++) colT[o + ow] = 0;
             o += outW;
           }
