@@ -7,15 +7,30 @@
  * Conv2D gradient asks for, an optional `dilations` attribute.
  */
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertOutShape, convGeometry } from './convGeometry';
-import type { ConvPad } from './convGeometry';
+import type { ConvGeometry, ConvPad } from './convGeometry';
 import { im2colTransposed } from './im2col';
-import { alloc, batchMatMul, free, heapF32 } from './wasmBackend';
+import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Upper bound on one column matrix, in floats (16 MiB): bounds memory, keeps chunks warm in cache. */
-export const tuning = { colChunkFloats: 1 << 22 };
+export const tuning = {
+  colChunkFloats: 1 << 22,
+  /** 'auto': where measured faster (see {@link preferForwardConv}); tests force each path. */
+  forwardConv: 'auto' as 'auto' | 'always' | 'never',
+};
+
+/**
+ * Where the forward-convolution form measured faster than im2col (ResNet-18 / LeNet shapes,
+ * batch 128-256): enough output rows (inC·kH·kW ≥ 64; LeNet's first conv with 25 was slower)
+ * and unit stride, or a kernel at least 3x the stride (ResNet's 7x7/2 stem; a 3x3/2 conv,
+ * a 1x1/2 projection and a 4x4/4 patch embedding were slower).
+ */
+function preferForwardConv(g: ConvGeometry): boolean {
+  if (g.inC * g.kH * g.kW < 64) return false;
+  return (g.strideH === 1 && g.strideW === 1) || (g.kH >= 3 * g.strideH && g.kW >= 3 * g.strideW);
+}
 
 interface Attrs {
   strides: number | [number, number];
@@ -26,12 +41,62 @@ interface Attrs {
   dilations?: number | [number, number];
 }
 
+/**
+ * Undilated convolutions: dW as a forward XNNPACK convolution, no column matrix. With batch
+ * and channels swapped, x' = [inC, H, W, N] convolved with dy' = [outH, outW, N, outC] as the
+ * filter (taps `stride` apart, i.e. dilated by the stride) gives [inC, kH, kW, outC]: the same
+ * sums as colT · dy. Building colT was ~2/3 of this kernel's time; x' and dy' are one cheap
+ * pass each. Returns undefined when the geometry needs negative padding (the original
+ * convolution left input rows unread), and the caller falls back to im2col.
+ */
+function viaForwardConv(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo | undefined {
+  if (g.dilationH !== 1 || g.dilationW !== 1) return undefined;
+  const { batch: N, inH: H, inW: W, inC: C, outH, outW, outC, kH, kW } = g;
+  const padBottom = kH - 1 + (outH - 1) * g.strideH + 1 - H - g.padTop;
+  const padRight = kW - 1 + (outW - 1) * g.strideW + 1 - W - g.padLeft;
+  if (padBottom < 0 || padRight < 0) return undefined;
+  const xT = alloc(backend, [C, H, W, N]);
+  const dyT = alloc(backend, [outH, outW, N, outC]);
+  {
+    const src = heapF32(backend, x);
+    const dst = heapF32(backend, xT);
+    const HW = H * W;
+    for (let n = 0; n < N; n++) {
+      let i = n * HW * C;
+      for (let p = 0; p < HW; p++) for (let c = 0; c < C; c++) dst[(c * HW + p) * N + n] = src[i++]!;
+    }
+    const dys = heapF32(backend, dy);
+    const dyd = heapF32(backend, dyT);
+    const P = outH * outW;
+    for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) dyd.set(dys.subarray((n * P + p) * outC, (n * P + p + 1) * outC), (p * N + n) * outC);
+  }
+  const pad = [[0, 0], [g.padTop, padBottom], [g.padLeft, padRight], [0, 0]];
+  const r = stockKernel('Conv2D')({
+    inputs: { x: xT, filter: dyT },
+    backend,
+    attrs: { strides: 1, pad, dataFormat: 'NHWC', dilations: [g.strideH, g.strideW] } as unknown as NamedAttrMap,
+  }) as TensorInfo;
+  free(backend, xT);
+  free(backend, dyT);
+  // [C, kH, kW, outC] → [kH, kW, C, outC]
+  const out = alloc(backend, [kH, kW, C, outC]);
+  const rs = heapF32(backend, r);
+  const os = heapF32(backend, out);
+  for (let c = 0; c < C; c++) for (let t = 0; t < kH * kW; t++) os.set(rs.subarray((c * kH * kW + t) * outC, (c * kH * kW + t + 1) * outC), (t * C + c) * outC);
+  free(backend, r);
+  return out;
+}
+
 function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
   const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dilations ?? 1, attrs.dimRoundingMode, false);
   assertOutShape('Conv2DBackpropFilter', g, dy.shape);
+  if (tuning.forwardConv === 'always' || (tuning.forwardConv === 'auto' && preferForwardConv(g))) {
+    const direct = viaForwardConv(backend, x, dy, g);
+    if (direct !== undefined) return direct;
+  }
   const K = g.kH * g.kW * g.inC;
   const perImage = g.outH * g.outW;
   const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(tuning.colChunkFloats / Math.max(1, perImage * K))));

@@ -27,7 +27,10 @@ const caseArb = fc.record({
 describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it(`matches on random shapes, strides, paddings, dilations (max rel. error ${TOLERANCE})`, async () => {
+  it.each(['never', 'always'] as const)(`matches on random shapes, strides, paddings, dilations; forward-conv form %s (max rel. error ${TOLERANCE})`, async (mode) => {
+    const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropFilter');
+    tuning.forwardConv = mode;
+    try {
     await fc.assert(
       fc.asyncProperty(caseArb, async (k) => {
         const xShape = [k.batch, k.h, k.w, k.c];
@@ -52,8 +55,11 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
         expect(ours.shape).toEqual(fShape);
         expect(relError(ours.values, ref)).toBeLessThanOrEqual(TOLERANCE);
       }),
-      { numRuns: 60 },
+      { numRuns: 50 },
     );
+    } finally {
+      tuning.forwardConv = 'auto';
+    }
   });
 
   it('matches tf.grad of conv2d through the registered kernel, chunked over the batch', async () => {
