@@ -31,32 +31,32 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
     const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropFilter');
     tuning.forwardConv = mode;
     try {
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (k) => {
-        const xShape = [k.batch, k.h, k.w, k.c];
-        const fShape = [k.kh, k.kw, k.c, k.oc];
-        const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
-        fc.pre(outShape !== undefined);
-        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
-        const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 1);
-        const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', filterShape: fShape, dilations: k.dilations };
-        const ours = await on('wasm', () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, attrs));
-        // The CPU kernel has no dilations: a dilated filter's gradient is the undilated
-        // kernel's gradient for the zero-stuffed filter, read at the taps.
-        const [dh, dw] = k.dilations;
-        const eff = [(k.kh - 1) * dh + 1, (k.kw - 1) * dw + 1, k.c, k.oc];
-        const full = await on('cpu', () =>
-          kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, { ...attrs, filterShape: eff, dilations: 1 }),
-        );
-        const ref = new Float32Array(fShape.reduce((a, b) => a * b));
-        for (let i = 0; i < k.kh; i++)
-          for (let j = 0; j < k.kw; j++)
-            for (let c = 0; c < k.c * k.oc; c++) ref[(i * k.kw + j) * k.c * k.oc + c] = full.values[(i * dh * eff[1]! + j * dw) * k.c * k.oc + c]!;
-        expect(ours.shape).toEqual(fShape);
-        expect(relError(ours.values, ref)).toBeLessThanOrEqual(TOLERANCE);
-      }),
-      { numRuns: 50 },
-    );
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (k) => {
+          const xShape = [k.batch, k.h, k.w, k.c];
+          const fShape = [k.kh, k.kw, k.c, k.oc];
+          const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
+          fc.pre(outShape !== undefined);
+          const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+          const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 1);
+          const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', filterShape: fShape, dilations: k.dilations };
+          const ours = await on('wasm', () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, attrs));
+          // The CPU kernel has no dilations: a dilated filter's gradient is the undilated
+          // kernel's gradient for the zero-stuffed filter, read at the taps.
+          const [dh, dw] = k.dilations;
+          const eff = [(k.kh - 1) * dh + 1, (k.kw - 1) * dw + 1, k.c, k.oc];
+          const full = await on('cpu', () =>
+            kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, { ...attrs, filterShape: eff, dilations: 1 }),
+          );
+          const ref = new Float32Array(fShape.reduce((a, b) => a * b));
+          for (let i = 0; i < k.kh; i++)
+            for (let j = 0; j < k.kw; j++)
+              for (let c = 0; c < k.c * k.oc; c++) ref[(i * k.kw + j) * k.c * k.oc + c] = full.values[(i * dh * eff[1]! + j * dw) * k.c * k.oc + c]!;
+          expect(ours.shape).toEqual(fShape);
+          expect(relError(ours.values, ref)).toBeLessThanOrEqual(TOLERANCE);
+        }),
+        { numRuns: 50 },
+      );
     } finally {
       tuning.forwardConv = 'auto';
     }
