@@ -36,7 +36,7 @@ function useEditorKeys() {
       const editor = useEditor.getState();
       const pasteClip = (c: Clip | null) => {
         if (!c) return;
-        const { command, ids } = paste(editor.history.present, c);
+        const { command, ids } = paste(editor.view, c);
         editor.run(command);
         editor.select(ids);
       };
@@ -46,10 +46,10 @@ function useEditorKeys() {
       else if (k === 'c') {
         // Copying selected text (a problem message, a figure) keeps working as usual.
         if (window.getSelection()?.toString()) return;
-        clip = copy(editor.history.present, editor.selection) ?? clip;
+        clip = copy(editor.view, editor.selection) ?? clip;
       }
       else if (k === 'v') pasteClip(clip);
-      else if (k === 'd') pasteClip(copy(editor.history.present, editor.selection));
+      else if (k === 'd') pasteClip(copy(editor.view, editor.selection));
       else return;
       e.preventDefault();
     };

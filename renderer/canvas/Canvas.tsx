@@ -46,9 +46,11 @@ function mergeMeasured(next: LayerFlowNode[], prev: LayerFlowNode[]): LayerFlowN
 }
 
 export function Canvas() {
-  const doc = useEditor((s) => s.history.present);
-  const report = useEditor((s) => s.compiled.report);
-  const nodeReports = useEditor((s) => s.nodeReports);
+  // Inside an open block the canvas shows and edits the block; commands are scoped by the store.
+  const doc = useEditor((s) => s.view);
+  const report = useEditor((s) => s.viewReport);
+  const nodeReports = useEditor((s) => s.viewReports);
+  const scope = useEditor((s) => s.scope);
   const selection = useEditor((s) => s.selection);
   const focusRequest = useEditor((s) => s.focusRequest);
   const run = useEditor((s) => s.run);
@@ -67,15 +69,19 @@ export function Canvas() {
     [doc, report, nodeReports],
   );
 
-  // A new document (template, file) is framed whole.
+  // A new document (template, file), or a block opened or closed, is framed whole.
   const shownDoc = useRef<unknown>(null);
+  const shownScope = useRef<string | null>(null);
   const opened = useEditor((s) => s.history.past.length === 0 && s.history.future.length === 0);
   useEffect(() => {
-    if (!opened || shownDoc.current === doc) return;
+    const scopeChanged = shownScope.current !== scope;
+    if (!scopeChanged && (!opened || shownDoc.current === doc)) return;
     shownDoc.current = doc;
-    const t = setTimeout(() => frameDocument(flow), 50);
+    shownScope.current = scope;
+    // The block bar sits over the top of the canvas.
+    const t = setTimeout(() => frameDocument(flow, scope ? 100 : 40), 50);
     return () => clearTimeout(t);
-  }, [doc, opened, flow]);
+  }, [doc, opened, scope, flow]);
 
   useEffect(() => {
     if (focusRequest === 0 || !selection.length) return;
@@ -147,7 +153,7 @@ export function Canvas() {
   const onDrop = useCallback(
     (e: DragEvent) => {
       const type = e.dataTransfer.getData(LAYER_DRAG_TYPE);
-      if (!type || !(getLayer(type) || blockOf(useEditor.getState().history.present, type))) return;
+      if (!type || !(getLayer(type) || blockOf(useEditor.getState().view, type))) return;
       e.preventDefault();
       // Dropped on an edge (its line or its shape label): splice the layer into it.
       const edgeId = document
@@ -194,6 +200,7 @@ export function Canvas() {
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} />
       </ReactFlow>
+      {scope && <BlockBar name={scope} />}
       {doc.nodes.length <= 1 && (
         <p className="canvas-hint" data-testid="canvas-hint">
           Drag layers from the palette, or click one to add it after the selected node. Connect a node’s bottom handle to another’s top.
@@ -207,20 +214,20 @@ export function Canvas() {
  * Frames a newly opened graph: the whole graph when it fits at a readable zoom, otherwise its
  * top at a zoom where labels stay legible (deep nets are tall; the user scrolls down them).
  */
-export function frameDocument(flow: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>): void {
+export function frameDocument(flow: ReactFlowInstance<LayerFlowNode, ShapeFlowEdge>, top = 40): void {
   const nodes = flow.getNodes();
   const el = document.querySelector('.canvas');
   if (!nodes.length || !el) return;
   const b = flow.getNodesBounds(nodes);
   const { width, height } = el.getBoundingClientRect();
   const pad = 40;
-  const fit = Math.min((width - 2 * pad) / b.width, (height - 2 * pad) / b.height);
-  if (fit >= READABLE_ZOOM) {
+  const fit = Math.min((width - 2 * pad) / b.width, (height - top - pad) / b.height);
+  if (fit >= READABLE_ZOOM && top <= pad) {
     void flow.fitView({ padding: 0.12, maxZoom: 1 });
     return;
   }
   const zoom = Math.min(1, Math.max(READABLE_ZOOM, Math.min(fit, (width - 2 * pad) / b.width)));
-  void flow.setViewport({ x: width / 2 - (b.x + b.width / 2) * zoom, y: pad - b.y * zoom, zoom });
+  void flow.setViewport({ x: width / 2 - (b.x + b.width / 2) * zoom, y: top - b.y * zoom, zoom });
 }
 
 /** Below this zoom the node labels are too small to read. */
@@ -231,10 +238,10 @@ const READABLE_ZOOM = 0.75;
  * with `after`, also connects that node's output to it.
  */
 export function addLayerAt(type: string, position: XY, after?: string): string {
-  const { history, run, select } = useEditor.getState();
-  const id = freshId(history.present, type);
+  const { view, run, select } = useEditor.getState();
+  const id = freshId(view, type);
   const params = defaultParams(type);
-  const spot = freeSpot(history.present, position);
+  const spot = freeSpot(view, position);
   const node = { id, type, ...(Object.keys(params).length ? { params } : {}), position: spot };
   run({ type: 'batch', commands: [{ type: 'addNode', node }, ...(after ? [{ type: 'connect' as const, edge: makeEdge(after, id) }] : [])] });
   select([id]);
@@ -244,11 +251,26 @@ export function addLayerAt(type: string, position: XY, after?: string): string {
 
 /** Splices a new layer of `type` into the edge source → target (port), as one undoable step, and selects it. */
 export function spliceLayer(type: string, source: string, target: string, port: number): string {
-  const { history, run, select } = useEditor.getState();
-  const id = freshId(history.present, type);
+  const { view, run, select } = useEditor.getState();
+  const id = freshId(view, type);
   const params = defaultParams(type);
   const node = { id, type, ...(Object.keys(params).length ? { params } : {}) };
   run({ type: 'applyPatch', patch: [{ op: 'insertNode', node, between: { source, target, targetPort: port } }] });
   select([id]);
   return id;
+}
+
+/** Shown while a block's definition is open: which block, that every instance changes, and the way back. */
+function BlockBar({ name }: { name: string }) {
+  const instances = useEditor((s) => s.history.present.nodes.filter((n) => n.type === name).length);
+  return (
+    <div className="block-bar" data-testid="block-bar">
+      <span>
+        Editing block <b>{name}</b> · changes apply to all {instances} instance{instances === 1 ? '' : 's'}; shapes are those of the first
+      </span>
+      <button onClick={() => useEditor.getState().openBlock(null)} data-testid="close-block">
+        Back to graph
+      </button>
+    </div>
+  );
 }

@@ -65,7 +65,8 @@ export function toFlowNodes(doc: GraphDocument, report: CheckReport, nodeReports
   const outputs = new Set(outputsOf(doc));
   return doc.nodes.map((n, i) => {
     const r = byId.get(n.id);
-    const ds = report.diagnostics.filter((d) => d.nodeIds.includes(n.id));
+    // A problem inside a block instance (`instance/inner`) shows on the instance.
+    const ds = report.diagnostics.filter((d) => d.nodeIds.some((id) => id === n.id || id.startsWith(`${n.id}/`)));
     return {
       id: n.id,
       type: 'layer',

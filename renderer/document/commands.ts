@@ -26,6 +26,8 @@ export type Command =
   | { readonly type: 'setName'; readonly name: string }
   /** Sets the model's outputs; undefined means every node nothing consumes. */
   | { readonly type: 'setOutputs'; readonly outputs: readonly string[] | undefined }
+  /** A command applied inside the definition of block `block` (editing a block opens it as its own view). */
+  | { readonly type: 'inBlock'; readonly block: string; readonly command: Command }
   /** Several commands as one undoable step (add a layer and connect it). */
   | { readonly type: 'batch'; readonly commands: readonly Command[] };
 
@@ -44,6 +46,31 @@ export function freshId(doc: GraphDocument, type: string): string {
   const base = type.replace(/[^A-Za-z0-9]/g, '').replace(/^[^A-Za-z_]+/, '').toLowerCase() || 'node';
   const taken = new Set(doc.nodes.map((n) => n.id));
   for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+const hasBlock = (doc: GraphDocument, name: string) => !!doc.blocks && Object.prototype.hasOwnProperty.call(doc.blocks, name);
+
+/**
+ * The block `name` as a document of its own (the view the canvas shows while editing it): its layers,
+ * its edges, and the graph's blocks (for nested ones).
+ */
+export function blockView(doc: GraphDocument, name: string): GraphDocument | null {
+  if (!hasBlock(doc, name)) return null;
+  const def = doc.blocks![name]!;
+  return { format: doc.format, version: doc.version, name, nodes: def.nodes, edges: def.edges, outputs: def.outputs, ...(doc.blocks ? { blocks: doc.blocks } : {}) };
+}
+
+/** Applies `cmd` inside block `name`; the document is unchanged when the command changes nothing. */
+export function applyInBlock(doc: GraphDocument, name: string, cmd: Command): GraphDocument {
+  const view = blockView(doc, name);
+  if (!view) return doc;
+  const next = applyCommand(view, cmd);
+  if (next === view) return doc;
+  const def = doc.blocks![name]!;
+  // A renamed inner node keeps its place in the block's inputs; outputs follow the view.
+  const renamed = cmd.type === 'rename' && next.nodes.some((n) => n.id === cmd.to) ? (id: string) => (id === cmd.from ? cmd.to : id) : (id: string) => id;
+  const outputs = next.outputs?.length ? next.outputs : def.outputs.map(renamed);
+  return { ...doc, blocks: { ...doc.blocks, [name]: { ...def, nodes: next.nodes, edges: next.edges, inputs: def.inputs.map(renamed), outputs } } };
 }
 
 /** The model's outputs: the document's list, or every node nothing consumes. */
@@ -94,6 +121,8 @@ export function applyCommand(doc: GraphDocument, cmd: Command): GraphDocument {
       return cmd.patch.reduce(applyPatchOp, doc);
     case 'batch':
       return cmd.commands.reduce(applyCommand, doc);
+    case 'inBlock':
+      return applyInBlock(doc, cmd.block, cmd.command);
     case 'setLabel':
       return {
         ...doc,

@@ -11,9 +11,10 @@ import { fieldsOf, parseField, showField, type Field } from './schemaFields.js';
 
 export function Inspector() {
   const selection = useEditor((s) => s.selection);
-  const doc = useEditor((s) => s.history.present);
-  const report = useEditor((s) => s.compiled.report);
-  const nodeReports = useEditor((s) => s.nodeReports);
+  const doc = useEditor((s) => s.view);
+  const report = useEditor((s) => s.viewReport);
+  const nodeReports = useEditor((s) => s.viewReports);
+  const scope = useEditor((s) => s.scope);
   const node = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
   if (!node)
     return (
@@ -61,7 +62,7 @@ export function Inspector() {
           }}
           data-testid="inspector-output"
         />
-        Model output{doc.outputs?.length ? '' : ' (now: every node nothing consumes)'}
+        {scope ? `Output of block ${scope}` : `Model output${doc.outputs?.length ? '' : ' (now: every node nothing consumes)'}`}
       </label>
       {def || block ? (
         <p className="doc" data-testid="inspector-doc">
@@ -94,6 +95,11 @@ export function Inspector() {
             <ParamField key={`${node.id}/${f.key}`} nodeId={node.id} field={f} value={node.params?.[f.key]} />
           ))}
         </div>
+      )}
+      {block && (
+        <button className="edit-block" onClick={() => useEditor.getState().openBlock(node.type)} data-testid="edit-block">
+          Edit block {node.type}
+        </button>
       )}
       {block && <BlockContents reports={nodeReports.filter((n) => n.id.startsWith(`${node.id}/`))} prefix={`${node.id}/`} />}
       {problems.map((d, i) => (
@@ -132,7 +138,7 @@ function BlockContents({ reports, prefix }: { reports: readonly NodeReport[]; pr
 /** The node's id, renamed on Enter or when the field loses focus; checked as you type. */
 function IdField({ id }: { id: string }) {
   const [text, setText] = useState(id);
-  const doc = useEditor((s) => s.history.present);
+  const doc = useEditor((s) => s.view);
   const problem = text === id ? null : renameProblem(doc, id, text);
   const commit = () => {
     if (text === id) return;
@@ -183,7 +189,7 @@ function ParamField({ nodeId, field, value }: { nodeId: string; field: Field; va
 
   const commit = (t: string) => {
     setText(t);
-    const r = parseField(field, t);
+    const r = parseField(field, t, useEditor.getState().scope !== null);
     if (!r.ok) {
       setError(r.message);
       return;

@@ -88,9 +88,15 @@ export function fieldsOf(schema: z.ZodType): Field[] {
 }
 
 /** Text the user types → a value for the field, or the reason it is not one. */
-export function parseField(field: Field, text: string): { ok: true; value: ParamValue | undefined } | { ok: false; message: string } {
+export function parseField(
+  field: Field,
+  text: string,
+  /** Inside a block definition, `$name` refers to one of the block's parameters. */
+  allowRefs = false,
+): { ok: true; value: ParamValue | undefined } | { ok: false; message: string } {
   const t = text.trim();
   if (t === '') return field.required ? { ok: false, message: 'required' } : { ok: true, value: undefined };
+  if (allowRefs && /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(t)) return { ok: true, value: t };
   let value: unknown;
   switch (field.type.kind) {
     case 'number':

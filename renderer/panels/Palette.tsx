@@ -14,7 +14,7 @@ export function Palette() {
   const [query, setQuery] = useState('');
   const search = useRef<HTMLInputElement>(null);
   const flow = useReactFlow();
-  const blocks = useEditor((s) => s.history.present.blocks);
+  const blocks = useEditor((s) => s.view.blocks);
   const groups = useMemo(() => searchLayers(query, blocks), [query, blocks]);
 
   useEffect(() => {
@@ -30,8 +30,7 @@ export function Palette() {
   }, []);
 
   const add = (type: string) => {
-    const { history, selection } = useEditor.getState();
-    const doc = history.present;
+    const { view: doc, selection } = useEditor.getState();
     const after = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
     const outgoing = after ? doc.edges.filter((e) => e.source === after.id) : [];
     if (after && outgoing.length === 1) {

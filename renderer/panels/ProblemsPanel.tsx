@@ -2,8 +2,12 @@
 import type { Diagnostic } from '../../contracts/index.js';
 import { useEditor } from '../state/editorStore.js';
 
+/** Blamed ids as the canvas shows them: a layer inside a block instance (`instance/inner`) is its instance. */
+const shownIds = (ids: readonly string[]): string[] => [...new Set(ids.map((id) => id.split('/')[0]!))];
+
 export function ProblemsPanel() {
-  const diagnostics = useEditor((s) => s.compiled.report.diagnostics);
+  // Inside an open block, the problems of its layers (named as in the block).
+  const diagnostics = useEditor((s) => s.viewReport.diagnostics);
   const select = useEditor((s) => s.select);
   const run = useEditor((s) => s.run);
   const applyFix = (d: Diagnostic) => {
@@ -22,7 +26,7 @@ export function ProblemsPanel() {
             <li key={`${d.code}-${i}`} className={`problem ${d.severity}`} data-testid="problem" data-code={d.code}>
               <button
                 className="problem-text"
-                onClick={() => d.nodeIds.length && select(d.nodeIds, true)}
+                onClick={() => d.nodeIds.length && select(shownIds(d.nodeIds), true)}
                 title={d.nodeIds.length ? 'Show on the canvas' : undefined}
               >
                 <span className="sev">{d.severity === 'error' ? '✕' : d.severity === 'warning' ? '!' : 'i'}</span>

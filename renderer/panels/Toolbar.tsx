@@ -81,13 +81,13 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
   };
 
   const layout = async () => {
-    const { history, run } = useEditor.getState();
-    const positions = await autoLayout(history.present, (id) => {
+    const { view, run } = useEditor.getState();
+    const positions = await autoLayout(view, (id) => {
       const n = flow.getNode(id);
       return { width: n?.measured?.width ?? NODE_WIDTH, height: n?.measured?.height ?? 64 };
     });
     run({ type: 'moveNodes', positions });
-    setTimeout(() => frameDocument(flow), 50);
+    setTimeout(() => frameDocument(flow, useEditor.getState().scope ? 100 : 40), 50);
   };
 
   return (

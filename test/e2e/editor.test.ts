@@ -284,6 +284,27 @@ describe('editing the graph', () => {
     await expect.poll(async () => Math.abs((await page.locator('[data-testid=node-fc1]').boundingBox())!.x - before.x)).toBeLessThan(2);
   });
 
+  test('a block opens for editing; a change inside it reaches every instance, and undo takes it back', async () => {
+    await page.selectOption('[data-testid=template-picker]', 'resnet18');
+    await page.waitForSelector('[data-testid=node-b2_res1]');
+    await page.click('[data-testid=node-b2_res1]');
+    await page.click('[data-testid=edit-block]');
+    await page.waitForSelector('[data-testid=block-bar]');
+    // Inside, the layers show the shapes of the first instance.
+    await ui.expectLabel('conv1', 'bn1', '24×24×64');
+    await ui.expectLabel('x', 'conv1', '24×24×64');
+    await page.click('[data-testid=node-conv2]');
+    await page.fill('[data-testid=param-filters]', '32');
+    await expect.poll(() => page.getAttribute('[data-testid=node-add]', 'data-severity')).toBe('error');
+    await page.click('[data-testid=close-block]');
+    await page.waitForSelector('[data-testid=node-b2_res1]');
+    // The compiler stops at the first broken instance; the canvas marks that instance.
+    await expect.poll(() => page.getAttribute('[data-testid=node-b2_res1]', 'data-severity')).toBe('error');
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.getAttribute('[data-testid=node-b2_res1]', 'data-severity')).toBe('ok');
+    await expect.poll(() => page.getAttribute('[data-testid=node-b2_res2]', 'data-severity')).toBe('ok');
+  });
+
   test('no page or console errors along the way', () => {
     expect(errors).toEqual([]);
   });

@@ -60,6 +60,13 @@ describe('document to canvas', () => {
     expect(nodes.find((n) => n.id === 'fc1')!.data.shape).toBeNull();
   });
 
+  test('a problem inside a block instance marks the instance', () => {
+    const doc = load('resnet18');
+    const broken = applyCommand(doc, { type: 'inBlock', block: 'Residual', command: { type: 'setParam', nodeId: 'conv2', key: 'filters', value: 32 } });
+    const { nodes } = flow(broken);
+    expect(nodes.find((n) => n.id === 'b2_res1')!.data.severity).toBe('error');
+  });
+
   test("block instances get their block's input ports", () => {
     const { nodes } = flow(load('resnet18'));
     const res = nodes.find((n) => n.data.type === 'Residual')!;
