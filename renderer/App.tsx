@@ -20,11 +20,16 @@ let clip: Clip | null = null;
 
 /**
  * Editor shortcuts, except while typing in a field: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl+Y redo,
- * Ctrl/Cmd+C copy, Ctrl/Cmd+V paste, Ctrl/Cmd+D duplicate the selection; Ctrl/Cmd+S saves from anywhere.
+ * Ctrl/Cmd+C copy, Ctrl/Cmd+V paste, Ctrl/Cmd+D duplicate the selection; Ctrl/Cmd+S saves from anywhere;
+ * Escape leaves an open block.
  */
 function useEditorKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && useEditor.getState().scope && !(e.target as HTMLElement | null)?.closest('input, textarea, select')) {
+        useEditor.getState().openBlock(null);
+        return;
+      }
       if (!(e.ctrlKey || e.metaKey)) return;
       // Saving works from anywhere, even while typing in a field.
       if (e.key.toLowerCase() === 's' && !e.shiftKey) {

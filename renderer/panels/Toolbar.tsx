@@ -23,6 +23,20 @@ export async function openTemplate(api: ReturnType<typeof useApi>, id: string): 
 }
 
 /** `onError(null)` clears the message once something opens fine. */
+/** Reads a file as a graph and opens it; a file that is not one is reported through `onError`. */
+export async function openGraphFile(f: File, onError: (message: string | null) => void): Promise<boolean> {
+  const ticket = ++openTicket;
+  const result = compile(await f.text());
+  if (ticket !== openTicket) return false;
+  if (!result.document) {
+    onError(`${f.name}: ${result.diagnostics[0]?.message ?? 'not a Layerlab graph'}`);
+    return false;
+  }
+  useEditor.getState().open(result.document);
+  onError(null);
+  return true;
+}
+
 /** Downloads the document being edited as `<name>.layerlab.json`. */
 export function saveDocument(): void {
   const doc = useEditor.getState().history.present;
@@ -68,17 +82,28 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
 
 
   const openFile = async (f: File) => {
-    const ticket = ++openTicket;
-    const result = compile(await f.text());
-    if (ticket !== openTicket) return;
-    if (!result.document) {
-      onError(`${f.name}: ${result.diagnostics[0]?.message ?? 'not a Layerlab graph'}`);
-      return;
-    }
-    setCurrent('');
-    useEditor.getState().open(result.document);
-    onError(null);
+    if (await openGraphFile(f, onError)) setCurrent('');
   };
+
+  // A .layerlab.json dropped anywhere on the window opens like Open… does.
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const onOver = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const onDrop = (e: DragEvent) => {
+      const f = e.dataTransfer?.files[0];
+      if (!hasFiles(e) || !f) return;
+      e.preventDefault();
+      void openGraphFile(f, onError).then((ok) => ok && setCurrent(''));
+    };
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [onError]);
 
   const layout = async () => {
     const { view, run } = useEditor.getState();
@@ -185,6 +210,8 @@ const shortcuts: readonly [string, string][] = [
   ['Ctrl+Z / Ctrl+Shift+Z', 'Undo, redo'],
   ['Ctrl+S', 'Save as .layerlab.json'],
   ['Wheel / Ctrl+wheel', 'Scroll the canvas / zoom'],
+  ['Escape', 'Leave an open block'],
+  ['Drop a .layerlab.json', 'Open it'],
 ];
 
 /** A small popover listing the editor's shortcuts. */

@@ -303,6 +303,14 @@ describe('editing the graph', () => {
     await page.click('[data-testid=undo]');
     await expect.poll(() => page.getAttribute('[data-testid=node-b2_res1]', 'data-severity')).toBe('ok');
     await expect.poll(() => page.getAttribute('[data-testid=node-b2_res2]', 'data-severity')).toBe('ok');
+    // Escape leaves an open block too.
+    await page.click('[data-testid=node-b2_res1]');
+    await page.click('[data-testid=edit-block]');
+    await page.waitForSelector('[data-testid=block-bar]');
+    await page.click('[data-testid=canvas]', { position: { x: 20, y: 200 } });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=block-bar]').count()).toBe(0);
+    await page.waitForSelector('[data-testid=node-b2_res1]');
   });
 
   test('no page or console errors along the way', () => {

@@ -70,6 +70,18 @@ describe('layout, files and theme', () => {
     await ui.expectLabel('fc1', 'fc2', '100');
   });
 
+  test('a graph file dropped on the window opens', async () => {
+    const text = readFileSync(path.join(resultsDir, 'saved.layerlab.json'), 'utf8');
+    await page.selectOption('[data-testid=template-picker]', 'mlp');
+    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'MLP');
+    await page.evaluate((json) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([json], 'dropped.layerlab.json', { type: 'application/json' }));
+      document.querySelector('[data-testid=canvas]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await page.waitForFunction(() => document.querySelector('[data-testid=doc-name]')?.textContent === 'My LeNet');
+  });
+
   test('a file that is not a graph is refused with a message', async () => {
     const file = path.join(resultsDir, 'not-a-graph.json');
     writeFileSync(file, '{"hello": 1}');
