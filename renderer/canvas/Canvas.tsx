@@ -198,7 +198,7 @@ export function Canvas() {
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} style={{ width: 150, height: 110 }} />
       </ReactFlow>
       {scope && <BlockBar name={scope} />}
       {doc.nodes.length <= 1 && (
