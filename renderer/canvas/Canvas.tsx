@@ -21,6 +21,7 @@ import { getLayer } from '../../graph-compiler/index.js';
 import { freshId, makeEdge, type XY } from '../document/commands.js';
 import { useEditor } from '../state/editorStore.js';
 import { freeSpot } from '../layout/freeSpot.js';
+import { FindNode } from '../panels/FindNode.js';
 import { LayerNode, NODE_WIDTH } from './LayerNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { defaultParams } from './defaults.js';
@@ -201,6 +202,7 @@ export function Canvas() {
         <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} style={{ width: 150, height: 110 }} />
       </ReactFlow>
       {scope && <BlockBar name={scope} />}
+      <FindNode />
       {doc.nodes.length <= 1 && (
         <p className="canvas-hint" data-testid="canvas-hint">
           Drag layers from the palette, or click one to add it after the selected node. Connect a node’s bottom handle to another’s top.

@@ -172,9 +172,10 @@ export function Toolbar({ onError }: { onError: (message: string | null) => void
 /** The document's name; click to rename (Enter or leaving the field applies, Escape cancels). */
 function DocName({ name }: { name: string }) {
   const [editing, setEditing] = useState<string | null>(null);
+  const description = useEditor((s) => s.history.present.description);
   if (editing === null)
     return (
-      <button className="doc-name" data-testid="doc-name" title="Rename" onClick={() => setEditing(name)}>
+      <button className="doc-name" data-testid="doc-name" title={`${description ? `${description}\n\n` : ''}Click to rename`} onClick={() => setEditing(name)}>
         {name}
       </button>
     );
@@ -211,6 +212,7 @@ const shortcuts: readonly [string, string][] = [
   ['Ctrl+S', 'Save as .layerlab.json'],
   ['Wheel / Ctrl+wheel', 'Scroll the canvas / zoom'],
   ['Escape', 'Leave an open block'],
+  ['Ctrl+F', 'Find a node by id, label or type'],
   ['Drop a .layerlab.json', 'Open it'],
 ];
 

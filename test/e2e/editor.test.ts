@@ -284,6 +284,24 @@ describe('editing the graph', () => {
     await expect.poll(async () => Math.abs((await page.locator('[data-testid=node-fc1]').boundingBox())!.x - before.x)).toBeLessThan(2);
   });
 
+  test('Ctrl+F finds a node and brings it to the middle of the canvas', async () => {
+    await ui.openLenet();
+    await page.click('[data-testid=canvas]', { position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('logits');
+    await page.keyboard.press('Enter');
+    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    await expect
+      .poll(async () => {
+        const b = (await page.getByTestId('node-logits').boundingBox())!;
+        return Math.abs(b.y + b.height / 2 - (canvas.y + canvas.height / 2)) < 60;
+      })
+      .toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid=find-node]').count()).toBe(0);
+  });
+
   test('a block opens for editing; a change inside it reaches every instance, and undo takes it back', async () => {
     await page.selectOption('[data-testid=template-picker]', 'resnet18');
     await page.waitForSelector('[data-testid=node-b2_res1]');
