@@ -64,6 +64,7 @@ export interface StartEvent {
   readonly batchesPerEpoch: number;
   readonly config: TrainConfig;
 }
+/** Epochs and batches count from 1: batch k of epoch e is the k-th update of that epoch. */
 export interface BatchEvent {
   readonly type: 'batch';
   readonly epoch: number;
