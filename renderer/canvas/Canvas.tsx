@@ -23,6 +23,7 @@ import { useEditor } from '../state/editorStore.js';
 import { freeSpot } from '../layout/freeSpot.js';
 import { FindNode } from '../panels/FindNode.js';
 import { LayerNode, NODE_WIDTH } from './LayerNode.js';
+import { reuseEdges, reuseNodes } from './reuse.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { defaultParams } from './defaults.js';
 import { blockOf, portFromHandle, toFlowEdges, toFlowNodes, type LayerFlowNode, type ShapeFlowEdge } from './toFlow.js';
@@ -36,15 +37,6 @@ const minimapColor = (n: LayerFlowNode): string => (n.data.severity === 'error' 
 
 /** MIME type of a palette item being dragged onto the canvas. */
 export const LAYER_DRAG_TYPE = 'application/x-layerlab-layer';
-
-/** Keeps what React Flow measured (sizes, handle positions) when the document produces fresh node objects. */
-function mergeMeasured(next: LayerFlowNode[], prev: LayerFlowNode[]): LayerFlowNode[] {
-  const old = new Map(prev.map((n) => [n.id, n]));
-  return next.map((n) => {
-    const o = old.get(n.id);
-    return o?.measured ? { ...n, measured: o.measured } : n;
-  });
-}
 
 export function Canvas() {
   // Inside an open block the canvas shows and edits the block; commands are scoped by the store.
@@ -60,15 +52,9 @@ export function Canvas() {
 
   const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
   const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
-  useEffect(() => setNodes((prev) => mergeMeasured(toFlowNodes(doc, report, nodeReports, selection), prev)), [doc, report, nodeReports, selection]);
-  useEffect(
-    () =>
-      setEdges((prev) => {
-        const selected = new Set(prev.filter((e) => e.selected).map((e) => e.id));
-        return toFlowEdges(doc, report, nodeReports).map((e) => (selected.has(e.id) ? { ...e, selected: true } : e));
-      }),
-    [doc, report, nodeReports],
-  );
+  // Unchanged nodes and edges keep their objects, so an edit re-renders only what it changed.
+  useEffect(() => setNodes((prev) => reuseNodes(toFlowNodes(doc, report, nodeReports, selection), prev)), [doc, report, nodeReports, selection]);
+  useEffect(() => setEdges((prev) => reuseEdges(toFlowEdges(doc, report, nodeReports), prev)), [doc, report, nodeReports]);
 
   // A new document (template, file), or a block opened or closed, is framed whole.
   const shownDoc = useRef<unknown>(null);
