@@ -4,12 +4,16 @@
  *   plus long tasks), goal 60 fps;
  * - edit → labels: from the inspector's input event (Dense units) to the moment the downstream
  *   edge label shows the new shape (MutationObserver), and to the next frame after it; goal < 16 ms.
- * `--trace` also records a Chromium performance trace of one drag and one edit under out/.
+ * `--trace` also records a Chromium performance trace of the drag and the edits under out/.
+ * `--profile` samples the page's CPU during the drag and during the edits and prints where the
+ * time goes; `--renderer=<dir>` serves the UI from another build (e.g. an unminified one:
+ * `npx vite build --config renderer/vite.config.ts --minify false --outDir /tmp/ui`) so the
+ * profile shows real function names.
  * Prints a human summary on stderr and one JSON object on the last stdout line.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import type { GraphDocument } from '../contracts/index.js';
 import { compile, serializeDocument } from '../graph-compiler/index.js';
 import { launchBrowser, repoRoot, startServer, watchErrors } from '../test/e2e/harness.js';
@@ -20,6 +24,8 @@ const DRAG_STEPS = 240;
 const EDITS = 30;
 const AUTOSAVE_KEY = 'layerlab.autosave.v1';
 const TRACE = process.argv.includes('--trace');
+const PROFILE = process.argv.includes('--profile');
+const RENDERER = process.argv.find((a) => a.startsWith('--renderer='))?.slice('--renderer='.length);
 
 const quantile = (xs: readonly number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -163,6 +169,64 @@ async function edits(page: Page): Promise<EditTiming[]> {
   return out;
 }
 
+interface ProfileNode {
+  readonly id: number;
+  readonly children?: readonly number[];
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+}
+
+/** Runs `body` under the V8 sampling profiler and prints the functions with the most self time. */
+async function profiled<T>(cdp: CDPSession | null, label: string, body: () => Promise<T>): Promise<T> {
+  if (!cdp) return body();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await body();
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+    profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  };
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const busy = [...self.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)'));
+  const top = busy.sort((a, b) => b[1] - a[1]).slice(0, 25);
+  process.stderr.write(`profile, ${label}: ${total.toFixed(0)} ms sampled, busy ${busy.reduce((a, [, v]) => a + v, 0).toFixed(0)} ms; top self time:\n`);
+  for (const [k, v] of top) process.stderr.write(`  ${v.toFixed(1).padStart(8)} ms  ${k}\n`);
+  // Inclusive time of the named functions (a function counts once per sample however deep it recurses).
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const total2 = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const f = byNode.get(n)!.callFrame;
+      if (f.functionName) seen.add(`${f.functionName} ${path.basename(f.url)}:${f.lineNumber + 1}`);
+    }
+    for (const k of seen) total2.set(k, (total2.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const named = [...total2.entries()].filter(([k]) => !/^\(|^(evaluate|query|step|run|runTask|performWorkUntilDeadline|flushActQueue) /.test(k));
+  process.stderr.write(`  top inclusive time:\n`);
+  const focus = /^(derive|compile|partialReports|toFlowNodes|toFlowEdges|reuseNodes|reuseEdges|inputNames|Inspector|LayerNodeView|ShapeEdgeView|adoptUserNodes|updateAbsolutePositions|MiniMapNodes|setNodes|setEdges|setState|updateNodeInternals) /;
+  for (const [k, v] of named.filter(([k]) => focus.test(k)).sort((a, b) => b[1] - a[1])) process.stderr.write(`  ${v.toFixed(1).padStart(8)} ms  ${k} (app)\n`);
+  for (const [k, v] of named.sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stderr.write(`  ${v.toFixed(1).padStart(8)} ms  ${k}\n`);
+  return result;
+}
+
+/** Serves index.html and assets/ from `dir` instead of the server's build. */
+async function serveRendererFrom(page: Page, dir: string): Promise<void> {
+  await page.route(/\/(index\.html)?$|\/assets\//, async (route) => {
+    const url = new URL(route.request().url());
+    const rel = url.pathname.endsWith('/') ? 'index.html' : url.pathname.slice(url.pathname.indexOf('/assets/') + 1);
+    const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
+    await route.fulfill({ body: readFileSync(path.join(dir, rel)), contentType: type });
+  });
+}
+
 async function main() {
   const doc = editorGraph(NODES);
   const check = compile(doc);
@@ -175,13 +239,15 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
+    if (RENDERER) await serveRendererFrom(page, path.resolve(RENDERER));
+    const cdp = PROFILE ? await context.newCDPSession(page) : null;
     const loadMs = await loadDocument(page, server.url, doc);
 
     if (TRACE) await context.tracing.start({ screenshots: false, snapshots: false });
-    const d = await drag(page);
+    const d = await profiled(cdp, 'drag', () => drag(page));
     if (!d.moved) throw new Error(`dragging node ${DRAGGED} did not move it`);
     if (d.frames.length < 10) throw new Error(`only ${d.frames.length} animation frames during the drag: is the page rendering?`);
-    const e = await edits(page);
+    const e = await profiled(cdp, 'edits', () => edits(page));
     if (TRACE) {
       mkdirSync(path.join(repoRoot, 'out'), { recursive: true });
       const file = path.join(repoRoot, 'out/editor-bench-trace.zip');
