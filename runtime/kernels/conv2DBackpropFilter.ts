@@ -8,7 +8,7 @@
  */
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { assertOutShape, convGeometry } from './convGeometry';
+import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvGeometry, ConvPad } from './convGeometry';
 import { im2colTransposed } from './im2col';
 import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
@@ -19,6 +19,8 @@ export const tuning = {
   colChunkFloats: 1 << 22,
   /** 'auto': where measured faster (see {@link preferForwardConv}); tests force each path. */
   forwardConv: 'auto' as 'auto' | 'always' | 'never',
+  /** Drop filter taps that only meet padding (see cropTaps); tests turn it off to check both. */
+  cropTaps: true,
 };
 
 /**
@@ -93,6 +95,24 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
   const g = convGeometry(x.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dilations ?? 1, attrs.dimRoundingMode, false);
   assertOutShape('Conv2DBackpropFilter', g, dy.shape);
+  const crop = tuning.cropTaps ? cropTaps(g) : undefined;
+  if (crop === undefined) return filterGradient(backend, x, dy, g);
+  // Taps that only meet padding get zero gradient; the others come from the cropped convolution.
+  const part = filterGradient(backend, x, dy, crop.geometry);
+  const out = alloc(backend, [...attrs.filterShape]);
+  const src = heapF32(backend, part);
+  const dst = heapF32(backend, out);
+  dst.fill(0);
+  const perTap = g.inC * g.outC;
+  const len = (crop.w1 - crop.w0) * perTap;
+  for (let h = crop.h0; h < crop.h1; h++) dst.set(src.subarray((h - crop.h0) * len, (h - crop.h0 + 1) * len), (h * g.kW + crop.w0) * perTap);
+  free(backend, part);
+  return out;
+}
+
+/** dW of shape [g.kH, g.kW, g.inC, g.outC]. */
+function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const filterShape = [g.kH, g.kW, g.inC, g.outC];
   if (tuning.forwardConv === 'always' || (tuning.forwardConv === 'auto' && preferForwardConv(g))) {
     const direct = viaForwardConv(backend, x, dy, g);
     if (direct !== undefined) return direct;
@@ -108,7 +128,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
     const dy3: TensorInfo = { dataId: dy.dataId, shape: [1, g.batch * perImage, g.outC], dtype: 'float32' };
     const out = batchMatMul(backend, colT, dy3);
     free(backend, colT);
-    return { ...out, shape: [...attrs.filterShape] };
+    return { ...out, shape: filterShape };
   }
   // Chunks of images, summed: bounds the column matrix and keeps it in cache.
   const dW = new Float32Array(K * g.outC);
@@ -126,7 +146,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
     free(backend, colT);
     free(backend, dyChunk);
   }
-  const out = alloc(backend, [...attrs.filterShape]);
+  const out = alloc(backend, filterShape);
   heapF32(backend, out).set(dW);
   return out;
 }

@@ -14,6 +14,7 @@ import { batchMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig, rememberStockBatchNormGrad } from './batchNormGrad';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
+import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { maxPoolGradConfig } from './maxPoolGrad';
@@ -23,6 +24,8 @@ import { rememberStock } from './wasmBackend';
 
 /** Our kernels, in registration order. */
 export const wasmTrainingKernels: readonly KernelConfig[] = [
+  conv2DConfig,
+  fusedConv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
