@@ -13,6 +13,7 @@ import { assertOutShape, convGeometry, copyCroppedFilter, cropTaps } from './con
 import type { ConvGeometry, ConvPad } from './convGeometry';
 import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
+import { inputGradientUnused } from './unusedInputGradient';
 import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -21,6 +22,10 @@ export const tuning = {
   colChunkFloats: 1 << 22,
   /** Drop filter taps that only meet padding (see cropTaps); tests turn it off to check both. */
   cropTaps: true,
+  /** Return zeros for a dx backprop discards (see unusedInputGradient.ts); tests turn it off. */
+  skipUnused: true,
+  /** How many dx were skipped (for tests). */
+  skipped: 0,
 };
 
 interface Attrs {
@@ -71,6 +76,13 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
   if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error('Conv2DBackpropInput (wasm): only NHWC is supported');
   const full = convGeometry(attrs.inputShape, filter.shape, attrs.strides, attrs.pad, attrs.dilations ?? 1, attrs.dimRoundingMode, false);
   assertOutShape('Conv2DBackpropInput', full, dy.shape);
+  if (tuning.skipUnused && inputGradientUnused()) {
+    // Backprop discards this dx (the data batch's gradient; see unusedInputGradient.ts).
+    tuning.skipped++;
+    const zeros = alloc(backend, [...attrs.inputShape]);
+    heapF32(backend, zeros).fill(0);
+    return zeros;
+  }
   const crop = tuning.cropTaps ? cropTaps(full) : undefined;
   if (crop === undefined) return inputGradient(backend, dy, filter, full);
   // Taps that only meet padding contribute nothing to dx: drop them from the filter.

@@ -20,6 +20,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativ
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { tileConfig } from './tile';
 import { tileGradConfig } from './tileGrad';
+import { installUnusedInputGradientSkip } from './unusedInputGradient';
 import { rememberStock } from './wasmBackend';
 
 /** Our kernels, in registration order. */
@@ -56,4 +57,6 @@ export function registerWasmTrainingKernels(): void {
   // FusedBatchNorm's gradient: one pass per derivative on wasm, tfjs-core's elsewhere.
   rememberStockBatchNormGrad();
   if (getGradient(batchNormGradConfig.kernelName)?.gradFunc !== batchNormGradConfig.gradFunc) registerGradient(batchNormGradConfig);
+  // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
+  installUnusedInputGradientSkip();
 }
