@@ -1,14 +1,16 @@
 /** Training: dataset and hyper-parameters, Train/Stop, live figures and the chart. */
 import { useEffect, useState } from 'react';
-import { backendName, type BackendName, type DatasetInfo, type OptimizerConfig, type TrainConfigInput } from '../../contracts/index.js';
+import { backendName, type BackendName, type DatasetInfo, type LayerHealth, type OptimizerConfig, type TrainConfigInput } from '../../contracts/index.js';
 import { formatCount, formatPercent } from '../format.js';
 import { useEditor } from '../state/editorStore.js';
+import { etaSeconds, formatDuration } from '../state/trainMath.js';
 import { useTraining } from '../state/trainStore.js';
 import { useApi } from '../transport/context.js';
 import { ConfusionMatrix } from './ConfusionMatrix.js';
 import { LossChart } from './LossChart.js';
 import { defaultMoreOptions, MoreOptions, moreOptionsConfig, moreOptionsErrors, type MoreOptionsForm } from './MoreOptions.js';
 import { preflight } from './preflight.js';
+import { useRestoreRun } from './restoreRun.js';
 
 interface Form {
   dataset: string;
@@ -16,6 +18,7 @@ interface Form {
   batchSize: string;
   learningRate: string;
   limitTrain: string;
+  healthEvery: string;
   backend: BackendName;
   optimizer: OptimizerName;
 }
@@ -41,6 +44,7 @@ function formErrors(f: Form): Partial<Record<keyof Form, string>> {
   if (!positiveInt(f.batchSize)) e.batchSize = 'A whole number ≥ 1';
   if (!positiveNum(f.learningRate)) e.learningRate = 'A number > 0, e.g. 0.1';
   if (f.limitTrain.trim() && !positiveInt(f.limitTrain)) e.limitTrain = 'Empty for all, or a whole number ≥ 1';
+  if (!/^\d+$/.test(f.healthEvery.trim())) e.healthEvery = 'Batches between health samples; 0 turns them off';
   return e;
 }
 
@@ -50,8 +54,9 @@ export function TrainPanel() {
   const valid = useEditor((s) => s.compiled.report.valid);
   const nodeReports = useEditor((s) => s.nodeReports);
   const t = useTraining();
+  useRestoreRun();
   const [datasets, setDatasets] = useState<DatasetInfo[]>([]);
-  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '', backend: 'auto', optimizer: 'sgd' });
+  const [form, setForm] = useState<Form>({ dataset: '', epochs: '10', batchSize: '256', learningRate: '0.1', limitTrain: '', healthEvery: '20', backend: 'auto', optimizer: 'sgd' });
 
   useEffect(() => {
     api.invoke('datasets.list', {}).then(setDatasets, () => setDatasets([]));
@@ -93,9 +98,10 @@ export function TrainPanel() {
       ...(training?.loss ? { loss: training.loss } : {}),
       ...(training?.seed !== undefined ? { seed: training.seed } : {}),
       ...(form.limitTrain.trim() ? { limitTrain: Number(form.limitTrain) } : {}),
+      healthEvery: Number(form.healthEvery),
       backend: form.backend,
     };
-    t.starting(config.epochs!);
+    t.starting(config.epochs!, config.batchSize!);
     try {
       const { runId } = await api.invoke('train.start', { document: doc, config });
       useTraining.getState().started(runId);
@@ -104,8 +110,8 @@ export function TrainPanel() {
     }
   };
 
-  const stop = () => {
-    if (t.runId) void api.invoke('train.stop', { runId: t.runId }).catch(() => undefined);
+  const stop = (when: 'now' | 'epochEnd') => {
+    if (t.runId) void api.invoke('train.stop', { runId: t.runId, when }).catch(() => undefined);
   };
   const pauseOrResume = () => {
     if (!t.runId) return;
@@ -169,6 +175,7 @@ export function TrainPanel() {
         </label>
         {field('learningRate', 'Learning rate', { inputMode: 'decimal' })}
         {field('limitTrain', 'Limit train examples', { inputMode: 'numeric', placeholder: 'all' })}
+        {field('healthEvery', 'Layer health every (batches)', { inputMode: 'numeric' })}
         <label className="field">
           <span>Backend</span>
           <select data-testid="train-backend-select" value={form.backend} onChange={(e) => setForm({ ...form, backend: e.target.value as BackendName })} disabled={busy}>
@@ -193,8 +200,11 @@ export function TrainPanel() {
         <button data-testid="train-pause" disabled={!t.runId || (t.status !== 'running' && t.status !== 'paused')} onClick={pauseOrResume}>
           {t.status === 'paused' ? 'Resume' : 'Pause'}
         </button>
-        <button data-testid="train-stop" disabled={!busy || !t.runId} onClick={stop}>
+        <button data-testid="train-stop" disabled={!busy || !t.runId} onClick={() => stop('now')}>
           Stop
+        </button>
+        <button data-testid="train-stop-epoch" disabled={!busy || !t.runId} onClick={() => stop('epochEnd')} title="Finish this epoch (with its test pass), then stop">
+          Stop after epoch
         </button>
         <span className={`run-status ${t.status}`} data-testid="train-status">
           {statusText(t.status, t.epoch, t.epochs)}
@@ -215,6 +225,12 @@ export function TrainPanel() {
           <dd data-testid="train-speed">{t.examplesPerSecond === null ? '–' : formatCount(Math.round(t.examplesPerSecond))}</dd>
         </div>
         <div>
+          <dt>Time left</dt>
+          <dd data-testid="train-eta" title="At the current speed, not counting the test pass after each epoch">
+            {t.status === 'running' || t.status === 'paused' ? formatDuration(etaSeconds({ ...t.at, batchesPerEpoch: t.batchesPerEpoch, epochs: t.epochs, batchSize: t.batchSize }, t.examplesPerSecond)) : '–'}
+          </dd>
+        </div>
+        <div>
           <dt>Loss</dt>
           <dd data-testid="train-loss">{t.last.loss === null ? '–' : t.last.loss.toFixed(3)}</dd>
         </div>
@@ -229,6 +245,7 @@ export function TrainPanel() {
       </dl>
       <LossChart />
       {t.evaluation && <ConfusionMatrix evaluation={t.evaluation} dataset={t.dataset} />}
+      <HealthTable health={t.health} at={t.healthAt} />
       {t.healthWarnings.length > 0 && (
         <ul className="health-warnings" data-testid="health-warnings">
           {t.healthWarnings.map((w, i) => (
@@ -237,6 +254,34 @@ export function TrainPanel() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** The latest per-layer health sample, one row per layer (the same figures the canvas nodes show). */
+function HealthTable({ health, at }: { health: Readonly<Record<string, LayerHealth>>; at: { epoch: number; batch: number } | null }) {
+  const layers = Object.values(health);
+  if (layers.length === 0) return null;
+  return (
+    <table className="health-table" data-testid="train-health" data-sample={at ? `${at.epoch}:${at.batch}` : ''} title={at ? `Sampled at epoch ${at.epoch}, batch ${at.batch}` : undefined}>
+      <thead>
+        <tr>
+          <th>Layer</th>
+          <th title="L2 norm of the gradient of the layer's weights">∇ norm</th>
+          <th title="Standard deviation of the layer's output">act σ</th>
+          <th title="ReLU units that output zero for the whole batch">dead</th>
+        </tr>
+      </thead>
+      <tbody>
+        {layers.map((h) => (
+          <tr key={h.id} data-testid="health-row" data-node={h.id} data-grad-norm={h.gradNorm}>
+            <td>{h.id}</td>
+            <td>{h.weightNorm > 0 ? h.gradNorm.toExponential(1) : '–'}</td>
+            <td>{h.activationStd.toFixed(2)}</td>
+            <td>{h.deadFraction === null ? '–' : `${(h.deadFraction * 100).toFixed(0)}%`}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

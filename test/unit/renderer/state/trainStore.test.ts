@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { RunId, TrainEvent } from '../../../../contracts/index.js';
-import { MAX_CHART_POINTS, useTraining } from '../../../../renderer/state/trainStore.js';
+import { MAX_CHART_POINTS, replay, useTraining } from '../../../../renderer/state/trainStore.js';
 
 const run = 'r1' as RunId;
 // As the runtime emits them: epochs and batches count from 1.
@@ -97,5 +97,58 @@ describe('training store', () => {
     expect(useTraining.getState().lossPoints).toBe(0);
     useTraining.getState().receive(run, { type: 'error', message: 'out of memory' });
     expect(useTraining.getState()).toMatchObject({ status: 'error', message: 'out of memory' });
+  });
+});
+
+describe('chart series from recorded events', () => {
+  const start: TrainEvent = {
+    type: 'start',
+    backend: 'wasm',
+    dataset: 'fashion-mnist',
+    trainExamples: 512,
+    testExamples: 100,
+    batchesPerEpoch: 4,
+    config: { epochs: 2, batchSize: 128 } as never,
+  };
+  const recorded: TrainEvent[] = [start, batch(2, 1, 1), batch(1.6, 1, 2), batch(1.4, 1, 3), batch(1.2, 1, 4), { ...(epoch(0.6) as object), trainLoss: 1.5 } as TrainEvent, batch(1, 2, 1)];
+
+  test('replaying a run rebuilds raw, smoothed and per-epoch loss, and where the run is', () => {
+    const d = replay(recorded);
+    expect(d.series.x).toEqual([0.25, 0.5, 0.75, 1, 1, 1.25]);
+    expect(d.series.loss).toEqual([2, 1.6, 1.4, 1.2, null, 1]);
+    expect(d.series.epochLoss).toEqual([null, null, null, null, 1.5, null]);
+    expect(d.series.smooth[0]).toBeCloseTo(2);
+    expect(d.series.smooth[4]).toBeNull();
+    // Smoothed loss lags the falling raw loss.
+    expect(d.series.smooth[3]!).toBeGreaterThan(1.2);
+    expect(d.at).toEqual({ epoch: 2, batch: 1 });
+    expect(d.batchSize).toBe(128);
+    expect(d.epochs).toBe(2);
+    expect(d.lossPoints).toBe(5);
+    expect(d.epochPoints).toBe(1);
+  });
+
+  test('attaching to a running run keeps following it, skipping live events the recording already had', () => {
+    useTraining.getState().attaching();
+    // Live events arrive while runs.get is answered: one already recorded, one new.
+    useTraining.getState().receive(run, batch(1, 2, 1));
+    useTraining.getState().receive(run, batch(0.9, 2, 2));
+    useTraining.getState().attach(run, recorded);
+    let s = useTraining.getState();
+    expect(s.runId).toBe(run);
+    expect(s.status).toBe('running');
+    expect(s.lossPoints).toBe(6);
+    expect(s.series.x.at(-1)).toBe(1.5);
+    // A repeated epoch event is not drawn twice; the next one is.
+    useTraining.getState().receive(run, epoch(0.6));
+    useTraining.getState().receive(run, epoch(0.7, 2));
+    s = useTraining.getState();
+    expect(s.epochPoints).toBe(2);
+    expect(s.series.testAcc.filter((v) => v !== null)).toHaveLength(2);
+  });
+
+  test('a recorded pause is restored as paused', () => {
+    const d = replay([...recorded, { type: 'state', state: 'paused' }]);
+    expect(d.status).toBe('paused');
   });
 });
