@@ -11,12 +11,12 @@
  * profile shows real function names.
  * Prints a human summary on stderr and one JSON object on the last stdout line.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import type { GraphDocument } from '../contracts/index.js';
 import { compile, serializeDocument } from '../graph-compiler/index.js';
-import { launchBrowser, repoRoot, startServer, watchErrors } from '../test/e2e/harness.js';
+import { launchBrowser, repoRoot, screenshot, startServer, watchErrors } from '../test/e2e/harness.js';
 import { editorGraph, PROBE, PROBE_NEXT, DRAGGED } from './editorGraph.js';
 
 const NODES = 500;
@@ -51,7 +51,8 @@ async function loadDocument(page: Page, url: string, doc: GraphDocument): Promis
   const t0 = Date.now();
   await page.goto(url);
   await page.waitForSelector(`[data-testid=edge-label-${PROBE}-${PROBE_NEXT}]`, { timeout: 60_000 });
-  const count = await page.locator('.react-flow__node').count();
+  // The minimap draws every node even where the canvas renders only the visible ones.
+  const count = Math.max(await page.locator('.react-flow__node').count(), await page.locator('.react-flow__minimap-node').count());
   if (count !== NODES) throw new Error(`the page shows ${count} nodes, expected ${NODES}: the document did not load`);
   // Let the opening fitView/setViewport and React Flow's measuring pass settle.
   await page.waitForTimeout(1500);
@@ -95,11 +96,12 @@ async function drag(page: Page): Promise<DragResult> {
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   const t0 = Date.now();
-  // A circle of radius 120 px, in DRAG_STEPS moves of ~3 px (several per frame at most).
+  // An ellipse 240 × 60 px (up from the node, clear of the canvas edge where React Flow would
+  // auto-pan), in DRAG_STEPS moves of ~2-3 px.
   const R = 120;
   for (let i = 1; i <= DRAG_STEPS; i++) {
     const a = (2 * Math.PI * i) / DRAG_STEPS;
-    await page.mouse.move(cx + R * Math.sin(a), cy + (R / 2) * (1 - Math.cos(a)));
+    await page.mouse.move(cx + R * Math.sin(a), cy - (R / 4) * (1 - Math.cos(a)));
   }
   const wallMs = Date.now() - t0;
   // Leave it somewhere else than it started, so the drop is a real move command.
@@ -217,13 +219,19 @@ async function profiled<T>(cdp: CDPSession | null, label: string, body: () => Pr
   return result;
 }
 
-/** Serves index.html and assets/ from `dir` instead of the server's build. */
+/**
+ * Serves the JS and CSS from `dir` in place of the server's build (by kind: index-*.js, index-*.css,
+ * elk*.js). The page itself still comes from the server: a page answered by route.fulfill counts as
+ * a public origin and Chromium then blocks its WebSocket to localhost.
+ */
 async function serveRendererFrom(page: Page, dir: string): Promise<void> {
-  await page.route(/\/(index\.html)?$|\/assets\//, async (route) => {
-    const url = new URL(route.request().url());
-    const rel = url.pathname.endsWith('/') ? 'index.html' : url.pathname.slice(url.pathname.indexOf('/assets/') + 1);
-    const type = rel.endsWith('.js') ? 'text/javascript' : rel.endsWith('.css') ? 'text/css' : 'text/html';
-    await route.fulfill({ body: readFileSync(path.join(dir, rel)), contentType: type });
+  const assets = readdirSync(path.join(dir, 'assets'));
+  await page.route(/\/assets\/[^/]+\.(js|css)$/, async (route) => {
+    const name = path.basename(new URL(route.request().url()).pathname);
+    const kind = (f: string) => `${f.split(/[-.]/)[0]}.${f.split('.').at(-1)}`;
+    const local = assets.find((f) => kind(f) === kind(name));
+    if (!local) return route.continue();
+    await route.fulfill({ body: readFileSync(path.join(dir, 'assets', local)), contentType: name.endsWith('.js') ? 'text/javascript' : 'text/css' });
   });
 }
 
@@ -241,13 +249,24 @@ async function main() {
     const errors = watchErrors(page);
     if (RENDERER) await serveRendererFrom(page, path.resolve(RENDERER));
     const cdp = PROFILE ? await context.newCDPSession(page) : null;
-    const loadMs = await loadDocument(page, server.url, doc);
+    const loadMs = await loadDocument(page, server.url, doc).catch(async (e: unknown) => {
+      process.stderr.write(`screenshot: ${await screenshot(page, 'editor-bench-failure')}\n`);
+      throw e;
+    });
 
     if (TRACE) await context.tracing.start({ screenshots: false, snapshots: false });
-    const d = await profiled(cdp, 'drag', () => drag(page));
-    if (!d.moved) throw new Error(`dragging node ${DRAGGED} did not move it`);
-    if (d.frames.length < 10) throw new Error(`only ${d.frames.length} animation frames during the drag: is the page rendering?`);
-    const e = await profiled(cdp, 'edits', () => edits(page));
+    // What the bench sees (test-results/, ignored by git): worth a look when the figures surprise.
+    await screenshot(page, 'editor-bench-loaded');
+    const measure = async () => {
+      const d = await profiled(cdp, 'drag', () => drag(page));
+      if (!d.moved) throw new Error(`dragging node ${DRAGGED} did not move it`);
+      if (d.frames.length < 10) throw new Error(`only ${d.frames.length} animation frames during the drag: is the page rendering?`);
+      return { d, e: await profiled(cdp, 'edits', () => edits(page)) };
+    };
+    const { d, e } = await measure().catch(async (err: unknown) => {
+      process.stderr.write(`screenshot: ${await screenshot(page, 'editor-bench-failure')}\n`);
+      throw err;
+    });
     if (TRACE) {
       mkdirSync(path.join(repoRoot, 'out'), { recursive: true });
       const file = path.join(repoRoot, 'out/editor-bench-trace.zip');
