@@ -115,8 +115,17 @@ export function TrainPanel() {
   };
   const pauseOrResume = () => {
     if (!t.runId) return;
-    const call = t.status === 'paused' ? api.invoke('train.resume', { runId: t.runId }) : api.invoke('train.pause', { runId: t.runId });
-    call.catch((e: Error) => useTraining.getState().failed(e.message));
+    const runId = t.runId;
+    const resume = t.status === 'paused';
+    const call = resume ? api.invoke('train.resume', { runId }) : api.invoke('train.pause', { runId });
+    // The worker confirms with a state event, but only when the state changes; after a reload the
+    // recorded events do not say a run is paused, so the answer itself moves the button on.
+    call.then(
+      ({ ok }) => {
+        if (ok) useTraining.getState().receive(runId, { type: 'state', state: resume ? 'running' : 'paused' });
+      },
+      (e: Error) => useTraining.getState().failed(e.message),
+    );
   };
 
   const field = (key: keyof Form, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
