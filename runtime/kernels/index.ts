@@ -17,7 +17,9 @@ import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './maxPoolGrad';
+import { meanConfig, sumConfig } from './reduceLeading';
 import { tileConfig } from './tile';
 import { tileGradConfig } from './tileGrad';
 import { installUnusedInputGradientSkip } from './unusedInputGradient';
@@ -36,6 +38,9 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchMatMulConfig,
   tileConfig,
   batchNormGradPartConfig,
+  sumConfig,
+  meanConfig,
+  identityConfig,
 ];
 
 /**
