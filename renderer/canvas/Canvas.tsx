@@ -35,6 +35,16 @@ const edgeTypes = { shape: ShapeEdge };
 /** Problems show in the overview too. */
 const minimapColor = (n: LayerFlowNode): string => (n.data.severity === 'error' ? '#d92d20' : n.data.severity === 'warning' ? '#f79009' : '#98a2b3');
 
+// Also module scope: React Flow copies each prop that changes identity into its store, and every
+// store update re-runs the selectors of every node, edge and handle (thousands in a big graph),
+// so an inline array or arrow here would cost a full pass on every drag step and every edit.
+const isValidConnection = (c: { source: string; target: string }): boolean => c.source !== c.target;
+const SNAP_GRID: [number, number] = [10, 10];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const ZOOM_KEYS = ['Control', 'Meta'];
+const PRO_OPTIONS = { hideAttribution: true };
+const MINIMAP_STYLE = { width: 150, height: 110 };
+
 /** MIME type of a palette item being dragged onto the canvas. */
 export const LAYER_DRAG_TYPE = 'application/x-layerlab-layer';
 
@@ -169,23 +179,23 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
-        isValidConnection={(c) => c.source !== c.target}
+        isValidConnection={isValidConnection}
         deleteKeyCode={null}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         colorMode="system"
         minZoom={0.2}
         maxZoom={2}
         // Deep nets are tall: the wheel scrolls through them like a document; Ctrl+wheel or a pinch zooms.
         panOnScroll
         zoomOnScroll={false}
-        zoomActivationKeyCode={['Control', 'Meta']}
+        zoomActivationKeyCode={ZOOM_KEYS}
         snapToGrid
-        snapGrid={[10, 10]}
-        proOptions={{ hideAttribution: true }}
+        snapGrid={SNAP_GRID}
+        proOptions={PRO_OPTIONS}
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} style={{ width: 150, height: 110 }} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" nodeColor={minimapColor} style={MINIMAP_STYLE} />
       </ReactFlow>
       {scope && <BlockBar name={scope} />}
       <FindNode />
