@@ -21,13 +21,19 @@ function sameRecord(a: Readonly<Record<string, unknown>> | undefined, b: Readonl
   return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same(a[k], b[k]));
 }
 
+/** Nothing changed at all: the previous array itself lets React (and so React Flow's store) skip the update. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /**
  * The next nodes, with each one that shows the same as before replaced by its previous object
  * (which keeps what React Flow measured); a changed node keeps the previous `measured` sizes.
+ * When every node is unchanged, the previous array itself.
  */
-export function reuseNodes(next: readonly LayerFlowNode[], prev: readonly LayerFlowNode[]): LayerFlowNode[] {
+export function reuseNodes(next: readonly LayerFlowNode[], prev: LayerFlowNode[]): LayerFlowNode[] {
   const old = new Map(prev.map((n) => [n.id, n]));
-  return next.map((n) => {
+  const result = next.map((n) => {
     const o = old.get(n.id);
     if (!o) return n;
     const unchanged =
@@ -39,15 +45,16 @@ export function reuseNodes(next: readonly LayerFlowNode[], prev: readonly LayerF
     if (unchanged) return o;
     return o.measured ? { ...n, measured: o.measured } : n;
   });
+  return sameItems(result, prev) ? prev : result;
 }
 
 /**
  * The next edges, each keeping its previous selection (React Flow's own state: the document has
  * none), and its previous object where nothing else changed either.
  */
-export function reuseEdges(next: readonly ShapeFlowEdge[], prev: readonly ShapeFlowEdge[]): ShapeFlowEdge[] {
+export function reuseEdges(next: readonly ShapeFlowEdge[], prev: ShapeFlowEdge[]): ShapeFlowEdge[] {
   const old = new Map(prev.map((e) => [e.id, e]));
-  return next.map((e) => {
+  const result = next.map((e) => {
     const o = old.get(e.id);
     if (!o) return e;
     const unchanged =
@@ -60,4 +67,5 @@ export function reuseEdges(next: readonly ShapeFlowEdge[], prev: readonly ShapeF
     if (unchanged) return o;
     return o.selected ? { ...e, selected: true } : e;
   });
+  return sameItems(result, prev) ? prev : result;
 }

@@ -35,9 +35,8 @@ export const inHandle = (port: number): string => `in-${port}`;
 export const portFromHandle = (h: string | null | undefined): number => (h?.startsWith('in-') ? Number(h.slice(3)) : 0);
 
 /** Input ports to draw: at least the layer's minimum, one more than the highest connected, at most its max. */
-function inputNames(doc: GraphDocument, id: string, type: string): string[] {
+function inputNames(doc: GraphDocument, type: string, used: readonly number[]): string[] {
   const def = getLayer(type);
-  const used = doc.edges.filter((e) => e.target === id).map(portOf);
   const block = def ? undefined : blockOf(doc, type);
   if (block) return block.inputs.length > 1 ? [...block.inputs] : ['input'];
   if (!def) return used.length ? Array.from({ length: Math.max(...used) + 1 }, (_, i) => `input ${i}`) : ['input'];
@@ -63,6 +62,13 @@ export function toFlowNodes(doc: GraphDocument, report: CheckReport, nodeReports
   const byId = new Map(nodeReports.map((n) => [n.id, n]));
   const selected = new Set(selection);
   const outputs = new Set(outputsOf(doc));
+  // The ports in use per node, in one pass over the edges (per node it was nodes × edges).
+  const usedPorts = new Map<string, number[]>();
+  for (const e of doc.edges) {
+    const ports = usedPorts.get(e.target);
+    if (ports) ports.push(portOf(e));
+    else usedPorts.set(e.target, [portOf(e)]);
+  }
   return doc.nodes.map((n, i) => {
     const r = byId.get(n.id);
     // A problem inside a block instance (`instance/inner`) shows on the instance.
@@ -81,7 +87,7 @@ export function toFlowNodes(doc: GraphDocument, report: CheckReport, nodeReports
         params: r?.params ?? 0,
         severity: worst(ds),
         problems: ds.map((d) => d.message),
-        inputs: inputNames(doc, n.id, n.type),
+        inputs: inputNames(doc, n.type, usedPorts.get(n.id) ?? []),
         known: getLayer(n.type) !== undefined || blockOf(doc, n.type) !== undefined,
         block: !getLayer(n.type) && blockOf(doc, n.type) !== undefined,
         output: outputs.has(n.id),

@@ -45,6 +45,16 @@ describe('reuseNodes', () => {
     }
   });
 
+  test('when nothing changed, the previous array itself comes back (no update for React Flow)', () => {
+    const prev = [node('a'), node('b')];
+    expect(reuseNodes([node('a'), node('b')], prev)).toBe(prev);
+    expect(reuseNodes([node('a')], prev)).toEqual([prev[0]]);
+    expect(reuseNodes([node('b'), node('a')], prev)).not.toBe(prev);
+    const edges = [edge('e', [10])];
+    expect(reuseEdges([edge('e', [10])], edges)).toBe(edges);
+    expect(reuseEdges([], edges)).toEqual([]);
+  });
+
   test('new nodes pass through; removed ones are gone', () => {
     const b = node('b');
     expect(reuseNodes([b], [node('a')])).toEqual([b]);
