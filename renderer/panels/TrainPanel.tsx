@@ -75,6 +75,23 @@ export function TrainPanel() {
     }));
   }, [training]);
 
+  // A run picked up after a reload shows the settings it trains with, not the form's defaults.
+  const runConfig = useTraining((s) => (s.status === 'running' || s.status === 'paused' ? s.config : null));
+  useEffect(() => {
+    if (!runConfig) return;
+    setForm((f) => ({
+      ...f,
+      dataset: runConfig.dataset,
+      epochs: String(runConfig.epochs),
+      batchSize: String(runConfig.batchSize),
+      learningRate: String(runConfig.optimizer.learningRate),
+      optimizer: runConfig.optimizer.type,
+      limitTrain: runConfig.limitTrain === undefined ? '' : String(runConfig.limitTrain),
+      healthEvery: String(runConfig.healthEvery),
+      backend: runConfig.backend,
+    }));
+  }, [runConfig]);
+
   useEffect(() => {
     if (!form.dataset && datasets.length) setForm((f) => ({ ...f, dataset: datasets.find((d) => d.available)?.name ?? datasets[0]!.name }));
   }, [datasets, form.dataset]);
@@ -118,11 +135,12 @@ export function TrainPanel() {
     const runId = t.runId;
     const resume = t.status === 'paused';
     const call = resume ? api.invoke('train.resume', { runId }) : api.invoke('train.pause', { runId });
-    // The worker confirms with a state event, but only when the state changes; after a reload the
-    // recorded events do not say a run is paused, so the answer itself moves the button on.
+    // The worker confirms with a state event, but only when the state changes. A run picked up after a
+    // reload may already be paused (its recording does not say), so there the answer moves the button on.
+    const attached = t.attached;
     call.then(
       ({ ok }) => {
-        if (ok) useTraining.getState().receive(runId, { type: 'state', state: resume ? 'running' : 'paused' });
+        if (ok && attached) useTraining.getState().receive(runId, { type: 'state', state: resume ? 'running' : 'paused' });
       },
       (e: Error) => useTraining.getState().failed(e.message),
     );

@@ -3,7 +3,7 @@
  * Events can arrive before `train.start` answers with the run id, so they are held until then.
  */
 import { create } from 'zustand';
-import type { EvaluationEvent, LayerHealth, RunId, TrainEvent } from '../../contracts/index.js';
+import type { EvaluationEvent, LayerHealth, RunId, TrainConfig, TrainEvent } from '../../contracts/index.js';
 import { emaStep, emaValue, emptyEma, type Ema } from './trainMath.js';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -36,6 +36,8 @@ export interface TrainState {
   /** The last batch reported (epoch, batch; both from 1): where the ETA counts from, and what a replayed duplicate is told by. */
   readonly at: { readonly epoch: number; readonly batch: number };
   readonly batchSize: number;
+  /** The run's resolved settings (from its start event). */
+  readonly config: TrainConfig | null;
   /** The running average behind `series.smooth`. */
   readonly ema: Ema;
   readonly lossPoints: number;
@@ -51,6 +53,8 @@ export interface TrainState {
   readonly evaluation: EvaluationEvent | null;
   /** Events whose run is not known yet (train.start has not answered). */
   readonly early: readonly { runId: RunId; event: TrainEvent }[];
+  /** The live run was picked up from its recording (after a reload), which does not say whether it is paused. */
+  readonly attached: boolean;
   /** The finished run being looked at instead of a live one, if any. */
   readonly viewing: RunId | null;
   /** A run was asked for; its size is known from the request before its start event arrives (which a late listener can miss). */
@@ -81,6 +85,7 @@ const initial = {
   batchesPerEpoch: 0,
   at: { epoch: 0, batch: 0 },
   batchSize: 0,
+  config: null,
   ema: emptyEma,
   lossPoints: 0,
   epochPoints: 0,
@@ -91,6 +96,7 @@ const initial = {
   healthAt: null,
   evaluation: null,
   viewing: null,
+  attached: false,
   early: [],
 };
 
@@ -138,6 +144,7 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
         batchesPerEpoch: event.batchesPerEpoch,
         epochs: event.config.epochs,
         batchSize: event.config.batchSize,
+        config: event.config,
         message: null,
       };
     case 'batch': {
@@ -213,7 +220,7 @@ export const useTraining = create<TrainState>()((set, get) => ({
   attach: (runId, events) => {
     const early = get().early.filter((e) => e.runId === runId);
     const data = replay(events);
-    set({ ...data, status: data.status === 'idle' ? 'running' : data.status, runId, viewing: null, early: [] });
+    set({ ...data, status: data.status === 'idle' ? 'running' : data.status, runId, viewing: null, attached: true, early: [] });
     for (const e of early) get().receive(e.runId, e.event);
   },
   showRecorded: (runId, events) => {

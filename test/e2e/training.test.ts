@@ -77,6 +77,9 @@ describe('live training', () => {
     // The running run is found, rebuilt from its recorded events, and followed live.
     await expect.poll(lossPoints, { timeout: 15_000 }).toBeGreaterThanOrEqual(before.loss);
     expect(await status()).toMatch(/^Epoch \d of 2$/);
+    // The form shows what the run trains with.
+    expect(await page.inputValue('[data-testid=train-epochs]')).toBe('2');
+    expect(await page.inputValue('[data-testid=train-limitTrain]')).toBe('6144');
     await page.waitForSelector('[data-testid=node-conv1] [data-testid=node-health]');
     const restored = await lossPoints();
     await expect.poll(lossPoints, { timeout: 30_000 }).toBeGreaterThan(restored);

@@ -123,6 +123,7 @@ describe('chart series from recorded events', () => {
     expect(d.series.smooth[3]!).toBeGreaterThan(1.2);
     expect(d.at).toEqual({ epoch: 2, batch: 1 });
     expect(d.batchSize).toBe(128);
+    expect(d.config?.epochs).toBe(2);
     expect(d.epochs).toBe(2);
     expect(d.lossPoints).toBe(5);
     expect(d.epochPoints).toBe(1);
@@ -138,6 +139,8 @@ describe('chart series from recorded events', () => {
     expect(s.runId).toBe(run);
     expect(s.status).toBe('running');
     expect(s.lossPoints).toBe(6);
+    // Its recording does not say whether it is paused, so Pause/Resume follow the host's answers.
+    expect(s.attached).toBe(true);
     expect(s.series.x.at(-1)).toBe(1.5);
     // A repeated epoch event is not drawn twice; the next one is.
     useTraining.getState().receive(run, epoch(0.6));
