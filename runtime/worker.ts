@@ -1,10 +1,19 @@
 /** Entry of the training worker thread: runs one training run and posts its events to the host. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TrainEvent, WorkerCommand } from '../contracts/index.js';
+import type { StateEvent, TrainEvent, WorkerCommand } from '../contracts/index.js';
 import { runTraining, type RunRequest } from './train/run.js';
+import { RunDir } from './train/runDir.js';
 
 const port = parentPort!;
+const request = workerData as RunRequest;
 const emit = (event: TrainEvent) => port.postMessage(event);
+const runDir = request.runDir ? new RunDir(request.runDir) : undefined;
+/** Pause/resume/stop states are recorded too, so a page that reloads mid-run sees a paused run as paused. */
+const emitState = (state: StateEvent['state']) => {
+  const event: StateEvent = { type: 'state', state };
+  runDir?.appendMetric(event);
+  emit(event);
+};
 
 let stopNow = false;
 let stopAtEpochEnd = false;
@@ -15,19 +24,19 @@ port.on('message', (cmd: WorkerCommand) => {
     case 'stop':
       if (cmd.when === 'epochEnd') stopAtEpochEnd = true;
       else stopNow = true;
-      emit({ type: 'state', state: 'stopping' });
+      emitState('stopping');
       if (stopNow) wake();
       break;
     case 'pause':
       if (!resumeWaiters) {
         resumeWaiters = [];
-        emit({ type: 'state', state: 'paused' });
+        emitState('paused');
       }
       break;
     case 'resume':
       if (resumeWaiters) {
         wake();
-        emit({ type: 'state', state: 'running' });
+        emitState('running');
       }
       break;
     case 'start':
@@ -41,7 +50,7 @@ function wake() {
   for (const w of waiters) w();
 }
 
-runTraining(workerData as RunRequest, emit, {
+runTraining(request, emit, {
   shouldStop: () => stopNow,
   stopAtEpochEnd: () => stopAtEpochEnd,
   waitWhilePaused: () => (resumeWaiters ? new Promise<void>((r) => resumeWaiters!.push(r)) : Promise.resolve()),

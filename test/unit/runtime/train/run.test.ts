@@ -77,7 +77,8 @@ describe('a training run', () => {
 
 describe('training in a worker', () => {
   it('pauses, resumes and stops at the end of the epoch on request', async () => {
-    const handle = startTraining({ document: mlp, config: { ...base, epochs: 3, batchSize: 20, healthEvery: 0 }, dataDir: '/x' });
+    const runDir = join(mkdtempSync(join(tmpdir(), 'll-pause-')), 'r');
+    const handle = startTraining({ document: mlp, config: { ...base, epochs: 3, batchSize: 20, healthEvery: 0 }, dataDir: '/x', runDir });
     const events: TrainEvent[] = [];
     let paused = false;
     handle.onEvent((e) => {
@@ -94,6 +95,8 @@ describe('training in a worker', () => {
     const done = await handle.finished;
     const states = events.filter((e) => e.type === 'state').map((e) => e.type === 'state' && e.state);
     expect(states).toEqual(['paused', 'running', 'stopping']);
+    const recorded = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(recorded.filter((e) => e.type === 'state').map((e) => e.state)).toEqual(['paused', 'running', 'stopping']);
     expect(done).toMatchObject({ stopped: true, epochs: 1, stopReason: 'user' });
     // paused right after batch 2: at most one more batch ran before the pause took effect
     const pausedAt = events.findIndex((e) => e.type === 'state');
