@@ -34,4 +34,4 @@ if (existsSync('renderer/vite.config.ts')) {
   const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-console.error('build: dist/ is up to date');
+console.error('build: wrote dist/');
