@@ -11,11 +11,22 @@ import { transpose2d } from './transpose2d';
 import { alloc, free, heapF32, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
-/** A float32 copy of `t` with its last two axes swapped (per batch matrix). */
+/** From this many elements on, transposes go to the stock Transpose; tests move it to run both paths. */
+export const tuning = { stockTransposeFrom: 1 << 16 };
+
+/**
+ * A float32 copy of `t` with its last two axes swapped (per batch matrix). Large tensors go
+ * to the stock Transpose (measured 0.2-0.4 ms for 8320x64, a ViT dense layer's input, against
+ * ~0.9 ms for our JS loop); small ones stay in JS (no kernel-call overhead).
+ */
 function transposeLastTwo(backend: WasmBackend, t: TensorInfo): TensorInfo {
   const rank = t.shape.length;
   const rows = t.shape[rank - 2]!;
   const cols = t.shape[rank - 1]!;
+  if (util.sizeFromShape(t.shape) >= tuning.stockTransposeFrom) {
+    const perm = t.shape.map((_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
+    return stockKernel('Transpose')({ inputs: { x: t }, backend, attrs: { perm } }) as TensorInfo;
+  }
   const batch = util.sizeFromShape(t.shape.slice(0, -2));
   const out = alloc(backend, [...t.shape.slice(0, -2), cols, rows]);
   const src = heapF32(backend, t);
