@@ -2,7 +2,7 @@
  * BatchMatMul for the wasm backend that never takes the stock kernel's transposed paths.
  * Those run 10x slower than its plain XNNPACK path (measured: 1.4-3 GFLOP/s against
  * 18-46), and every matMul gradient uses them (dA = dY·Bᵀ, dB = Aᵀ·dY), so Dense layers
- * and attention trained slowly. We transpose the operand in JS and multiply plainly, and
+ * and attention trained slowly. We transpose the operand first (see {@link transposeLastTwo}) and multiply plainly, and
  * split batched products into single ones (see {@link perMatrix}).
  */
 import { BatchMatMul, util } from '@tensorflow/tfjs-core';

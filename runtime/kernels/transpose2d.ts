@@ -1,7 +1,8 @@
 /**
- * Blocked 2-D transpose over typed arrays. tfjs-backend-wasm's own Transpose and its
- * transposed BatchMatMul paths run at 10-20 ns per element on large matrices; this runs at
- * about 1.5 ns, which is what makes transposing first and multiplying plainly worth it.
+ * Blocked 2-D transpose over typed arrays, about 1.5 ns per element, which is what makes
+ * transposing first and multiplying plainly worth it (the stock transposed BatchMatMul paths
+ * are far slower). Measured later: the stock Transpose kernel does 8320x64 in 0.4-0.75 ns
+ * per element, so BatchMatMul sends large tensors there and keeps this for small ones.
  */
 
 const BLOCK = 16;
