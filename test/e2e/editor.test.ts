@@ -2,31 +2,21 @@
  * The editor in a real browser: palette, drag-and-drop, connecting ports, the inspector, problems,
  * undo/redo, copy/paste. Training is not needed here. (Layout, files and theme: files.test.ts.)
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { layers } from '../../graph-compiler/index.js';
 import { canvasHelpers } from './canvas.js';
-import { launchBrowser, screenshot, startServer, watchErrors, type Server } from './harness.js';
+import { screenshot, useApp } from './harness.js';
 
-let server: Server;
-let browser: Browser;
+const app = useApp({ acceptDownloads: true });
 let page: Page;
 let errors: string[];
 
 const ui = canvasHelpers(() => page);
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  errors = watchErrors(page);
-  await page.goto(server.url);
+  ({ page, errors } = app);
   await ui.openLenet();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 describe('palette', () => {

@@ -5,26 +5,16 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, resultsDir, screenshot, startServer, watchErrors, type Server } from './harness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { resultsDir, screenshot, useApp } from './harness.js';
 
-let server: Server;
-let browser: Browser;
+const app = useApp();
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  errors = watchErrors(page);
-  await page.goto(server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+beforeAll(() => {
+  ({ page, errors } = app);
 });
 
 // LeNet-5 as d2l builds it for 28×28 inputs: the tensor on each edge.
@@ -83,7 +73,7 @@ describe('foundation', () => {
     );
     await screenshot(page, 'foundation-trained');
     const message = await page.getByTestId('train-message').textContent({ timeout: 1000 }).catch(() => '');
-    expect(await page.textContent('[data-testid=train-status]'), `run failed: ${message}\n${server.log()}`).toBe('Done');
+    expect(await page.textContent('[data-testid=train-status]'), `run failed: ${message}\n${app.server.log()}`).toBe('Done');
     // 1,024 examples in batches of 128 is 8 batches, one batch event each (the default).
     expect(Number(await chart.getAttribute('data-loss-points'))).toBe(8);
     expect(Number(await chart.getAttribute('data-epoch-points'))).toBe(1);

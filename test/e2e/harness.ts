@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { repoRoot, sharedDatasets as datasetsDir } from '../helpers/paths.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const datasetsDir = path.resolve(repoRoot, '../shared/datasets');
+export { repoRoot, datasetsDir };
 export const resultsDir = path.join(repoRoot, 'test-results');
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -91,4 +91,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(resultsDir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+export interface AppSession {
+  readonly server: Server;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Page errors and console errors seen so far. */
+  readonly errors: string[];
+}
+
+/**
+ * For the calling test file: starts `layerlab serve` and Chromium before its tests, opens one
+ * 1440×900 page on the app, and closes both after. Read the fields inside tests or hooks.
+ */
+export function useApp(options: { acceptDownloads?: boolean } = {}): AppSession {
+  const s = {} as { -readonly [K in keyof AppSession]: AppSession[K] };
+  beforeAll(async () => {
+    s.server = await startServer();
+    s.browser = await launchBrowser();
+    s.page = await s.browser.newPage({ viewport: { width: 1440, height: 900 }, ...options });
+    s.errors = watchErrors(s.page);
+    await s.page.goto(s.server.url);
+  });
+  afterAll(async () => {
+    await s.browser?.close();
+    await s.server?.stop();
+  });
+  return s;
 }

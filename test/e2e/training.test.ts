@@ -5,26 +5,16 @@
  * chart; a run exports to PyTorch.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, resultsDir, screenshot, startServer, watchErrors, type Server } from './harness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { resultsDir, screenshot, useApp } from './harness.js';
 
-let server: Server;
-let browser: Browser;
+const app = useApp();
 let page: Page;
 let errors: string[];
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  errors = watchErrors(page);
-  await page.goto(server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+beforeAll(() => {
+  ({ page, errors } = app);
 });
 
 const chart = () => page.getByTestId('loss-chart');
@@ -51,7 +41,7 @@ async function configure(epochs: number, learningRate: string) {
 async function waitForEnd() {
   await page.waitForFunction(() => ['Done', 'Failed', 'Stopped'].includes(document.querySelector('[data-testid=train-status]')?.textContent ?? ''), null, { timeout: 60_000 });
   const message = await page.getByTestId('train-message').textContent({ timeout: 500 }).catch(() => '');
-  return { status: await status(), why: `${message}\n${server.log()}` };
+  return { status: await status(), why: `${message}\n${app.server.log()}` };
 }
 
 describe('live training', () => {
