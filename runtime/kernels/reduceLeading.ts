@@ -37,10 +37,12 @@ function reduce(name: typeof Sum | typeof Mean) {
   return (args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { axis: number | number[]; keepDims: boolean } }): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const { x } = inputs;
-    const plan = tuning.enabled && x.dtype === 'float32' && util.sizeFromShape(x.shape) > 0 ? leadingReduction(x.shape, attrs.axis) : undefined;
+    // `axis` may be null (every axis) or negative; parseAxisParam turns it into the real list.
+    const axisList = util.parseAxisParam(attrs.axis, x.shape);
+    const plan = tuning.enabled && x.dtype === 'float32' && util.sizeFromShape(x.shape) > 0 ? leadingReduction(x.shape, axisList) : undefined;
     if (plan === undefined) return stockKernel(name)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     const [rows, cols] = plan;
-    const axes = new Set(util.parseAxisParam(attrs.axis, x.shape));
+    const axes = new Set(axisList);
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
     const out = alloc(backend, outShape);
     const src = heapF32(backend, x);

@@ -22,6 +22,13 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 describe('Sum / Mean over leading axes (wasm, JS column sums) vs CPU', () => {
   beforeAll(ready);
 
+  it('reduces every axis when the axis is null (tf.sum(x), tf.mean(x)) and takes negative axes', async () => {
+    const x = [1, 2, 3, 4, 5, 6];
+    expect(Array.from((await on('wasm', () => tf.sum(tf.tensor1d(x)))).values)).toEqual([21]);
+    expect(Array.from((await on('wasm', () => tf.mean(tf.tensor2d(x, [2, 3])))).values)).toEqual([3.5]);
+    expect(Array.from((await on('wasm', () => tf.sum(tf.tensor2d(x, [2, 3]), -2))).values)).toEqual([5, 7, 9]);
+  });
+
   it('recognises leading reductions, ignoring axes of size 1', () => {
     expect(leadingReduction([128, 8, 8, 16], [0, 1, 2])).toEqual([8192, 16]);
     expect(leadingReduction([128, 1, 65, 1, 1, 64], [0, 2, 4])).toEqual([8320, 64]);
