@@ -33,7 +33,8 @@ export async function saveCheckpoint(runDir: string, model: tfl.LayersModel, opt
   const weights = await encode(model.weights.map((w, i) => ({ name: `w${i}`, tensor: w.read() })));
   const opt = await optimizer.getWeights();
   const optimizerWeights = await encode(opt);
-  tf.dispose(opt.map((o) => o.tensor));
+  // getWeights hands out the optimizer's own variables (only the iteration count is new): free just that.
+  tf.dispose(opt.map((o) => o.tensor).filter((t) => !(t instanceof tf.Variable)));
   writeFileAtomic(join(runDir, dir, 'model.bin'), weights.data);
   writeFileAtomic(join(runDir, dir, 'optimizer.bin'), optimizerWeights.data);
   const pointer: Pointer = { ...state, dir, modelSpecs: weights.specs, optimizerSpecs: optimizerWeights.specs };

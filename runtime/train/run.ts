@@ -159,6 +159,7 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
     return final;
   } catch (e) {
     const err = e as Error & { code?: string };
+    if (process.env.LAYERLAB_DEBUG) console.error(err.stack);
     record({ type: 'error', code: err.code ?? 'E_TRAIN', message: err.message });
     return null;
   }

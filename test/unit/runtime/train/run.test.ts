@@ -60,6 +60,18 @@ describe('a training run', () => {
     expect(a.type === 'epoch' && b.type === 'epoch' && b.trainLoss).toBeCloseTo(a.type === 'epoch' ? a.trainLoss : NaN, 5);
   });
 
+  it('keeps training after an Adam checkpoint (its state survives saving) and resumes it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'll-adam-'));
+    const doc = { ...mlp, training: { ...mlp.training, optimizer: { type: 'adam', learningRate: 0.003 } } };
+    const events: TrainEvent[] = [];
+    const cfg = { ...base, epochs: 2, healthEvery: 0 };
+    const done = await runTraining({ document: doc, config: cfg, dataDir: '/x', runDir: join(root, 'a') }, (e) => events.push(e), never);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(done?.epochs).toBe(2);
+    const resumed = await runTraining({ document: null, config: { epochs: 3 }, dataDir: '/x', runDir: join(root, 'a'), resume: true }, () => {}, never);
+    expect(resumed?.epochs).toBe(3);
+  });
+
   it('stops early when the test loss stops improving', async () => {
     const events: TrainEvent[] = [];
     const doc = { ...mlp, training: { ...mlp.training, optimizer: { type: 'sgd', learningRate: 1e-9 } } };
