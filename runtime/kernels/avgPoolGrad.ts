@@ -10,15 +10,9 @@ import { AvgPoolGrad, backend_util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
+import type { PoolAttrs } from './convGeometry';
 
-interface Attrs {
-  filterSize: number | [number, number];
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
-function avgPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
+function avgPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: PoolAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
   const info = backend_util.computePool2DInfo(

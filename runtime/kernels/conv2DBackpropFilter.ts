@@ -9,7 +9,7 @@
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
-import type { ConvGeometry, ConvPad } from './convGeometry';
+import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
 import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -34,14 +34,7 @@ function preferForwardConv(g: ConvGeometry): boolean {
   return (g.strideH === 1 && g.strideW === 1) || (g.kH >= 3 * g.strideH && g.kW >= 3 * g.strideW);
 }
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-  dilations?: number | [number, number];
-}
+type Attrs = ConvAttrs & { filterShape: [number, number, number, number] };
 
 /**
  * Undilated convolutions: dW as a forward XNNPACK convolution, no column matrix. With batch

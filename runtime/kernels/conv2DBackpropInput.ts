@@ -10,7 +10,7 @@
 import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertOutShape, convGeometry, copyCroppedFilter, cropTaps } from './convGeometry';
-import type { ConvGeometry, ConvPad } from './convGeometry';
+import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
 import { inputGradientUnused } from './unusedInputGradient';
@@ -28,14 +28,7 @@ export const tuning = {
   skipped: 0,
 };
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-  dilations?: number | [number, number];
-}
+type Attrs = ConvAttrs & { inputShape: [number, number, number, number] };
 
 /**
  * Unit stride, no dilation, no padding beyond the kernel: dx is the forward convolution of

@@ -7,24 +7,16 @@
  */
 import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { convGeometry, copyCroppedFilter, cropTaps, explicitPad } from './convGeometry';
-import type { ConvPad } from './convGeometry';
+import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs } from './convGeometry';
 import { alloc, free, heapF32, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Tests turn cropping off to compare both paths. */
 export const tuning = { cropTaps: true };
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dilations?: number | [number, number];
-}
 
 function croppedConv(name: string) {
-  return (args: { inputs: Record<string, TensorInfo | undefined> & { x: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs & NamedAttrMap }): TensorInfo => {
+  return (args: { inputs: Record<string, TensorInfo | undefined> & { x: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: ConvAttrs & NamedAttrMap }): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const stock = stockKernel(name);
     const { x, filter } = inputs;

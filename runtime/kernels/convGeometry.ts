@@ -29,6 +29,23 @@ export interface ConvGeometry {
 /** Padding as tfjs kernels receive it. */
 export type ConvPad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 
+/** The attributes tfjs passes to every 2-D convolution kernel and its gradients. */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: ConvPad;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dataFormat?: 'NHWC' | 'NCHW';
+}
+
+/** The attributes of the 2-D pooling kernels and their gradients. */
+export interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: ConvPad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 /** Geometry of a convolution of `xShape` (NHWC) with a filter of `filterShape` (HWIO, or HWCM when depthwise). */
 export function convGeometry(
   xShape: readonly number[],

@@ -5,18 +5,11 @@
  */
 import { DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { assertOutShape, convGeometry } from './convGeometry';
-import type { ConvPad } from './convGeometry';
+import { assertOutShape, convGeometry, type ConvAttrs } from './convGeometry';
 import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
-interface Attrs {
-  strides: number | [number, number];
-  dilations?: number | [number, number];
-  pad: ConvPad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  inputShape: [number, number, number, number];
-}
+type Attrs = ConvAttrs & { inputShape: [number, number, number, number] };
 
 function depthwiseBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
