@@ -6,23 +6,16 @@
  * forward pool divides by the count of real inputs there, so at such borders tfjs's
  * gradient is not the exact derivative; we keep it identical to the CPU backend).
  */
-import { AvgPoolGrad, backend_util } from '@tensorflow/tfjs-core';
+import { AvgPoolGrad } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
-import type { PoolAttrs } from './convGeometry';
+import { poolInfo, type PoolAttrs } from './convGeometry';
 
 function avgPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: PoolAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = poolInfo(input.shape, attrs);
   const { batchSize, inHeight: inH, inWidth: inW, inChannels: C, outHeight: outH, outWidth: outW } = info;
   const { strideHeight: sH, strideWidth: sW, filterHeight: kH, filterWidth: kW } = info;
   const scale = 1 / (kH * kW);

@@ -166,3 +166,8 @@ export function copyCroppedFilter(src: Float32Array, kW: number, perTap: number,
     o += len;
   }
 }
+
+/** tfjs's pooling geometry for an NHWC input (dilation 1), as both pooling gradients need it. */
+export function poolInfo(inputShape: readonly number[], attrs: PoolAttrs): backend_util.Conv2DInfo {
+  return backend_util.computePool2DInfo(inputShape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+}

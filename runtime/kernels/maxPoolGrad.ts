@@ -5,23 +5,16 @@
  * output's gradient goes to the first (row-major) maximum of its window; padding is never
  * a maximum.
  */
-import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
+import { MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
-import type { PoolAttrs } from './convGeometry';
+import { poolInfo, type PoolAttrs } from './convGeometry';
 
 function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo }; backend: WasmBackend; attrs: PoolAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    attrs.filterSize,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const info = poolInfo(input.shape, attrs);
   const { batchSize, inHeight: inH, inWidth: inW, inChannels: C, outHeight: outH, outWidth: outW } = info;
   const { strideHeight: sH, strideWidth: sW, filterHeight: kH, filterWidth: kW } = info;
   const padTop = info.padInfo.top;
