@@ -26,6 +26,8 @@ Train options:
   --epochs N  --batch-size N  --lr X  --optimizer sgd|momentum|adam|adamw|rmsprop
   --loss softmaxCrossEntropy|binaryCrossEntropy|mse|huber
   --backend auto|node-gpu|node|wasm|cpu  --seed N
+  --threads N           CPU threads for the wasm backend (default: every core, at most 8;
+                        also LAYERLAB_THREADS)
   --limit-train N  --limit-test N        use the first N examples
   --out DIR                              run directory (default runs/<time>-<name>)
   --resume RUN_DIR                       continue a run from its last checkpoint (end of an epoch)
@@ -84,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       loss: { type: 'string' },
       backend: { type: 'string' },
       seed: { type: 'string' },
+      threads: { type: 'string' },
       'limit-train': { type: 'string' },
       'limit-test': { type: 'string' },
       out: { type: 'string' },
@@ -106,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
       return check(file, Boolean(values.json));
     case 'train':
       if (!file && !values.resume) throw new UsageError('layerlab train needs a FILE (e.g. templates/lenet.layerlab.json) or --resume RUN_DIR');
+      // The training worker inherits the environment; the backend reads it when WASM starts.
+      if (values.threads !== undefined) process.env.LAYERLAB_THREADS = String(int('threads', values.threads));
       return train(file, { config: trainConfigFrom(values), json: Boolean(values.json), ...(values.out ? { out: values.out } : {}), ...(values.resume ? { resume: values.resume } : {}) });
     case 'serve': {
       const port = values.port === undefined ? 5917 : Number(values.port);

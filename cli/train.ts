@@ -56,7 +56,7 @@ export async function train(file: string | undefined, opts: TrainOptions): Promi
     if (opts.json) process.stdout.write(JSON.stringify(e) + '\n');
     switch (e.type) {
       case 'start':
-        process.stderr.write(`Training "${name}" on ${e.dataset} (${e.trainExamples} train / ${e.testExamples} test) with backend ${e.backend}; run dir ${runDir}\n`);
+        process.stderr.write(`Training "${name}" on ${e.dataset} (${e.trainExamples} train / ${e.testExamples} test) with backend ${e.backend} (${e.threads} thread${e.threads === 1 ? '' : 's'}); run dir ${runDir}\n`);
         break;
       case 'batch':
         bar.update(e.batch / e.batchesPerEpoch, `epoch ${e.epoch} batch ${e.batch}/${e.batchesPerEpoch} loss ${e.loss.toFixed(4)} ${Math.round(e.examplesPerSecond)} ex/s`);

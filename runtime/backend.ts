@@ -3,10 +3,12 @@
  * then WASM (with our training kernels), then the pure-JS CPU backend.
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../contracts/index.js';
+import { wasmThreadCount, wasmThreadsInUse, withWasmThreads } from './wasmThreads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,11 +19,13 @@ export interface BackendChoice {
   readonly tfBackend: string;
   /** Why earlier choices were skipped, for the start-of-run report. */
   readonly notes: readonly string[];
+  /** CPU threads the backend computes on (WASM: XNNPACK's pool; 1 for the pure-JS backend). */
+  readonly threads: number;
 }
 
 const order: readonly Exclude<BackendName, 'auto'>[] = ['node-gpu', 'node', 'wasm', 'cpu'];
 
-async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<string> {
+async function tryBackend(name: Exclude<BackendName, 'auto'>, threads: number): Promise<string> {
   switch (name) {
     case 'node-gpu':
     case 'node': {
@@ -33,7 +37,8 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<string> {
     case 'wasm': {
       const { registerWasmTrainingKernels } = await import('./kernels/index.js');
       registerWasmTrainingKernels();
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+      const ok = await withWasmThreads(threads, () => tf.setBackend('wasm'));
+      if (!ok) throw new Error('the wasm backend did not initialise');
       return 'wasm';
     }
     case 'cpu':
@@ -42,16 +47,21 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<string> {
   }
 }
 
-/** Selects `requested`, or with `auto` the first that works; an explicit choice that fails is an error. */
-export async function selectBackend(requested: BackendName = 'auto'): Promise<BackendChoice> {
+/**
+ * Selects `requested`, or with `auto` the first that works; an explicit choice that fails is
+ * an error. `threads` applies to WASM (default: `LAYERLAB_THREADS`, else every core) and is
+ * fixed once WASM has started in a process.
+ */
+export async function selectBackend(requested: BackendName = 'auto', threads = wasmThreadCount()): Promise<BackendChoice> {
   const notes: string[] = [];
   // PROD skips debug checks and the console nag to install tfjs-node (we report the backend ourselves).
   tf.env().set('PROD', true);
   for (const name of requested === 'auto' ? order : [requested]) {
     try {
-      const tfBackend = await tryBackend(name);
+      const tfBackend = await tryBackend(name, threads);
       await tf.ready();
-      return { name, tfBackend, notes };
+      const inUse = name === 'wasm' ? wasmThreadsInUse() : name === 'cpu' ? 1 : os.availableParallelism();
+      return { name, tfBackend, notes, threads: inUse };
     } catch (e) {
       const err = e as Error & { code?: string };
       const why = err.code === 'MODULE_NOT_FOUND' ? `${name}: not installed` : `${name}: ${err.message.split('\n')[0]}`;

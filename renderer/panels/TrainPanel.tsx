@@ -245,7 +245,10 @@ export function TrainPanel() {
       <dl className="figures">
         <div>
           <dt>Backend</dt>
-          <dd data-testid="train-backend">{t.backend ?? '–'}</dd>
+          <dd data-testid="train-backend">
+            {t.backend ?? '–'}
+            {t.threads && t.backend !== 'cpu' ? ` · ${t.threads} thread${t.threads === 1 ? '' : 's'}` : ''}
+          </dd>
         </div>
         <div>
           <dt>Examples/s</dt>

@@ -25,6 +25,8 @@ export interface TrainState {
   readonly status: RunStatus;
   readonly runId: RunId | null;
   readonly backend: string | null;
+  /** CPU threads of the backend (absent in runs recorded before it was reported). */
+  readonly threads: number | null;
   /** The dataset the run trains on (from its start event). */
   readonly dataset: string | null;
   readonly message: string | null;
@@ -76,6 +78,7 @@ const initial = {
   status: 'idle' as RunStatus,
   runId: null,
   backend: null,
+  threads: null,
   dataset: null,
   message: null,
   examplesPerSecond: null,
@@ -140,6 +143,7 @@ export function reduceEvent(s: Data, event: TrainEvent): Partial<Data> {
       return {
         status: 'running',
         backend: event.backend,
+        threads: event.threads ?? null,
         dataset: event.dataset,
         batchesPerEpoch: event.batchesPerEpoch,
         epochs: event.config.epochs,

@@ -134,6 +134,7 @@ export async function runTraining(req: RunRequest, emit: (e: TrainEvent) => void
     record({
       type: 'start',
       backend: backend.name,
+      threads: backend.threads,
       dataset: data.name,
       trainExamples: train.count,
       testExamples: test.count,

@@ -30,7 +30,7 @@ describe('which run to show after a reload', () => {
 });
 
 describe('restoring the chart from the host', () => {
-  const start: TrainEvent = { type: 'start', backend: 'wasm', dataset: 'fashion-mnist', trainExamples: 512, testExamples: 100, batchesPerEpoch: 4, config: { epochs: 2, batchSize: 128 } as never };
+  const start: TrainEvent = { type: 'start', backend: 'wasm', threads: 2, dataset: 'fashion-mnist', trainExamples: 512, testExamples: 100, batchesPerEpoch: 4, config: { epochs: 2, batchSize: 128 } as never };
   const batch = (b: number, loss = 1): TrainEvent => ({ type: 'batch', epoch: 1, batch: b, batchesPerEpoch: 4, loss, accuracy: 0.5, examplesPerSecond: 500 });
 
   /** An ApiClient answering runs.list and runs.get from fixed data; `during` runs while runs.get is in flight. */

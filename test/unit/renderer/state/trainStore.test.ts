@@ -104,6 +104,7 @@ describe('chart series from recorded events', () => {
   const start: TrainEvent = {
     type: 'start',
     backend: 'wasm',
+    threads: 2,
     dataset: 'fashion-mnist',
     trainExamples: 512,
     testExamples: 100,

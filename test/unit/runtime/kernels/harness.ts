@@ -7,13 +7,18 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../runtime/kernels';
+import { withWasmThreads } from '../../../../runtime/wasmThreads';
 
 export { tf };
 
-/** Both backends initialised, our kernels registered, wasm current. */
+/**
+ * Both backends initialised, our kernels registered, wasm current. WASM runs the threaded
+ * build on two threads, as the product does on any multi-core machine (the kernels' JS is
+ * the same on the single-thread build; its heap is a SharedArrayBuffer here).
+ */
 export async function ready(): Promise<void> {
   await tf.setBackend('cpu');
-  await tf.setBackend('wasm');
+  await withWasmThreads(2, () => tf.setBackend('wasm'));
   registerWasmTrainingKernels();
 }
 
