@@ -12,6 +12,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig, rememberStockBatchNormGrad } from './batchNormGrad';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batchNormTrain';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
@@ -38,6 +39,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchMatMulConfig,
   tileConfig,
   batchNormGradPartConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
   sumConfig,
   meanConfig,
   identityConfig,
@@ -62,6 +65,8 @@ export function registerWasmTrainingKernels(): void {
   // FusedBatchNorm's gradient: one pass per derivative on wasm, tfjs-core's elsewhere.
   rememberStockBatchNormGrad();
   if (getGradient(batchNormGradConfig.kernelName)?.gradFunc !== batchNormGradConfig.gradFunc) registerGradient(batchNormGradConfig);
+  // Our fused training batch norm (runtime/layers/BatchNormalization.ts uses it on wasm).
+  if (getGradient(batchNormTrainGradient.kernelName)?.gradFunc !== batchNormTrainGradient.gradFunc) registerGradient(batchNormTrainGradient);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
 }

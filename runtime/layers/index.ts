@@ -6,6 +6,8 @@
 // which tfjs-core alone does not install; the @tensorflow/tfjs union package installs them
 // on the one shared tfjs-core (and, unlike tfjs-core's deep ESM paths, loads in plain Node).
 import '@tensorflow/tfjs';
+// Replaces tfjs-layers' class of the same name: a fused training step on wasm, stock otherwise.
+import { BatchNormalization } from './BatchNormalization.js';
 import { ClassToken } from './ClassToken.js';
 import { LayerlabBidirectional } from './LayerlabBidirectional.js';
 import { MultiHeadAttention } from './MultiHeadAttention.js';
@@ -13,7 +15,7 @@ import { PatchEmbedding } from './PatchEmbedding.js';
 import { PositionEmbedding } from './PositionEmbedding.js';
 import { TokenSelect } from './TokenSelect.js';
 
-export { ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
+export { BatchNormalization, ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
 
 export const customLayers = [ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect] as const;
 

@@ -1,0 +1,143 @@
+/**
+ * Batch normalisation in training mode as one kernel with one gradient, on wasm.
+ *
+ * tfjs-layers normalises a training batch with `tf.moments` then `tf.batchNorm`, so a step
+ * runs ~12 full-size kernels per batch-norm layer (moments forward, FusedBatchNorm, the
+ * gradients of both and the broadcasts between them): about a third of a ResNet-18 step.
+ * Like PyTorch's and cuDNN's batch norm, this does it in four passes over the data, with
+ * per-channel sums in float64:
+ *   forward   pass 1: per-channel mean and (biased) variance, shifted by the first row's
+ *                     value so that large means do not cancel;
+ *             pass 2: y = x·k + b with k = γ·r, b = β - μ·k, r = 1/√(var + ε);
+ *   backward  pass 1: Σdy and Σdy·(x - μ) per channel;
+ *             pass 2: dx = γ·r·(dy - Σdy/N - (x - μ)·r²·Σdy(x - μ)/N)
+ *                     (+ the gradients of the mean and variance outputs when they are used),
+ *             dγ = r·Σdy(x - μ), dβ = Σdy.
+ * Channels are the last axis (NHWC / [..., features]); runtime/layers/BatchNormalization.ts
+ * uses it for that case on wasm and tfjs-layers' own path otherwise.
+ */
+import { engine, util } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { alloc, heapF32 } from './wasmBackend';
+import type { WasmBackend } from './wasmBackend';
+
+export const BatchNormTrain = 'LayerlabBatchNormTrain';
+export const BatchNormTrainGrad = 'LayerlabBatchNormTrainGrad';
+
+function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo }; backend: WasmBackend; attrs: { epsilon: number } }): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const C = inputs.x.shape.at(-1)!;
+  const total = util.sizeFromShape(inputs.x.shape);
+  const N = total / C;
+  const y = alloc(backend, [...inputs.x.shape]);
+  const meanOut = alloc(backend, [C]);
+  const varOut = alloc(backend, [C]);
+  const x = heapF32(backend, inputs.x);
+  const gamma = heapF32(backend, inputs.gamma);
+  const beta = heapF32(backend, inputs.beta);
+  const shift = new Float64Array(C);
+  for (let c = 0; c < C; c++) shift[c] = x[c]!;
+  const s1 = new Float64Array(C);
+  const s2 = new Float64Array(C);
+  for (let i = 0; i < total; i += C) {
+    for (let c = 0; c < C; c++) {
+      const d = x[i + c]! - shift[c]!;
+      s1[c] = s1[c]! + d;
+      s2[c] = s2[c]! + d * d;
+    }
+  }
+  const mean = heapF32(backend, meanOut);
+  const variance = heapF32(backend, varOut);
+  const k = new Float32Array(C);
+  const b = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const m = s1[c]! / N;
+    const v = Math.max(0, s2[c]! / N - m * m);
+    mean[c] = shift[c]! + m;
+    variance[c] = v;
+    const kc = gamma[c]! / Math.sqrt(v + attrs.epsilon);
+    k[c] = kc;
+    b[c] = beta[c]! - (shift[c]! + m) * kc;
+  }
+  const out = heapF32(backend, y);
+  for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) out[i + c] = x[i + c]! * k[c]! + b[c]!;
+  return [y, meanOut, varOut];
+}
+
+function batchNormTrainGrad(args: {
+  inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo; dmean?: TensorInfo; dvariance?: TensorInfo };
+  backend: WasmBackend;
+  attrs: { epsilon: number };
+}): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const C = inputs.x.shape.at(-1)!;
+  const total = util.sizeFromShape(inputs.x.shape);
+  const N = total / C;
+  const dxOut = alloc(backend, [...inputs.x.shape]);
+  const dgammaOut = alloc(backend, [C]);
+  const dbetaOut = alloc(backend, [C]);
+  const dy = heapF32(backend, inputs.dy);
+  const x = heapF32(backend, inputs.x);
+  const gamma = heapF32(backend, inputs.gamma);
+  const mean = heapF32(backend, inputs.mean);
+  const variance = heapF32(backend, inputs.variance);
+  const dmean = inputs.dmean ? heapF32(backend, inputs.dmean) : undefined;
+  const dvariance = inputs.dvariance ? heapF32(backend, inputs.dvariance) : undefined;
+  const sdy = new Float64Array(C);
+  const sdyx = new Float64Array(C);
+  for (let i = 0; i < total; i += C) {
+    for (let c = 0; c < C; c++) {
+      const g = dy[i + c]!;
+      sdy[c] = sdy[c]! + g;
+      sdyx[c] = sdyx[c]! + g * (x[i + c]! - mean[c]!);
+    }
+  }
+  const dgamma = heapF32(backend, dgammaOut);
+  const dbeta = heapF32(backend, dbetaOut);
+  // dx = dy·k + x·a + b per channel.
+  const k = new Float32Array(C);
+  const a = new Float32Array(C);
+  const b = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const r = 1 / Math.sqrt(variance[c]! + attrs.epsilon);
+    const kc = gamma[c]! * r;
+    let ac = (-kc * r * r * sdyx[c]!) / N;
+    let bc = (-kc * sdy[c]!) / N;
+    if (dvariance) ac += (2 * dvariance[c]!) / N;
+    if (dmean) bc += dmean[c]! / N;
+    k[c] = kc;
+    a[c] = ac;
+    b[c] = bc - ac * mean[c]!;
+    dgamma[c] = r * sdyx[c]!;
+    dbeta[c] = sdy[c]!;
+  }
+  const dx = heapF32(backend, dxOut);
+  for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) dx[i + c] = dy[i + c]! * k[c]! + x[i + c]! * a[c]! + b[c]!;
+  return [dxOut, dgammaOut, dbetaOut];
+}
+
+export const batchNormTrainConfig: KernelConfig = { kernelName: BatchNormTrain, backendName: 'wasm', kernelFunc: batchNormTrain as unknown as KernelFunc };
+export const batchNormTrainGradConfig: KernelConfig = { kernelName: BatchNormTrainGrad, backendName: 'wasm', kernelFunc: batchNormTrainGrad as unknown as KernelFunc };
+
+/** The gradient of {@link BatchNormTrain} (wasm only, like the kernel). */
+export const batchNormTrainGradient: GradConfig = {
+  kernelName: BatchNormTrain,
+  inputsToSave: ['x', 'gamma'],
+  outputsToSave: [false, true, true],
+  gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+    const [dy, dmean, dvariance] = dys as (Tensor | null)[];
+    const [x, gamma, mean, variance] = saved as [Tensor, Tensor, Tensor, Tensor];
+    // One kernel gives all three, so it runs here rather than in the per-input closures:
+    // the tape runs each closure in its own tidy, which would free the other two.
+    const inputs: Record<string, Tensor> = { dy: dy ?? (engine().runKernel('ZerosLike', { x }) as Tensor), x, gamma, mean, variance };
+    if (dmean) inputs.dmean = dmean;
+    if (dvariance) inputs.dvariance = dvariance;
+    const [dx, dgamma, dbeta] = engine().runKernel(BatchNormTrainGrad, inputs, { epsilon: attrs.epsilon as number }) as unknown as Tensor[];
+    return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
+  },
+};
+
+/** [y, batch mean, batch variance] of `x` normalised over every axis but the last (wasm only). */
+export function batchNormTrainOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): [Tensor, Tensor, Tensor] {
+  return engine().runKernel(BatchNormTrain, { x, gamma, beta }, { epsilon }) as unknown as [Tensor, Tensor, Tensor];
+}

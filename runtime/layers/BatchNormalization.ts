@@ -1,0 +1,56 @@
+/**
+ * tfjs-layers' BatchNormalization, registered under its own class name, whose training step
+ * on wasm is one fused kernel with one gradient (runtime/kernels/batchNormTrain.ts) instead
+ * of `tf.moments` + `tf.batchNorm` and their gradients. Everything else (inference, other
+ * backends, channels not last, no scale or centre, weights, config, saved files) is
+ * tfjs-layers' own: saved models name the stock class and load anywhere.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { BatchNormTrain, batchNormTrainOp } from '../kernels/batchNormTrain.js';
+import { single } from './common.js';
+
+type Kwargs = Record<string, unknown>;
+
+/** The fields of tfjs-layers' BatchNormalization that the fused path reads (private in its typings). */
+interface BatchNormFields {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly gamma: tfl.LayerVariable | null;
+  readonly beta: tfl.LayerVariable | null;
+  readonly movingMean: tfl.LayerVariable;
+  readonly movingVariance: tfl.LayerVariable;
+}
+
+type BatchNormArgs = NonNullable<Parameters<typeof tfl.layers.batchNormalization>[0]>;
+/** tfjs-layers does not export the class itself, only its factory. */
+const Stock = Object.getPrototypeOf(tfl.layers.batchNormalization({})).constructor as (new (args?: BatchNormArgs) => tfl.layers.Layer) & Pick<typeof tfl.layers.Layer, 'fromConfig'>;
+
+export class BatchNormalization extends Stock {
+  static readonly className = 'BatchNormalization';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const x = single(inputs);
+    const self = this as unknown as BatchNormFields;
+    const lastAxis = self.axis === -1 || self.axis === x.rank - 1;
+    const fused = kwargs.training === true && lastAxis && x.dtype === 'float32' && self.gamma && self.beta && tf.getBackend() === 'wasm' && tf.getKernel(BatchNormTrain, 'wasm') !== undefined;
+    if (!fused) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const [y, mean, variance] = batchNormTrainOp(x, self.gamma!.read(), self.beta!.read(), self.epsilon);
+      // tfjs-layers' moving averages: v ← v - (v - batch)·(1 - momentum).
+      const decay = 1 - self.momentum;
+      for (const [v, batch] of [
+        [self.movingMean, mean],
+        [self.movingVariance, variance],
+      ] as const) {
+        tf.tidy(() => {
+          const old = v.read();
+          v.write(tf.sub(old, tf.mul(tf.sub(old, batch), decay)));
+        });
+      }
+      return y;
+    });
+  }
+}
+tf.serialization.registerClass(BatchNormalization);

@@ -1,0 +1,77 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { BatchNormalization } from '../../../../runtime/layers/BatchNormalization';
+import { BatchNormTrain, BatchNormTrainGrad } from '../../../../runtime/kernels/batchNormTrain';
+import { on, ready, relError, signed, tf } from './harness';
+
+/** Our per-channel sums are float64, tfjs-core's float32 over up to a few hundred terms. */
+const TOLERANCE = 1e-4;
+
+/**
+ * One training-mode call of a BatchNormalization layer on `backend`: the output, the gradients
+ * of a weighted sum of it with respect to x, gamma and beta, then the moving mean and variance.
+ * `fused` uses our layer (its fused kernel on wasm), otherwise tfjs-layers' stock class.
+ */
+function trainStep(fused: boolean, shape: number[], seed: number, momentum: number): () => tf.Tensor {
+  return () => {
+    const n = shape.reduce((a, b) => a * b);
+    const c = shape.at(-1)!;
+    const layer = fused ? new BatchNormalization({ momentum, epsilon: 1e-3 }) : tfl.layers.batchNormalization({ momentum, epsilon: 1e-3 });
+    // A mean well away from 0 checks the shifted variance sum; both signs everywhere else.
+    const x = tf.add(tf.tensor(signed(n, seed), shape), 3);
+    const w = tf.tensor(signed(n, seed + 1), shape);
+    layer.build(x.shape);
+    const stats = signed(2 * c, seed + 2);
+    layer.setWeights([tf.tensor1d(stats.subarray(0, c).map((v) => v + 1.5)), tf.tensor1d(stats.subarray(c)), tf.zeros([c]), tf.ones([c])]);
+    const [gamma, beta] = layer.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
+    const f = (xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi, { training: true }) as tf.Tensor, w));
+    const { value, grads } = tf.variableGrads(() => f(x) as tf.Scalar, [gamma!, beta!]);
+    const dx = tf.grad(f)(x);
+    const y = layer.apply(x, { training: false }) as tf.Tensor;
+    const parts = [value, dx, grads[gamma!.name]!, grads[beta!.name]!, y, ...layer.getWeights().slice(2)];
+    return tf.concat(parts.map((t) => tf.reshape(t, [-1])));
+  };
+}
+
+describe('fused training batch norm on wasm vs tfjs-layers on CPU', () => {
+  beforeAll(ready);
+
+  it(`matches output, dx, dgamma, dbeta and the moving statistics on random shapes (max rel. error ${TOLERANCE})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          lead: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }),
+          c: fc.integer({ min: 1, max: 20 }),
+          momentum: fc.constantFrom(0.9, 0.99),
+          seed: fc.nat(),
+        }),
+        async (k) => {
+          const shape = [...k.lead, k.c];
+          // Two examples at least: with one, every value is its channel's mean.
+          if (shape.slice(0, -1).reduce((a, b) => a * b) < 2) shape.unshift(2);
+          const ours = await on('wasm', trainStep(true, shape, k.seed, k.momentum));
+          const ref = await on('cpu', trainStep(false, shape, k.seed, k.momentum));
+          expect(ours.shape).toEqual(ref.shape);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('is what a training step on wasm runs, and leaves no tensor behind', async () => {
+    await tf.setBackend('wasm');
+    const layer = new BatchNormalization({});
+    const x = tf.tensor(signed(4 * 3 * 3 * 5, 7), [4, 3, 3, 5]);
+    layer.apply(x, { training: true });
+    const before = tf.memory().numTensors;
+    const info = await tf.profile(() => tf.grad((a: tf.Tensor) => tf.sum(layer.apply(a, { training: true }) as tf.Tensor))(x));
+    const kernels = info.kernelNames;
+    expect(kernels).toContain(BatchNormTrain);
+    expect(kernels).toContain(BatchNormTrainGrad);
+    expect(kernels).not.toContain('FusedBatchNorm');
+    tf.dispose(info.result as tf.Tensor);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
