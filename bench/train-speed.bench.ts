@@ -1,15 +1,25 @@
 /**
  * Training speed of d2l's LeNet, a ResNet-18 (width 16, 32x32x3) and a ViT-tiny (32x32x3,
  * patch 4, dim 64, 2 blocks, 4 heads) on each TF.js backend we can run, against the same
- * architectures in PyTorch (bench/pytorch_train.py) on the same number of threads.
+ * architectures in PyTorch (bench/pytorch_train.py), at each thread count in THREADS (1 and
+ * every core), tfjs and PyTorch on the same number of threads.
+ *
+ * The WASM backend's thread count is fixed once it has started in a process, so the bench
+ * re-spawns itself (same Node, same tsx loader) once per thread count with `--child <n>`: the
+ * child selects the backends on n threads (at n > 1 tfjs runs its threaded SIMD build, see
+ * runtime/wasmThreads.ts) and prints its rows as JSON on its last stdout line. The pure-JS
+ * CPU backend is single-threaded and only measured at 1 thread. PyTorch runs once per thread
+ * count with torch.set_num_threads(n), OMP_NUM_THREADS=n and OPENBLAS_NUM_THREADS=1.
  *
  * Models come from the app's own path: templates → compile() → materialize(), with the
  * input shape and widths edited in memory where the brief's variant differs from the
  * template. Data is synthetic (speed does not depend on it); the optimizer is plain SGD.
- * Prints a table on stderr and one JSON object on the last stdout line.
+ * BENCH_STEPS_SCALE scales the timed steps. Prints a table on stderr and one JSON object on
+ * the last stdout line.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -17,8 +27,8 @@ import { compile } from '../graph-compiler/index.js';
 import { selectBackend } from '../runtime/backend.js';
 import { materialize } from '../runtime/materialize.js';
 
-/** tfjs-backend-wasm uses one thread under Node (its threaded build is browser-only), so PyTorch gets one too. */
-const THREADS = 1;
+/** Thread counts to measure: one, and every core. */
+const THREADS = [...new Set([1, os.availableParallelism()])];
 const STEPS_SCALE = Number(process.env.BENCH_STEPS_SCALE ?? 1);
 
 interface Run {
@@ -93,6 +103,8 @@ function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; cpuMsPe
 interface Row {
   model: string;
   backend: string;
+  /** The threads the backend actually computed on. */
+  threads: number;
   batch: number;
   steps: number;
   params: number;
@@ -100,85 +112,178 @@ interface Row {
   examplesPerSec: number;
   pytorchExamplesPerSec: number | null;
   tfjsOverPytorch: number | null;
-  /** The same on process CPU time: steadier than wall time on a shared, loaded machine. */
+  /** The same on process CPU time (all threads): steadier than wall time on a shared, loaded machine. */
   cpuMsPerStep: number;
   pytorchCpuMsPerStep: number | null;
   tfjsOverPytorchCpu: number | null;
 }
 
-const rows: Row[] = [];
-const notes: string[] = [
-  'models built through compile() + materialize() from templates/ (resnet18: input 32x32x3, widths /4 in memory; vit-tiny as in the template)',
-  `threads: ${THREADS} (tfjs-backend-wasm's threaded build does not run under Node; PyTorch set to the same)`,
-];
-for (const r of runs) {
-  for (const backend of r.backends) {
-    await selectBackend(backend);
-    const model = build(r.model);
-    const steps = backend === 'cpu' ? Math.max(1, Math.round(r.steps / 5)) : r.steps;
-    const t = timeSteps(model, { ...r, steps, warmup: backend === 'cpu' ? 1 : r.warmup });
-    if (t.leakedTensors !== 0) notes.push(`${r.model} on ${backend}: ${t.leakedTensors} tensors leaked over the timed steps`);
-    rows.push({
-      model: r.model,
-      backend,
-      batch: r.batch,
-      steps: Math.max(1, Math.round(steps * STEPS_SCALE)),
-      params: params(model),
-      msPerStep: +t.msPerStep.toFixed(1),
-      examplesPerSec: +((r.batch * 1000) / t.msPerStep).toFixed(1),
-      pytorchExamplesPerSec: null,
-      tfjsOverPytorch: null,
-      cpuMsPerStep: +t.cpuMsPerStep.toFixed(1),
-      pytorchCpuMsPerStep: null,
-      tfjsOverPytorchCpu: null,
-    });
-    model.dispose();
-    process.stderr.write(`  ${r.model} on ${backend}: ${t.msPerStep.toFixed(1)} ms/step\n`);
-  }
+/** What a `--child <threads>` process prints on its last stdout line. */
+interface ChildResult {
+  rows: Row[];
+  notes: string[];
+  /** A model failed to train (its note says why); the child exits with status 1. */
+  failed: boolean;
 }
 
-// PyTorch, same architectures and batch sizes.
-let pytorch: { torch?: string; blas?: string | null; runs?: { model: string; examplesPerSec: number; cpuMsPerStep: number }[] } = {};
-const py = spawnSync('/usr/bin/python3', [new URL('./pytorch_train.py', import.meta.url).pathname, JSON.stringify({ threads: THREADS, runs: runs.map((r) => ({ model: r.model, batch: r.batch, warmup: r.warmup, steps: Math.max(3, Math.round(r.steps * STEPS_SCALE)) })) })], {
-  encoding: 'utf8',
-  env: { ...process.env, OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS) },
-});
-if (py.error || py.status !== 0) {
-  const why = py.error ? py.error.message : (py.stderr.trim().split('\n').at(-1) ?? `exit ${py.status}`);
-  notes.push(
-    /No module named 'torch'/.test(why) || (py.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
-      ? `PyTorch is missing (${why}): apt-get install -y python3-torch libopenblas0-pthread`
-      : `PyTorch run failed: ${why}`,
-  );
+/** Times every tfjs model at `threads` threads, in this process (which must not have started WASM yet). */
+async function measure(threads: number): Promise<ChildResult> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let failed = false;
+  for (const r of runs) {
+    for (const backend of r.backends) {
+      // The pure-JS backend is single-threaded: another thread count would measure the same thing.
+      if (backend === 'cpu' && threads !== 1) continue;
+      try {
+        rows.push(await measureOne(r, backend, threads, notes));
+      } catch (e) {
+        // Caught here, the error stays one line: uncaught, Emscripten's handler rethrows it and
+        // Node prints the threaded build's whole minified source line with it.
+        failed = true;
+        const err = e as Error;
+        const where = err.stack?.split('\n').find((l) => l.includes('    at ')) ?? '';
+        notes.push(`${r.model} on ${backend} at ${threads} threads failed: ${err.message}${where ? ` (${where.trim()})` : ''}`);
+        process.stderr.write(`  ${r.model} on ${backend}, ${threads} threads: FAILED\n${err.stack ?? err.message}\n`);
+      }
+    }
+  }
+  return { rows, notes, failed };
+}
+
+/** One model on one backend at `threads` threads: its row (notes go to `notes`). */
+async function measureOne(r: Run, backend: Run['backends'][number], threads: number, notes: string[]): Promise<Row> {
+  const choice = await selectBackend(backend, threads);
+  if (choice.threads !== threads) notes.push(`${r.model} on ${backend}: asked for ${threads} threads, runs on ${choice.threads}`);
+  const model = build(r.model);
+  const steps = backend === 'cpu' ? Math.max(1, Math.round(r.steps / 5)) : r.steps;
+  const t = timeSteps(model, { ...r, steps, warmup: backend === 'cpu' ? 1 : r.warmup });
+  if (t.leakedTensors !== 0) notes.push(`${r.model} on ${backend} (${choice.threads} threads): ${t.leakedTensors} tensors leaked over the timed steps`);
+  const row: Row = {
+    model: r.model,
+    backend,
+    threads: choice.threads,
+    batch: r.batch,
+    steps: Math.max(1, Math.round(steps * STEPS_SCALE)),
+    params: params(model),
+    msPerStep: +t.msPerStep.toFixed(1),
+    examplesPerSec: +((r.batch * 1000) / t.msPerStep).toFixed(1),
+    pytorchExamplesPerSec: null,
+    tfjsOverPytorch: null,
+    cpuMsPerStep: +t.cpuMsPerStep.toFixed(1),
+    pytorchCpuMsPerStep: null,
+    tfjsOverPytorchCpu: null,
+  };
+  model.dispose();
+  process.stderr.write(`  ${r.model} on ${backend}, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}: ${t.msPerStep.toFixed(1)} ms/step\n`);
+  return row;
+}
+
+if (process.argv[2] === '--child') {
+  const threads = Number(process.argv[3]);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--child needs a thread count, got ${process.argv[3]}`);
+  const result = await measure(threads);
+  console.log(JSON.stringify(result));
+  if (result.failed) process.exitCode = 1;
 } else {
-  pytorch = JSON.parse(py.stdout.trim().split('\n').at(-1)!);
-  if (!pytorch.blas) notes.push('OpenBLAS is missing: PyTorch ran on its generic BLAS (apt-get install -y libopenblas0-pthread)');
+  await main();
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const notes: string[] = [
+    'models built through compile() + materialize() from templates/ (resnet18: input 32x32x3, widths /4 in memory; vit-tiny as in the template)',
+    `threads: ${THREADS.join(' and ')} (of ${os.availableParallelism()} cores), each tfjs thread count in its own process; at threads > 1 tfjs-backend-wasm runs its threaded SIMD build via runtime/wasmThreads.ts; the pure-JS cpu backend is single-threaded and measured at 1 only; PyTorch on the same count (torch.set_num_threads(n), OMP_NUM_THREADS=n, OPENBLAS_NUM_THREADS=1)`,
+  ];
+  let failed = false;
+
+  // tfjs: one child per thread count (the same Node and tsx loader this process runs under).
+  for (const threads of THREADS) {
+    process.stderr.write(`tfjs, ${threads} thread${threads === 1 ? '' : 's'}:\n`);
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child', String(threads)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    let result: ChildResult | null = null;
+    try {
+      result = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as ChildResult;
+    } catch {
+      // reported below
+    }
+    // A child that ran but lost a model still reports the others (and a note on the failure).
+    if (child.error || child.status !== 0 || !result) failed = true;
+    if (!result) {
+      notes.push(`tfjs at ${threads} threads failed: ${child.error?.message ?? (child.status !== 0 ? `exit ${child.status ?? child.signal}` : 'no JSON on its last stdout line')}`);
+      continue;
+    }
+    rows.push(...result.rows);
+    notes.push(...result.notes);
+  }
+
+  // PyTorch, same architectures and batch sizes, once per thread count.
+  const pytorch: { torch?: string; blas?: string | null } = {};
+  const pytorchRuns = new Map<number, { model: string; examplesPerSec: number; cpuMsPerStep: number }[]>();
+  const spec = runs.map((r) => ({ model: r.model, batch: r.batch, warmup: r.warmup, steps: Math.max(3, Math.round(r.steps * STEPS_SCALE)) }));
+  for (const threads of THREADS) {
+    process.stderr.write(`PyTorch, ${threads} thread${threads === 1 ? '' : 's'}\n`);
+    const py = spawnSync('/usr/bin/python3', [new URL('./pytorch_train.py', import.meta.url).pathname, JSON.stringify({ threads, runs: spec })], {
+      encoding: 'utf8',
+      // Project rule: OPENBLAS_NUM_THREADS=1 beside torch.set_num_threads(n) (the script sets the latter).
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) },
+    });
+    if (py.error || py.status !== 0) {
+      const why = py.error ? py.error.message : (py.stderr.trim().split('\n').at(-1) ?? `exit ${py.status}`);
+      if (/No module named 'torch'/.test(why) || (py.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+        notes.push(`PyTorch is missing (${why}): apt-get install -y python3-torch libopenblas0-pthread`);
+        break;
+      }
+      notes.push(`PyTorch run at ${threads} threads failed: ${why}`);
+      continue;
+    }
+    const out = JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { torch: string; blas: string | null; threads: number; runs: { model: string; examplesPerSec: number; cpuMsPerStep: number }[] };
+    if (out.threads !== threads) notes.push(`PyTorch: asked for ${threads} threads, ran on ${out.threads}`);
+    if (!out.blas && !pytorch.torch) notes.push('OpenBLAS is missing: PyTorch ran on its generic BLAS (apt-get install -y libopenblas0-pthread)');
+    pytorch.torch ??= out.torch;
+    pytorch.blas ??= out.blas;
+    pytorchRuns.set(threads, out.runs);
+  }
   for (const row of rows) {
-    const ref = pytorch.runs?.find((p) => p.model === row.model);
+    const ref = pytorchRuns.get(row.threads)?.find((p) => p.model === row.model);
     if (!ref) continue;
     row.pytorchExamplesPerSec = ref.examplesPerSec;
     row.tfjsOverPytorch = +(row.examplesPerSec / ref.examplesPerSec).toFixed(3);
     row.pytorchCpuMsPerStep = ref.cpuMsPerStep;
     row.tfjsOverPytorchCpu = +(ref.cpuMsPerStep / row.cpuMsPerStep).toFixed(3);
   }
-}
 
-const header = ['model', 'backend', 'batch', 'ms/step', 'tfjs ex/s', 'PyTorch ex/s', 'tfjs/PyTorch', 'CPU ms/step', 'PyTorch CPU ms', 'tfjs/PyTorch (CPU time)'];
-const table = rows.map((r) => [
-  r.model,
-  r.backend,
-  String(r.batch),
-  String(r.msPerStep),
-  String(r.examplesPerSec),
-  String(r.pytorchExamplesPerSec ?? 'n/a'),
-  String(r.tfjsOverPytorch ?? 'n/a'),
-  String(r.cpuMsPerStep),
-  String(r.pytorchCpuMsPerStep ?? 'n/a'),
-  String(r.tfjsOverPytorchCpu ?? 'n/a'),
-]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-process.stderr.write(`\ntraining speed (examples/sec, ${THREADS} thread)\n${line(header)}\n${table.map(line).join('\n')}\n`);
-for (const n of notes) process.stderr.write(`note: ${n}\n`);
-if (pytorch.torch) process.stderr.write(`PyTorch ${pytorch.torch}, BLAS ${pytorch.blas ?? 'generic'}\n`);
-console.log(JSON.stringify({ bench: 'train-speed', threads: THREADS, rows, pytorch: { version: pytorch.torch ?? null, blas: pytorch.blas ?? null }, notes }));
+  // Each model's rows together: backend, then threads.
+  const order = (r: Row) => [runs.findIndex((x) => x.model === r.model), r.backend === 'wasm' ? 0 : 1, r.threads];
+  rows.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
+
+  const header = ['model', 'backend', 'threads', 'batch', 'ms/step', 'tfjs ex/s', 'PyTorch ex/s', 'tfjs/PyTorch', 'CPU ms/step', 'PyTorch CPU ms', 'tfjs/PyTorch (CPU time)'];
+  const table = rows.map((r) => [
+    r.model,
+    r.backend,
+    String(r.threads),
+    String(r.batch),
+    String(r.msPerStep),
+    String(r.examplesPerSec),
+    String(r.pytorchExamplesPerSec ?? 'n/a'),
+    String(r.tfjsOverPytorch ?? 'n/a'),
+    String(r.cpuMsPerStep),
+    String(r.pytorchCpuMsPerStep ?? 'n/a'),
+    String(r.tfjsOverPytorchCpu ?? 'n/a'),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  process.stderr.write(`\ntraining speed (examples/sec; threads ${THREADS.join(', ')})\n${line(header)}\n${table.map(line).join('\n')}\n`);
+  for (const n of notes) process.stderr.write(`note: ${n}\n`);
+  if (pytorch.torch) process.stderr.write(`PyTorch ${pytorch.torch}, BLAS ${pytorch.blas ?? 'generic'}\n`);
+  console.log(JSON.stringify({ bench: 'train-speed', threads: THREADS, rows, pytorch: { version: pytorch.torch ?? null, blas: pytorch.blas ?? null }, notes }));
+  // A tfjs thread count that failed still prints what was measured, but fails the bench.
+  if (failed) process.exitCode = 1;
+}
