@@ -64,8 +64,16 @@ const KERNEL_INITIALIZERS: Record<string, readonly string[]> = {
   SeparableConv2D: ['depthwiseInitializer', 'pointwiseInitializer'],
 };
 
-/** Glorot-uniform (TF.js's default) with a seed for each kernel the lowered config does not set itself. */
+/** Layers that take a `seed` of their own: dropout masks (and MultiHeadAttention's kernels). */
+const SEEDED_LAYERS: readonly string[] = ['Dropout', 'MultiHeadAttention'];
+
+/**
+ * Glorot-uniform (TF.js's default) with a seed for each kernel the lowered config does not
+ * set itself, and a `seed` for layers that draw random numbers of their own.
+ */
 function seededInitializers(className: string, config: Record<string, unknown>, seed: number): Record<string, unknown> {
   const keys = (KERNEL_INITIALIZERS[className] ?? []).filter((k) => config[k] === undefined);
-  return Object.fromEntries(keys.map((k, i) => [k, tfl.initializers.glorotUniform({ seed: seed * 7 + i })]));
+  const out: Record<string, unknown> = Object.fromEntries(keys.map((k, i) => [k, tfl.initializers.glorotUniform({ seed: seed * 7 + i })]));
+  if (SEEDED_LAYERS.includes(className) && config.seed === undefined) out.seed = seed * 7 + 5;
+  return out;
 }

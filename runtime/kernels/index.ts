@@ -16,6 +16,7 @@ import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient 
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
+import { dropoutConfig, dropoutGradient } from './dropout';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { identityConfig } from './identity';
@@ -41,6 +42,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchNormGradPartConfig,
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  dropoutConfig,
   sumConfig,
   meanConfig,
   identityConfig,
@@ -67,6 +69,7 @@ export function registerWasmTrainingKernels(): void {
   if (getGradient(batchNormGradConfig.kernelName)?.gradFunc !== batchNormGradConfig.gradFunc) registerGradient(batchNormGradConfig);
   // Our fused training batch norm (runtime/layers/BatchNormalization.ts uses it on wasm).
   if (getGradient(batchNormTrainGradient.kernelName)?.gradFunc !== batchNormTrainGradient.gradFunc) registerGradient(batchNormTrainGradient);
+  if (getGradient(dropoutGradient.kernelName)?.gradFunc !== dropoutGradient.gradFunc) registerGradient(dropoutGradient);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
 }

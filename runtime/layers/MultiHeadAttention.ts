@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { dense } from './common.js';
+import { DropoutSeeds, dense, dropout } from './common.js';
 
 type Kwargs = Record<string, unknown>;
 export interface MultiHeadAttentionConfig {
@@ -11,6 +11,8 @@ export interface MultiHeadAttentionConfig {
   useBias?: boolean;
   outputShape?: number;
   causal?: boolean;
+  /** Seeds the kernel initialisers and the attention-dropout masks (random when absent). */
+  seed?: number;
   name?: string;
 }
 
@@ -28,6 +30,8 @@ export class MultiHeadAttention extends tfl.layers.Layer {
   readonly useBias: boolean;
   readonly outputDim: number | undefined;
   readonly causal: boolean;
+  readonly seed: number | undefined;
+  private readonly seeds: DropoutSeeds;
   private w: Record<string, tfl.LayerVariable | null> = {};
 
   constructor(config: MultiHeadAttentionConfig) {
@@ -39,6 +43,8 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     this.useBias = config.useBias ?? true;
     this.outputDim = config.outputShape;
     this.causal = config.causal ?? false;
+    this.seed = config.seed;
+    this.seeds = new DropoutSeeds(config.seed);
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
@@ -47,12 +53,13 @@ export class MultiHeadAttention extends tfl.layers.Layer {
     const k = shapes[2] ?? v;
     const h = this.numHeads;
     const out = this.outputDim ?? q[2]!;
+    let kernels = 0;
     const add = (name: string, shape: number[], bias: boolean) => {
       this.w[name] = bias
         ? this.useBias
           ? this.addWeight(name, shape, 'float32', tfl.initializers.zeros())
           : null
-        : this.addWeight(name, shape, 'float32', tfl.initializers.glorotUniform({}));
+        : this.addWeight(name, shape, 'float32', tfl.initializers.glorotUniform(this.seed === undefined ? {} : { seed: this.seed * 7 + kernels++ }));
     };
     add('query/kernel', [q[2]!, h * this.keyDim], false);
     add('query/bias', [h * this.keyDim], true);
@@ -90,7 +97,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
         scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
       }
       let weights = tf.softmax(scores);
-      if (kwargs['training'] === true && this.dropout > 0) weights = tf.dropout(weights, this.dropout);
+      if (kwargs['training'] === true && this.dropout > 0) weights = dropout(weights, this.dropout, this.seeds.next());
       const attended = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [
         query.shape[0]!,
         query.shape[1]!,
@@ -110,6 +117,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
       useBias: this.useBias,
       causal: this.causal,
     };
+    if (this.seed !== undefined) config['seed'] = this.seed;
     if (this.outputDim !== undefined) config['outputShape'] = this.outputDim;
     return config;
   }

@@ -1,5 +1,6 @@
 /** Small helpers shared by the custom layers. */
 import * as tf from '@tensorflow/tfjs-core';
+import { Dropout as DropoutKernel, dropoutKernelOp, fmix32 } from '../kernels/dropout.js';
 
 /** x [..., d] · w [d, e] for any leading rank: TF.js matMul wants matching batch ranks, so flatten first. */
 export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null): tf.Tensor {
@@ -11,3 +12,21 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null): tf.Tenso
 
 /** The single tensor of a one-input layer, whether TF.js passes it alone or in an array. */
 export const single = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
+
+/**
+ * Seeds for the dropout masks of one layer: a different mask on every call, the same
+ * sequence for the same base seed (seeded runs repeat). Without a base seed, a random one.
+ */
+export class DropoutSeeds {
+  private calls = 0;
+  constructor(readonly base: number = Math.floor(Math.random() * 2 ** 32)) {}
+  next(): number {
+    return fmix32((this.base ^ fmix32(this.calls++)) >>> 0);
+  }
+}
+
+/** Dropout of `x` at `rate`: the one-pass kernel on wasm, `tf.dropout` (same seed, other stream) elsewhere. */
+export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  if (x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(DropoutKernel, 'wasm') !== undefined) return dropoutKernelOp(x, rate, seed);
+  return tf.dropout(x, rate, undefined, seed);
+}

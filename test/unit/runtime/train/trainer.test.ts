@@ -18,8 +18,15 @@ beforeAll(async () => {
   await selectBackend('cpu');
 });
 
-async function trainMlp(seed: number, epochs = 2) {
-  const result = compile(mlpDoc);
+/** The MLP with dropout (rate 0.5) after its hidden layer. */
+const mlpDropoutDoc = {
+  ...mlpDoc,
+  nodes: [...mlpDoc.nodes, { id: 'drop', type: 'Dropout', params: { rate: 0.5 }, position: { x: 200, y: 280 } }],
+  edges: [...mlpDoc.edges.filter((e: { target: string }) => e.target !== 'logits'), { source: 'hidden', target: 'drop' }, { source: 'drop', target: 'logits' }],
+};
+
+async function trainMlp(seed: number, epochs = 2, doc = mlpDoc) {
+  const result = compile(doc);
   const config = resolveConfig(result.document!, { dataset: 'synthetic-shapes', epochs, batchSize: 50, seed, optimizer: { type: 'sgd', learningRate: 0.5 } });
   const model = materialize(result.lowered!, { seed });
   const events: TrainEvent[] = [];
@@ -42,6 +49,14 @@ describe('training loop', () => {
     const a = await trainMlp(7, 1);
     const b = await trainMlp(7, 1);
     const c = await trainMlp(8, 1);
+    expect(a.done.trainLoss).toBe(b.done.trainLoss);
+    expect(a.done.trainLoss).not.toBe(c.done.trainLoss);
+  });
+
+  it('is deterministic for a seed with dropout too (each dropout layer draws a seeded mask per batch)', async () => {
+    const a = await trainMlp(7, 1, mlpDropoutDoc);
+    const b = await trainMlp(7, 1, mlpDropoutDoc);
+    const c = await trainMlp(8, 1, mlpDropoutDoc);
     expect(a.done.trainLoss).toBe(b.done.trainLoss);
     expect(a.done.trainLoss).not.toBe(c.done.trainLoss);
   });
