@@ -20,6 +20,7 @@ import { dropoutConfig, dropoutGradient } from './dropout';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { identityConfig } from './identity';
+import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
 import { tileConfig } from './tile';
@@ -43,6 +44,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchNormTrainConfig,
   batchNormTrainGradConfig,
   dropoutConfig,
+  layerNormConfig,
+  layerNormGradConfig,
   sumConfig,
   meanConfig,
   identityConfig,
@@ -69,6 +72,7 @@ export function registerWasmTrainingKernels(): void {
   if (getGradient(batchNormGradConfig.kernelName)?.gradFunc !== batchNormGradConfig.gradFunc) registerGradient(batchNormGradConfig);
   // Our fused training batch norm (runtime/layers/BatchNormalization.ts uses it on wasm).
   if (getGradient(batchNormTrainGradient.kernelName)?.gradFunc !== batchNormTrainGradient.gradFunc) registerGradient(batchNormTrainGradient);
+  if (getGradient(layerNormGradient.kernelName)?.gradFunc !== layerNormGradient.gradFunc) registerGradient(layerNormGradient);
   if (getGradient(dropoutGradient.kernelName)?.gradFunc !== dropoutGradient.gradFunc) registerGradient(dropoutGradient);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();

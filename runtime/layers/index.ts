@@ -11,13 +11,15 @@ import { BatchNormalization } from './BatchNormalization.js';
 import { ClassToken } from './ClassToken.js';
 // Replaces tfjs-layers' Dropout: one-pass masks on wasm, a new seeded mask on every call.
 import { Dropout } from './Dropout.js';
+// Replaces tfjs-layers' LayerNormalization: one kernel and one gradient on wasm.
+import { LayerNormalization } from './LayerNormalization.js';
 import { LayerlabBidirectional } from './LayerlabBidirectional.js';
 import { MultiHeadAttention } from './MultiHeadAttention.js';
 import { PatchEmbedding } from './PatchEmbedding.js';
 import { PositionEmbedding } from './PositionEmbedding.js';
 import { TokenSelect } from './TokenSelect.js';
 
-export { BatchNormalization, ClassToken, Dropout, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
+export { BatchNormalization, ClassToken, Dropout, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
 
 export const customLayers = [ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect] as const;
 
