@@ -7,8 +7,10 @@
  */
 import { BatchMatMul, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { simdKernels } from './simdModule';
+import type { SimdKernels } from './simdModule';
 import { transpose2d } from './transpose2d';
-import { alloc, free, heapF32, stockKernel } from './wasmBackend';
+import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** From this many elements on, transposes go to the stock Transpose; tests move it to run both paths. */
@@ -69,6 +71,39 @@ function perMatrix(backend: WasmBackend, a: TensorInfo, b: TensorInfo): TensorIn
   return out;
 }
 
+/**
+ * Every product of a batch in one call of our SIMD kernel (simd/bmm.c), transposes included
+ * (read through strides, or packed per matrix): no transpose pass, no per-matrix operator.
+ */
+function viaSimd(simd: SimdKernels, backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = util.sizeFromShape(b.shape.slice(0, -2));
+  const out = alloc(backend, [...(batchA >= batchB ? a.shape : b.shape).slice(0, -2), m, n]);
+  const scratch = alloc(backend, [k * ((n + 7) & ~7)]);
+  simd.bmm(
+    offsetOf(backend, a),
+    offsetOf(backend, b),
+    offsetOf(backend, out),
+    offsetOf(backend, scratch),
+    Math.max(batchA, batchB),
+    m,
+    k,
+    n,
+    batchA === 1 ? 0 : m * k,
+    transposeA ? 1 : k,
+    transposeA ? m : 1,
+    batchB === 1 ? 0 : k * n,
+    transposeB ? 1 : 0,
+  );
+  free(backend, scratch);
+  return out;
+}
+
 /** Batch sizes that broadcast the way {@link perMatrix} handles: equal, or one side 1. */
 function simpleBatch(a: TensorInfo, b: TensorInfo): boolean {
   const sa = a.shape.slice(0, -2);
@@ -91,6 +126,10 @@ function batchMatMul(args: {
   if (inputs.a.dtype !== 'float32' || inputs.b.dtype !== 'float32' || (plain && !batched) || !simpleBatch(inputs.a, inputs.b)) {
     return stock({ inputs, backend, attrs: { ...attrs } }) as TensorInfo;
   }
+  // Ours where stock XNNPACK needs help (a batch, a transpose); a plain single product stays
+  // on XNNPACK, which is as fast on one thread and uses the pool's threads.
+  const simd = simdKernels(backend);
+  if (simd) return viaSimd(simd, backend, inputs.a, inputs.b, attrs.transposeA, attrs.transposeB);
   const a = attrs.transposeA ? transposeLastTwo(backend, inputs.a) : inputs.a;
   const b = attrs.transposeB ? transposeLastTwo(backend, inputs.b) : inputs.b;
   const out = batched ? perMatrix(backend, a, b) : (stock({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo);

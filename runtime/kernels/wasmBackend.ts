@@ -19,6 +19,11 @@ export function heapF32(backend: WasmBackend, t: TensorInfo): Float32Array {
   return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, memoryOffset, util.sizeFromShape(t.shape));
 }
 
+/** Byte offset of a tensor's memory on the WASM heap (for our SIMD kernels, simd/*.c). */
+export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
 /** Allocates an uninitialised tensor on the WASM heap. */
 export function alloc(backend: WasmBackend, shape: number[], dtype: DataType = 'float32'): TensorInfo {
   return backend.makeOutput(shape, dtype);

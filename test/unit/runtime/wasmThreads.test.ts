@@ -34,10 +34,14 @@ describe('the threaded WASM build under Node', () => {
     expect('Worker' in globalThis).toBe(false);
   });
 
-  it('lets `layerlab train` exit by itself once training ends (the pool threads do not hold Node open)', async () => {
-    const r = await layerlab(['train', template('mlp'), '--dataset', 'synthetic-shapes', '--epochs', '1', '--limit-train', '256', '--limit-test', '64', '--backend', 'wasm', '--threads', '2', '--json', '--out', `${os.tmpdir()}/layerlab-threads-${process.pid}`]);
+  // Two processes: the thread count is fixed once WASM starts. One thread runs the plain SIMD
+  // build (and our kernels' plain-memory module), two the threaded one (shared memory).
+  it.each([1, 2])('lets `layerlab train --threads %i` train and exit by itself (pool threads do not hold Node open)', async (threads) => {
+    const r = await layerlab(['train', template('mlp'), '--dataset', 'synthetic-shapes', '--epochs', '1', '--limit-train', '256', '--limit-test', '64', '--backend', 'wasm', '--threads', String(threads), '--json', '--out', `${os.tmpdir()}/layerlab-threads-${process.pid}-${threads}`]);
     expect(r.code, r.stderr).toBe(0);
-    const start = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === 'start');
-    expect(start).toMatchObject({ backend: 'wasm', threads: 2 });
+    const events = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'start')).toMatchObject({ backend: 'wasm', threads });
+    const epoch = events.find((e) => e.type === 'epoch');
+    expect(Number.isFinite(epoch.trainLoss)).toBe(true);
   }, 120_000);
 });

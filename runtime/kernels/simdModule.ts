@@ -1,0 +1,58 @@
+/**
+ * Our WASM SIMD kernels (runtime/kernels/simd/*.c, compiled by scripts/build.mjs with clang
+ * into dist/simd/), instantiated on the wasm backend's own memory so that they work on
+ * tensors in place. Two builds: one importing plain memory (tfjs's single-thread build) and
+ * one importing shared memory (its threaded build). When clang was missing at build time,
+ * or LAYERLAB_SIMD=0, there is no module and callers keep their XNNPACK/JS paths.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WasmBackend } from './wasmBackend';
+
+/** The slice of the WebAssembly JS API used here: Node has it, the ES lib runtime/ compiles against does not declare it. */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+export interface SimdKernels {
+  /** See bmm.c: byte offsets on the backend heap, then sizes and strides in elements. */
+  bmm(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, aBatch: number, aRow: number, aCol: number, bBatch: number, transB: number): void;
+}
+
+/** Where the build puts the modules, seen from the source tree and from each bundle. */
+const CANDIDATES = ['./simd/', '../simd/', '../../dist/simd/'];
+
+let cached: { memory: WasmMemory; kernels: SimdKernels | null } | undefined;
+
+function memoryOf(backend: WasmBackend): WasmMemory | undefined {
+  const m = backend.wasm as unknown as { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
+  return m.wasmMemory ?? m.asm?.memory;
+}
+
+/** Our kernels on `backend`'s memory, or null when they are not built, disabled or cannot load. */
+export function simdKernels(backend: WasmBackend): SimdKernels | null {
+  if (process.env.LAYERLAB_SIMD === '0') return null;
+  const memory = memoryOf(backend);
+  if (!memory) return null;
+  if (cached !== undefined && cached.memory === memory) return cached.kernels;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const file = shared ? 'layerlab-kernels-mt.wasm' : 'layerlab-kernels.wasm';
+  let kernels: SimdKernels | null = null;
+  for (const dir of CANDIDATES) {
+    const path = fileURLToPath(new URL(dir + file, import.meta.url));
+    if (!existsSync(path)) continue;
+    try {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } });
+      kernels = instance.exports as unknown as SimdKernels;
+    } catch {
+      kernels = null;
+    }
+    break;
+  }
+  cached = { memory, kernels };
+  return kernels;
+}
