@@ -37,11 +37,20 @@ if (!clang) {
   console.error('build: clang not found, so the WASM SIMD kernels are not built (install clang and lld for faster CPU training)');
 } else {
   mkdirSync('dist/simd', { recursive: true });
-  const common = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra', '-Werror', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--initial-memory=131072', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=0'];
+  const common = ['--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra', '-Werror', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--initial-memory=131072', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=0'];
   const sources = readdirSync('runtime/kernels/simd').filter((f) => f.endsWith('.c')).map((f) => `runtime/kernels/simd/${f}`);
+  // The kernels share the backend's memory and own no stack there: code that needs a stack
+  // frame (an address-taken local, a struct passed by value) would write to address ~0.
+  for (const src of sources) {
+    const asm = spawnSync(clang, ['--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-ffreestanding', '-S', '-o', '-', src], { encoding: 'utf8' });
+    if (asm.status === 0 && asm.stdout.includes('__stack_pointer')) {
+      console.error(`build: ${src} uses a stack frame (__stack_pointer); keep locals in registers (see the note in the file)`);
+      process.exit(1);
+    }
+  }
   for (const [out, extra] of [
     ['dist/simd/layerlab-kernels.wasm', []],
-    ['dist/simd/layerlab-kernels-mt.wasm', ['-matomics', '-mbulk-memory', '-Wl,--shared-memory']],
+    ['dist/simd/layerlab-kernels-mt.wasm', ['-matomics', '-Wl,--shared-memory']],
   ]) {
     const r = spawnSync(clang, [...common, ...extra, '-o', out, ...sources], { encoding: 'utf8' });
     if (r.status === 0) continue;

@@ -1,7 +1,8 @@
 /**
  * Conv2DBackpropFilter for the wasm backend (tfjs-backend-wasm 4.22 has none, so no
- * convolution could train there). dW = im2col(x)^T · dy: the im2col runs in JS, the
- * product in the backend's XNNPACK BatchMatMul.
+ * convolution could train there). dW = im2col(x)^T · dy: with our SIMD module built, one call
+ * of simd/conv.c (an implicit GEMM, no column matrix); otherwise the im2col runs in JS and
+ * the product in the backend's XNNPACK BatchMatMul (or the forward-convolution form).
  *
  * Supports NHWC, strides, 'valid' / 'same' / explicit padding and, beyond what tfjs's
  * Conv2D gradient asks for, an optional `dilations` attribute.
@@ -11,7 +12,8 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
-import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
+import { convArgs, simdKernels } from './simdModule';
+import { alloc, batchMatMul, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Upper bound on one column matrix, in floats (16 MiB): bounds memory, keeps chunks warm in cache. */
@@ -21,6 +23,10 @@ export const tuning = {
   forwardConv: 'auto' as 'auto' | 'always' | 'never',
   /** Drop filter taps that only meet padding (see cropTaps); tests turn it off to check both. */
   cropTaps: true,
+  /** Our SIMD kernel (simd/conv.c) when it is built; tests turn it off to check the others. */
+  simd: true,
+  /** Largest scratch (mostly a padded copy of x) the SIMD kernel may take: 64 Mi floats, 256 MiB. */
+  simdScratchFloats: 1 << 26,
 };
 
 /**
@@ -106,6 +112,17 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
 /** dW of shape [g.kH, g.kW, g.inC, g.outC]. */
 function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const filterShape = [g.kH, g.kW, g.inC, g.outC];
+  const simd = tuning.simd ? simdKernels(backend) : null;
+  // An implicit GEMM over a padded copy of x in one call (simd/conv.c), unless that copy is
+  // huge (the paths below work in bounded chunks).
+  const scratchFloats = simd?.conv_scratch_floats(...convArgs(g)) ?? Infinity;
+  if (simd && scratchFloats <= tuning.simdScratchFloats) {
+    const out = alloc(backend, filterShape);
+    const scratch = alloc(backend, [scratchFloats]);
+    simd.conv_filter_grad(offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), offsetOf(backend, scratch), ...convArgs(g));
+    free(backend, scratch);
+    return out;
+  }
   if (tuning.forwardConv === 'always' || (tuning.forwardConv === 'auto' && preferForwardConv(g))) {
     const direct = viaForwardConv(backend, x, dy, g);
     if (direct !== undefined) return direct;

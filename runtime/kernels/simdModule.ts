@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ConvGeometry } from './convGeometry';
 import type { WasmBackend } from './wasmBackend';
 
 /** The slice of the WebAssembly JS API used here: Node has it, the ES lib runtime/ compiles against does not declare it. */
@@ -18,9 +19,22 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 
+/** NHWC convolution geometry as conv.c takes it: N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL. */
+type ConvArgs = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/** Pointers are byte offsets on the backend heap; sizes and strides are in elements. */
 export interface SimdKernels {
-  /** See bmm.c: byte offsets on the backend heap, then sizes and strides in elements. */
+  /** See bmm.c. */
   bmm(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, aBatch: number, aRow: number, aCol: number, bBatch: number, transB: number): void;
+  /** Scratch floats conv_filter_grad needs for this geometry. */
+  conv_scratch_floats(...geometry: ConvArgs): number;
+  /** See conv.c: dW of an NHWC convolution. */
+  conv_filter_grad(x: number, dy: number, dw: number, scratch: number, ...geometry: ConvArgs): void;
+}
+
+/** conv.c's geometry arguments for `g`. */
+export function convArgs(g: ConvGeometry): ConvArgs {
+  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft];
 }
 
 /** Where the build puts the modules, seen from the source tree and from each bundle. */

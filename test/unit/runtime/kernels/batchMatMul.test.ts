@@ -1,12 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tuning } from '../../../../runtime/kernels/batchMatMul';
-import { simdKernels } from '../../../../runtime/kernels/simdModule';
-import type { WasmBackend } from '../../../../runtime/kernels/wasmBackend';
-import { on, ready, relError, signed, tf } from './harness';
-
-/** Whether `npm run build` compiled runtime/kernels/simd (it needs clang and lld). */
-const simdBuilt = () => simdKernels(tf.findBackend('wasm') as WasmBackend) !== null;
+import { on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Float32 dot products of up to 40 O(1) terms in a different order. */
 const TOLERANCE = 1e-5;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { convOut, kernel, on, ready, relError, signed, tf } from './harness';
+import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Float32 sums in a different order (XNNPACK vs the CPU loop); inputs are O(1). */
 const TOLERANCE = 1e-4;
@@ -27,9 +27,15 @@ const caseArb = fc.record({
 describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it.each(['never', 'always'] as const)(`matches on random shapes, strides, paddings, dilations; forward-conv form %s (max rel. error ${TOLERANCE})`, async (mode) => {
+  it.for([
+    ['our SIMD kernel (simd/conv.c)', 'auto', true],
+    ['im2col + XNNPACK', 'never', false],
+    ['the forward-conv form', 'always', false],
+  ] as const)(`matches on random shapes, strides, paddings, dilations: %s (max rel. error ${TOLERANCE})`, async ([, mode, simd], ctx) => {
+    if (simd && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
     const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropFilter');
     tuning.forwardConv = mode;
+    tuning.simd = simd;
     try {
       await fc.assert(
         fc.asyncProperty(caseArb, async (k) => {
@@ -59,13 +65,30 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
       );
     } finally {
       tuning.forwardConv = 'auto';
+      tuning.simd = true;
     }
+  });
+
+  it.for([
+    ['3x3 same over 3 images of 23x19x5 (1311 positions)', [3, 23, 19, 5], [3, 3, 5, 7], 1, 'same'],
+    ['5x5 stride 2 valid over 5 images of 30x30x2, 9 outputs (1125 positions)', [5, 30, 30, 2], [5, 5, 2, 9], 2, 'valid'],
+    ["LeNet's first layer: 5x5 same, one channel in, 6 out", [20, 28, 28, 1], [5, 5, 1, 6], 1, 'same'],
+  ] as const)('matches across the SIMD kernel\'s chunks of 1024 output positions: %s', async ([, xShape, fShape, stride, pad], ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const x = signed(xShape.reduce((a: number, b: number) => a * b, 1), 3);
+    const w = signed(fShape.reduce((a: number, b: number) => a * b, 1), 4);
+    const grad = () => tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.tensor4d(x, [...xShape]), f as tf.Tensor4D, stride, pad))))(tf.tensor4d(w, [...fShape]));
+    const ours = await on('wasm', grad);
+    const ref = await on('cpu', grad);
+    // Sums of up to ~1300 terms in a different order.
+    expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(2e-4);
   });
 
   it('matches tf.grad of conv2d through the registered kernel, chunked over the batch', async () => {
     const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropFilter');
     const saved = tuning.colChunkFloats;
     tuning.colChunkFloats = 200; // forces one image per chunk
+    tuning.simd = false;
     try {
       const xShape = [4, 7, 6, 3];
       const x = signed(4 * 7 * 6 * 3, 7);
@@ -76,6 +99,7 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
       expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
     } finally {
       tuning.colChunkFloats = saved;
+      tuning.simd = true;
     }
   });
 });

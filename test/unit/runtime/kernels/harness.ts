@@ -7,6 +7,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../runtime/kernels';
+import { simdKernels } from '../../../../runtime/kernels/simdModule';
+import type { WasmBackend } from '../../../../runtime/kernels/wasmBackend';
 import { withWasmThreads } from '../../../../runtime/wasmThreads';
 
 export { tf };
@@ -21,6 +23,9 @@ export async function ready(): Promise<void> {
   await withWasmThreads(2, () => tf.setBackend('wasm'));
   registerWasmTrainingKernels();
 }
+
+/** Whether `npm run build` compiled runtime/kernels/simd (it needs clang and lld); call after {@link ready}. */
+export const simdBuilt = (): boolean => simdKernels(tf.findBackend('wasm') as WasmBackend) !== null;
 
 /** `n` values uniform in [-1, 1) from `seed` (mulberry32): deterministic, both signs. */
 export function signed(n: number, seed: number): Float32Array {

@@ -1,0 +1,170 @@
+/*
+ * The filter gradient of an NHWC convolution for tfjs-backend-wasm's heap, with WASM SIMD,
+ * as an implicit GEMM: dW[tap, c][o] = Σ over output positions of x[position + tap][c] · dy[o],
+ * reading x through a zero-padded copy (no column matrix) and dy a chunk of positions at a
+ * time, four filter rows by eight output channels per register block. Same rules as bmm.c:
+ * no state, no stack frame, only the memory handed in (`scratch`: conv_scratch_floats).
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+typedef struct {
+  int N, H, W, C;        /* input */
+  int OH, OW, O;         /* output (dy) */
+  int KH, KW;            /* filter taps */
+  int SH, SW, DH, DW;    /* strides, dilations */
+  int PT, PL;            /* padding before */
+} geom;
+
+static int ceil8(int n) { return (n + 7) & ~7; }
+
+/* dst[r][n8] = src[r][n] (row stride n), zero-padded. */
+static void pack_rows(const float *src, float *dst, int rows, int n, int n8) {
+  for (int r = 0; r < rows; r++) {
+    int j = 0;
+    for (; j < n; j++) dst[r * n8 + j] = src[r * n + j];
+    for (; j < n8; j++) dst[r * n8 + j] = 0.0f;
+  }
+}
+
+/* Output positions per chunk of the filter gradient (dy rows packed at a time). */
+#define DW_CHUNK 1024
+
+/* Padded input extents for the filter gradient: every tap of every output lands inside. */
+static int padded_h(const geom *g) {
+  const int need = (g->OH - 1) * g->SH + (g->KH - 1) * g->DH + 1;
+  const int h = g->PT + g->H;
+  return need > h ? need : h;
+}
+static int padded_w(const geom *g) {
+  const int need = (g->OW - 1) * g->SW + (g->KW - 1) * g->DW + 1;
+  const int w = g->PL + g->W;
+  return need > w ? need : w;
+}
+
+/* Floats of scratch that conv_filter_grad needs for this geometry. */
+EXPORT("conv_scratch_floats")
+int conv_scratch_floats(int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int SH, int SW, int DH, int DW, int PT, int PL) {
+  const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
+  return N * padded_h(&g) * padded_w(&g) * C + KH * KW * C * ceil8(O) + DW_CHUNK * ceil8(O);
+}
+
+/*
+ * acc[i..i+4][0..O8) += Σ_p A_r[p] · B[p][:] for the four filter rows r whose input values,
+ * at output position p, sit at a_r + off(p) in the padded input: off grows by a_col per
+ * output column and jumps at the end of each output row and image (implicit im2col).
+ */
+__attribute__((always_inline)) static inline void dw_block4(const float *a0, const float *a1, const float *a2, const float *a3,
+                                                           const float *b, float *acc, int O8, int rows,
+                                                           int ow0, int oh0, int OW, int OH, int a_col, int row_jump, int image_jump) {
+  for (int j = 0; j < O8; j += 8) {
+    float *c0 = acc + j;
+    v128_t c00 = wasm_v128_load(c0), c01 = wasm_v128_load(c0 + 4);
+    v128_t c10 = wasm_v128_load(c0 + O8), c11 = wasm_v128_load(c0 + O8 + 4);
+    v128_t c20 = wasm_v128_load(c0 + 2 * O8), c21 = wasm_v128_load(c0 + 2 * O8 + 4);
+    v128_t c30 = wasm_v128_load(c0 + 3 * O8), c31 = wasm_v128_load(c0 + 3 * O8 + 4);
+    const float *bp = b + j;
+    int off = 0, ow = ow0, oh = oh0;
+    for (int p = 0; p < rows; p++, bp += O8) {
+      const v128_t b0 = wasm_v128_load(bp);
+      const v128_t b1 = wasm_v128_load(bp + 4);
+      const v128_t x0 = wasm_f32x4_splat(a0[off]);
+      const v128_t x1 = wasm_f32x4_splat(a1[off]);
+      const v128_t x2 = wasm_f32x4_splat(a2[off]);
+      const v128_t x3 = wasm_f32x4_splat(a3[off]);
+      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
+      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
+      c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
+      c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
+      c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+      off += a_col;
+      if (++ow == OW) {
+        ow = 0;
+        off += row_jump;
+        if (++oh == OH) {
+          oh = 0;
+          off += image_jump;
+        }
+      }
+    }
+    wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
+    wasm_v128_store(c0 + O8, c10), wasm_v128_store(c0 + O8 + 4, c11);
+    wasm_v128_store(c0 + 2 * O8, c20), wasm_v128_store(c0 + 2 * O8 + 4, c21);
+    wasm_v128_store(c0 + 3 * O8, c30), wasm_v128_store(c0 + 3 * O8 + 4, c31);
+  }
+}
+
+/* Where filter row r = (kh, kw, c) reads the padded input, relative to an output position's base. */
+static const float *tap(const float *base, int r, int KW, int C, int DH, int DW, int Wp) {
+  const int kh = r / (KW * C), kw = (r / C) % KW, c = r % C;
+  return base + (kh * DH * Wp + kw * DW) * C + c;
+}
+
+/* dw_block4 for one filter row (the last K mod 4). */
+__attribute__((always_inline)) static inline void dw_block1(const float *a0, const float *b, float *acc, int O8, int rows,
+                                                           int ow0, int oh0, int OW, int OH, int a_col, int row_jump, int image_jump) {
+  for (int j = 0; j < O8; j += 8) {
+    float *c0 = acc + j;
+    v128_t c00 = wasm_v128_load(c0), c01 = wasm_v128_load(c0 + 4);
+    const float *bp = b + j;
+    int off = 0, ow = ow0, oh = oh0;
+    for (int p = 0; p < rows; p++, bp += O8) {
+      const v128_t x0 = wasm_f32x4_splat(a0[off]);
+      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, wasm_v128_load(bp)));
+      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, wasm_v128_load(bp + 4)));
+      off += a_col;
+      if (++ow == OW) {
+        ow = 0;
+        off += row_jump;
+        if (++oh == OH) {
+          oh = 0;
+          off += image_jump;
+        }
+      }
+    }
+    wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
+  }
+}
+
+/* dW[KH][KW][C][O] = Σ_positions im2col(x)ᵀ · dy, reading x through a padded copy (no column matrix). */
+EXPORT("conv_filter_grad")
+void conv_filter_grad(const float *x, const float *dy, float *dw, float *scratch,
+                      int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                      int SH, int SW, int DH, int DW, int PT, int PL) {
+  const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
+  const int K = KH * KW * C;
+  const int O8 = ceil8(O);
+  const int P = N * OH * OW;
+  const int Hp = padded_h(&g), Wp = padded_w(&g);
+  float *xp = scratch;                          /* [N][Hp][Wp][C], zero borders */
+  float *acc = xp + N * Hp * Wp * C;            /* [K][O8] */
+  float *bpack = acc + K * O8;                  /* [DW_CHUNK][O8] */
+  __builtin_memset(xp, 0, sizeof(float) * N * Hp * Wp * C);
+  for (int n = 0; n < N; n++)
+    for (int h = 0; h < H; h++)
+      __builtin_memcpy(xp + ((n * Hp + h + PT) * Wp + PL) * C, x + (n * H + h) * W * C, sizeof(float) * W * C);
+  __builtin_memset(acc, 0, sizeof(float) * K * O8);
+  const int a_col = SW * C;
+  const int row_jump = (SH * Wp - OW * SW) * C;
+  const int image_jump = (Hp * Wp - OH * SH * Wp) * C;
+  for (int p0 = 0; p0 < P; p0 += DW_CHUNK) {
+    const int rows = P - p0 < DW_CHUNK ? P - p0 : DW_CHUNK;
+    pack_rows(dy + p0 * O, bpack, rows, O, O8);
+    const int n0 = p0 / (OH * OW);
+    const int oh0 = (p0 / OW) % OH;
+    const int ow0 = p0 % OW;
+    const float *base = xp + ((n0 * Hp + oh0 * SH) * Wp + ow0 * SW) * C;
+    int i = 0;
+    for (; i + 4 <= K; i += 4)
+      dw_block4(tap(base, i, KW, C, DH, DW, Wp), tap(base, i + 1, KW, C, DH, DW, Wp), tap(base, i + 2, KW, C, DH, DW, Wp),
+                tap(base, i + 3, KW, C, DH, DW, Wp), bpack, acc + i * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
+    for (; i < K; i++)
+      dw_block1(tap(base, i, KW, C, DH, DW, Wp), bpack, acc + i * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
+  }
+  for (int i = 0; i < K; i++)
+    for (int o = 0; o < O; o++) dw[i * O + o] = acc[i * O8 + o];
+}
