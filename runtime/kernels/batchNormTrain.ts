@@ -13,12 +13,14 @@
  *             pass 2: dx = γ·r·(dy - Σdy/N - (x - μ)·r²·Σdy(x - μ)/N)
  *                     (+ the gradients of the mean and variance outputs when they are used),
  *             dγ = r·Σdy(x - μ), dβ = Σdy.
+ * With our SIMD module built and channels a multiple of 4, simd/norm.c runs the same passes.
  * Channels are the last axis (NHWC / [..., features]); runtime/layers/BatchNormalization.ts
  * uses it for that case on wasm and tfjs-layers' own path otherwise.
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, heapF32 } from './wasmBackend';
+import { simdKernels } from './simdModule';
+import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const BatchNormTrain = 'LayerlabBatchNormTrain';
@@ -32,6 +34,15 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
   const y = alloc(backend, [...inputs.x.shape]);
   const meanOut = alloc(backend, [C]);
   const varOut = alloc(backend, [C]);
+  const simd = C % 4 === 0 ? simdKernels(backend) : null;
+  if (simd) {
+    // The same passes four channels at a time (simd/norm.c).
+    const acc = alloc(backend, [8 * C]);
+    const at = (t: TensorInfo) => offsetOf(backend, t);
+    simd.bn_forward(at(inputs.x), at(inputs.gamma), at(inputs.beta), attrs.epsilon, at(y), at(meanOut), at(varOut), N, C, at(acc));
+    free(backend, acc);
+    return [y, meanOut, varOut];
+  }
   const x = heapF32(backend, inputs.x);
   const gamma = heapF32(backend, inputs.gamma);
   const beta = heapF32(backend, inputs.beta);
@@ -76,6 +87,15 @@ function batchNormTrainGrad(args: {
   const dxOut = alloc(backend, [...inputs.x.shape]);
   const dgammaOut = alloc(backend, [C]);
   const dbetaOut = alloc(backend, [C]);
+  const simd = C % 4 === 0 ? simdKernels(backend) : null;
+  if (simd) {
+    const acc = alloc(backend, [10 * C]);
+    const at = (t: TensorInfo | undefined) => (t ? offsetOf(backend, t) : 0);
+    const i = inputs;
+    simd.bn_backward(at(i.dy), at(i.x), at(i.gamma), at(i.mean), at(i.variance), attrs.epsilon, at(i.dmean), at(i.dvariance), at(dxOut), at(dgammaOut), at(dbetaOut), N, C, at(acc));
+    free(backend, acc);
+    return [dxOut, dgammaOut, dbetaOut];
+  }
   const dy = heapF32(backend, inputs.dy);
   const x = heapF32(backend, inputs.x);
   const gamma = heapF32(backend, inputs.gamma);

@@ -11,7 +11,8 @@
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, heapF32 } from './wasmBackend';
+import { simdKernels } from './simdModule';
+import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const Dropout = 'LayerlabDropout';
@@ -26,7 +27,8 @@ export function fmix32(h: number): number {
 /** The 16-bit threshold and the scale of kept elements for dropout `rate` (see module note). */
 export function dropoutThreshold(rate: number): { threshold: number; scale: number } {
   const threshold = Math.max(1, Math.min(65536, Math.round((1 - rate) * 65536)));
-  return { threshold, scale: 65536 / threshold };
+  // As a float32, as the mask stores it and simd/norm.c multiplies by it: same results in both.
+  return { threshold, scale: Math.fround(65536 / threshold) };
 }
 
 function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { rate: number; seed: number } }): TensorInfo[] {
@@ -34,11 +36,17 @@ function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs:
   const n = util.sizeFromShape(inputs.x.shape);
   const y = alloc(backend, [...inputs.x.shape]);
   const maskOut = alloc(backend, [...inputs.x.shape]);
+  const { threshold, scale } = dropoutThreshold(attrs.rate);
+  const base = fmix32(attrs.seed >>> 0);
+  const simd = simdKernels(backend);
+  if (simd) {
+    // The same hash and mask, eight elements per step (simd/norm.c).
+    simd.dropout(offsetOf(backend, inputs.x), offsetOf(backend, y), offsetOf(backend, maskOut), n, base, threshold, scale);
+    return [y, maskOut];
+  }
   const x = heapF32(backend, inputs.x);
   const out = heapF32(backend, y);
   const mask = heapF32(backend, maskOut);
-  const { threshold, scale } = dropoutThreshold(attrs.rate);
-  const base = fmix32(attrs.seed >>> 0);
   for (let i = 0; i < n; i += 2) {
     let h = (base + Math.imul(i >>> 1, 0x9e3779b9)) | 0;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);

@@ -9,11 +9,13 @@
  *   forward   μ, σ² of the row; y = (x - μ)·r·γ + β with r = 1/√(σ² + ε); saves μ and r;
  *   backward  x̂ = (x - μ)·r, g = dy·γ:  dx = r·(g - mean(g) - x̂·mean(g·x̂)),
  *             dγ = Σ_rows dy·x̂, dβ = Σ_rows dy.
+ * With our SIMD module built and D a multiple of 4, simd/norm.c runs the same arithmetic.
  * runtime/layers/LayerNormalization.ts uses it for the last axis on wasm.
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, heapF32 } from './wasmBackend';
+import { simdKernels } from './simdModule';
+import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const LayerNorm = 'LayerlabLayerNorm';
@@ -26,6 +28,13 @@ function layerNorm(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: Ten
   const yOut = alloc(backend, [...inputs.x.shape]);
   const meanOut = alloc(backend, [rows]);
   const rstdOut = alloc(backend, [rows]);
+  const simd = D % 4 === 0 ? simdKernels(backend) : null;
+  if (simd) {
+    // The same arithmetic four features at a time (simd/norm.c).
+    const at = (t: TensorInfo) => offsetOf(backend, t);
+    simd.ln_forward(at(inputs.x), at(inputs.gamma), at(inputs.beta), attrs.epsilon, at(yOut), at(meanOut), at(rstdOut), rows, D);
+    return [yOut, meanOut, rstdOut];
+  }
   const x = heapF32(backend, inputs.x);
   const gamma = heapF32(backend, inputs.gamma);
   const beta = heapF32(backend, inputs.beta);
@@ -56,6 +65,15 @@ function layerNormGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo; gamma: T
   const dxOut = alloc(backend, [...inputs.x.shape]);
   const dgammaOut = alloc(backend, [D]);
   const dbetaOut = alloc(backend, [D]);
+  const simd = D % 4 === 0 ? simdKernels(backend) : null;
+  if (simd) {
+    const acc = alloc(backend, [6 * D]);
+    const at = (t: TensorInfo) => offsetOf(backend, t);
+    const i = inputs;
+    simd.ln_backward(at(i.dy), at(i.x), at(i.gamma), at(i.mean), at(i.rstd), at(dxOut), at(dgammaOut), at(dbetaOut), rows, D, at(acc));
+    free(backend, acc);
+    return [dxOut, dgammaOut, dbetaOut];
+  }
   const dy = heapF32(backend, inputs.dy);
   const x = heapF32(backend, inputs.x);
   const gamma = heapF32(backend, inputs.gamma);

@@ -30,6 +30,12 @@ export interface SimdKernels {
   conv_scratch_floats(...geometry: ConvArgs): number;
   /** See conv.c: dW of an NHWC convolution. */
   conv_filter_grad(x: number, dy: number, dw: number, scratch: number, ...geometry: ConvArgs): void;
+  /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */
+  bn_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, rows: number, C: number, acc: number): void;
+  bn_backward(dy: number, x: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, dx: number, dgamma: number, dbeta: number, rows: number, C: number, acc: number): void;
+  ln_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number, rows: number, D: number): void;
+  ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
+  dropout(x: number, y: number, mask: number, n: number, base: number, threshold: number, scale: number): void;
 }
 
 /** conv.c's geometry arguments for `g`. */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BatchNormalization } from '../../../../runtime/layers/BatchNormalization';
 import { BatchNormTrain, BatchNormTrainGrad } from '../../../../runtime/kernels/batchNormTrain';
-import { on, ready, relError, signed, tf } from './harness';
+import { on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Our per-channel sums are float64, tfjs-core's float32 over up to a few hundred terms. */
 const TOLERANCE = 1e-4;
@@ -37,28 +37,34 @@ function trainStep(fused: boolean, shape: number[], seed: number, momentum: numb
 describe('fused training batch norm on wasm vs tfjs-layers on CPU', () => {
   beforeAll(ready);
 
-  it(`matches output, dx, dgamma, dbeta and the moving statistics on random shapes (max rel. error ${TOLERANCE})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          lead: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }),
-          c: fc.integer({ min: 1, max: 20 }),
-          momentum: fc.constantFrom(0.9, 0.99),
-          seed: fc.nat(),
-        }),
-        async (k) => {
-          // Two examples at least (with one, every value is its channel's mean); rank <= 4, as
-          // tfjs-layers' own inference path supports no more.
-          const lead = k.lead.reduce((a, b) => a * b) < 2 ? [2, ...k.lead.slice(1)] : k.lead;
-          const shape = [...lead, k.c];
-          const ours = await on('wasm', trainStep(true, shape, k.seed, k.momentum));
-          const ref = await on('cpu', trainStep(false, shape, k.seed, k.momentum));
-          expect(ours.shape).toEqual(ref.shape);
-          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
-        },
-      ),
-      { numRuns: 40 },
-    );
+  it.for(['our SIMD module (simd/norm.c) where the normalised axis is a multiple of 4', 'JavaScript only'] as const)(`matches output, dx, dgamma, dbeta and the moving statistics on random shapes (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            lead: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }),
+            c: fc.integer({ min: 1, max: 20 }),
+            momentum: fc.constantFrom(0.9, 0.99),
+            seed: fc.nat(),
+          }),
+          async (k) => {
+            // Two examples at least (with one, every value is its channel's mean); rank <= 4, as
+            // tfjs-layers' own inference path supports no more.
+            const lead = k.lead.reduce((a, b) => a * b) < 2 ? [2, ...k.lead.slice(1)] : k.lead;
+            const shape = [...lead, k.c];
+            const ours = await on('wasm', trainStep(true, shape, k.seed, k.momentum));
+            const ref = await on('cpu', trainStep(false, shape, k.seed, k.momentum));
+            expect(ours.shape).toEqual(ref.shape);
+            expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    } finally {
+      delete process.env.LAYERLAB_SIMD;
+    }
   });
 
   it('is what a training step on wasm runs, and leaves no tensor behind', async () => {

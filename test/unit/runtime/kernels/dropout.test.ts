@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Dropout as DropoutKernel, dropoutKernelOp, dropoutThreshold } from '../../../../runtime/kernels/dropout';
 import { Dropout } from '../../../../runtime/layers/Dropout';
 import { dropout } from '../../../../runtime/layers/common';
-import { ready, signed, tf } from './harness';
+import { ready, signed, simdBuilt, tf } from './harness';
 
 describe('one-pass dropout kernel on wasm', () => {
   beforeAll(ready);
@@ -41,6 +41,23 @@ describe('one-pass dropout kernel on wasm', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
     expect(a.every((v) => v === 0 || v === 2)).toBe(true);
     x.dispose();
+  });
+
+  it('draws bit for bit the same mask in our SIMD module (simd/norm.c) as in JS, for every length', async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
+    await tf.setBackend('wasm');
+    for (const n of [1, 7, 8, 9, 1000, 4099]) {
+      const x = tf.tensor1d(signed(n, n).map((v) => v + 2));
+      const simd = tf.tidy(() => dropoutKernelOp(x, 0.37, n * 31).dataSync());
+      process.env.LAYERLAB_SIMD = '0';
+      try {
+        const js = tf.tidy(() => dropoutKernelOp(x, 0.37, n * 31).dataSync());
+        expect(Array.from(simd)).toEqual(Array.from(js));
+      } finally {
+        delete process.env.LAYERLAB_SIMD;
+      }
+      x.dispose();
+    }
   });
 
   it('has gradient dy · mask, and leaves no tensor behind', async () => {

@@ -1,0 +1,228 @@
+/*
+ * Batch norm (training), layer norm and dropout for tfjs-backend-wasm's heap, with WASM SIMD:
+ * the same arithmetic as batchNormTrain.ts, layerNorm.ts and dropout.ts (which keep a plain
+ * JS version for builds without clang), four lanes at a time. Channel and feature counts
+ * must be multiples of 4 (callers check). Per-channel sums run in float32 over chunks of 256
+ * rows and are added up in float64. Same rules as bmm.c: no state, no stack frame; `acc`
+ * arguments are caller scratch.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+#define CHUNK 256
+
+/* acc64[c] += acc32[c]; acc32[c] = 0 for c < C. */
+static void flush(float *acc32, double *acc64, int C) {
+  for (int c = 0; c < C; c++) {
+    acc64[c] += acc32[c];
+    acc32[c] = 0.0f;
+  }
+}
+
+/*
+ * Batch-norm forward over rows × C (channels last): mean and biased variance per channel
+ * (sums shifted by the first row), then y = x·k + b with k = γ/√(var + ε), b = β - μ·k.
+ * acc: 4·C floats then 2·C doubles (8-byte aligned).
+ */
+EXPORT("bn_forward")
+void bn_forward(const float *x, const float *gamma, const float *beta, float eps, float *y, float *mean, float *var,
+                int rows, int C, float *acc) {
+  float *s1 = acc, *s2 = acc + C, *k = acc + 2 * C, *b = acc + 3 * C;
+  double *t1 = (double *)(acc + 4 * C), *t2 = t1 + C;
+  for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0f, t1[c] = t2[c] = 0.0;
+  for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+    const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
+    for (int r = r0; r < r1; r++) {
+      const float *xr = x + r * C;
+      for (int c = 0; c < C; c += 4) {
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(x + c));
+        wasm_v128_store(s1 + c, wasm_f32x4_add(wasm_v128_load(s1 + c), d));
+        wasm_v128_store(s2 + c, wasm_f32x4_add(wasm_v128_load(s2 + c), wasm_f32x4_mul(d, d)));
+      }
+    }
+    flush(s1, t1, C);
+    flush(s2, t2, C);
+  }
+  for (int c = 0; c < C; c++) {
+    const double m = t1[c] / rows;
+    double v = t2[c] / rows - m * m;
+    if (v < 0) v = 0;
+    mean[c] = (float)(x[c] + m);
+    var[c] = (float)v;
+    const float kc = gamma[c] / __builtin_sqrtf((float)v + eps);
+    k[c] = kc;
+    b[c] = beta[c] - (float)(x[c] + m) * kc;
+  }
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * C;
+    float *yr = y + r * C;
+    for (int c = 0; c < C; c += 4)
+      wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(k + c)), wasm_v128_load(b + c)));
+  }
+}
+
+/*
+ * Batch-norm backward: Σdy and Σdy·(x - μ) per channel, then dx = dy·k + x·a + b (the
+ * gradients of the mean and variance outputs join a and b when dmean / dvar are non-null),
+ * dγ = r·Σdy(x - μ), dβ = Σdy. acc: 5·C floats then 2·C doubles.
+ */
+EXPORT("bn_backward")
+void bn_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *var, float eps,
+                 const float *dmean, const float *dvar, float *dx, float *dgamma, float *dbeta, int rows, int C, float *acc) {
+  float *s1 = acc, *s2 = acc + C, *k = acc + 2 * C, *a = acc + 3 * C, *b = acc + 4 * C;
+  double *t1 = (double *)(acc + 6 * C), *t2 = t1 + C;
+  for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0f, t1[c] = t2[c] = 0.0;
+  for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+    const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
+    for (int r = r0; r < r1; r++) {
+      const float *xr = x + r * C, *gr = dy + r * C;
+      for (int c = 0; c < C; c += 4) {
+        const v128_t g = wasm_v128_load(gr + c);
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+        wasm_v128_store(s1 + c, wasm_f32x4_add(wasm_v128_load(s1 + c), g));
+        wasm_v128_store(s2 + c, wasm_f32x4_add(wasm_v128_load(s2 + c), wasm_f32x4_mul(g, d)));
+      }
+    }
+    flush(s1, t1, C);
+    flush(s2, t2, C);
+  }
+  for (int c = 0; c < C; c++) {
+    const double r = 1.0 / __builtin_sqrt((double)var[c] + eps);
+    const double kc = gamma[c] * r;
+    double ac = -kc * r * r * t2[c] / rows;
+    double bc = -kc * t1[c] / rows;
+    if (dvar) ac += 2.0 * dvar[c] / rows;
+    if (dmean) bc += (double)dmean[c] / rows;
+    k[c] = (float)kc;
+    a[c] = (float)ac;
+    b[c] = (float)(bc - ac * mean[c]);
+    dgamma[c] = (float)(r * t2[c]);
+    dbeta[c] = (float)t1[c];
+  }
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * C, *gr = dy + r * C;
+    float *o = dx + r * C;
+    for (int c = 0; c < C; c += 4) {
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gr + c), wasm_v128_load(k + c)),
+                                      wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(a + c)), wasm_v128_load(b + c)));
+      wasm_v128_store(o + c, v);
+    }
+  }
+}
+
+static float hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
+}
+
+/* Layer norm over the last axis (D features per row): y = (x - μ)·r·γ + β; saves μ and r per row. */
+EXPORT("ln_forward")
+void ln_forward(const float *x, const float *gamma, const float *beta, float eps, float *y, float *mean, float *rstd, int rows, int D) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * D;
+    v128_t s = wasm_f32x4_splat(0);
+    for (int d = 0; d < D; d += 4) s = wasm_f32x4_add(s, wasm_v128_load(xr + d));
+    const float m = hsum(s) / D;
+    const v128_t mv = wasm_f32x4_splat(m);
+    v128_t q = wasm_f32x4_splat(0);
+    for (int d = 0; d < D; d += 4) {
+      const v128_t c = wasm_f32x4_sub(wasm_v128_load(xr + d), mv);
+      q = wasm_f32x4_add(q, wasm_f32x4_mul(c, c));
+    }
+    const float rs = 1.0f / __builtin_sqrtf(hsum(q) / D + eps);
+    mean[r] = m;
+    rstd[r] = rs;
+    const v128_t rv = wasm_f32x4_splat(rs);
+    float *yr = y + r * D;
+    for (int d = 0; d < D; d += 4) {
+      const v128_t xh = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + d), mv), rv);
+      wasm_v128_store(yr + d, wasm_f32x4_add(wasm_f32x4_mul(xh, wasm_v128_load(gamma + d)), wasm_v128_load(beta + d)));
+    }
+  }
+}
+
+/*
+ * Layer-norm backward: x̂ = (x - μ)·r, g = dy·γ, dx = r·(g - mean(g) - x̂·mean(g·x̂)),
+ * dγ = Σ_rows dy·x̂, dβ = Σ_rows dy. acc: 2·D floats then 2·D doubles.
+ */
+EXPORT("ln_backward")
+void ln_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd, float *dx,
+                 float *dgamma, float *dbeta, int rows, int D, float *acc) {
+  float *sg = acc, *sb = acc + D;
+  double *tg = (double *)(acc + 2 * D), *tb = tg + D;
+  for (int d = 0; d < D; d++) sg[d] = sb[d] = 0.0f, tg[d] = tb[d] = 0.0;
+  for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+    const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
+    for (int r = r0; r < r1; r++) {
+      const float *xr = x + r * D, *gr = dy + r * D;
+      const v128_t mv = wasm_f32x4_splat(mean[r]), rv = wasm_f32x4_splat(rstd[r]);
+      v128_t s1 = wasm_f32x4_splat(0), s2 = wasm_f32x4_splat(0);
+      for (int d = 0; d < D; d += 4) {
+        const v128_t g = wasm_v128_load(gr + d);
+        const v128_t xh = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + d), mv), rv);
+        wasm_v128_store(sg + d, wasm_f32x4_add(wasm_v128_load(sg + d), wasm_f32x4_mul(g, xh)));
+        wasm_v128_store(sb + d, wasm_f32x4_add(wasm_v128_load(sb + d), g));
+        const v128_t gg = wasm_f32x4_mul(g, wasm_v128_load(gamma + d));
+        s1 = wasm_f32x4_add(s1, gg);
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(gg, xh));
+      }
+      const v128_t m1 = wasm_f32x4_splat(hsum(s1) / D), m2 = wasm_f32x4_splat(hsum(s2) / D);
+      float *o = dx + r * D;
+      for (int d = 0; d < D; d += 4) {
+        const v128_t xh = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + d), mv), rv);
+        const v128_t gg = wasm_f32x4_mul(wasm_v128_load(gr + d), wasm_v128_load(gamma + d));
+        wasm_v128_store(o + d, wasm_f32x4_mul(rv, wasm_f32x4_sub(wasm_f32x4_sub(gg, m1), wasm_f32x4_mul(xh, m2))));
+      }
+    }
+    flush(sg, tg, D);
+    flush(sb, tb, D);
+  }
+  for (int d = 0; d < D; d++) dgamma[d] = (float)tg[d], dbeta[d] = (float)tb[d];
+}
+
+/*
+ * Dropout: element pair i>>1 takes murmur3's finaliser of base + (i>>1)·0x9e3779b9; element
+ * i is kept when its 16-bit half (low for even i) is below `threshold` and then scaled by
+ * `scale`. Bit for bit the mask dropout.ts computes in JS.
+ */
+EXPORT("dropout")
+void dropout(const float *x, float *y, float *mask, int n, unsigned base, int threshold, float scale) {
+  const v128_t golden = wasm_i32x4_splat((int)0x9e3779b9);
+  const v128_t c1 = wasm_i32x4_splat((int)0x85ebca6b), c2 = wasm_i32x4_splat((int)0xc2b2ae35);
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  const v128_t thr = wasm_i32x4_splat(threshold);
+  const v128_t low = wasm_i32x4_splat(0xffff);
+  const v128_t sc = wasm_f32x4_splat(scale);
+  int i = 0;
+  /* Eight elements (four pairs) per step. */
+  for (; i + 8 <= n; i += 8) {
+    v128_t h = wasm_i32x4_add(wasm_i32x4_splat((int)base), wasm_i32x4_mul(wasm_i32x4_add(wasm_i32x4_splat(i >> 1), lanes), golden));
+    h = wasm_i32x4_mul(wasm_v128_xor(h, wasm_u32x4_shr(h, 16)), c1);
+    h = wasm_i32x4_mul(wasm_v128_xor(h, wasm_u32x4_shr(h, 13)), c2);
+    h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
+    /* keep = half < threshold (both halves are in 0..65535, so a signed compare is fine). */
+    const v128_t k0 = wasm_i32x4_lt(wasm_v128_and(h, low), thr);
+    const v128_t k1 = wasm_i32x4_lt(wasm_u32x4_shr(h, 16), thr);
+    /* Interleave: element 2j uses pair j's low half, element 2j+1 its high half. */
+    const v128_t m01 = wasm_i32x4_shuffle(k0, k1, 0, 4, 1, 5);
+    const v128_t m23 = wasm_i32x4_shuffle(k0, k1, 2, 6, 3, 7);
+    const v128_t f01 = wasm_v128_and(m01, sc), f23 = wasm_v128_and(m23, sc);
+    wasm_v128_store(mask + i, f01);
+    wasm_v128_store(mask + i + 4, f23);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(x + i), f01));
+    wasm_v128_store(y + i + 4, wasm_f32x4_mul(wasm_v128_load(x + i + 4), f23));
+  }
+  for (; i < n; i += 2) {
+    unsigned h = base + (unsigned)(i >> 1) * 0x9e3779b9u;
+    h = (h ^ (h >> 16)) * 0x85ebca6bu;
+    h = (h ^ (h >> 13)) * 0xc2b2ae35u;
+    h ^= h >> 16;
+    const float m0 = (int)(h & 0xffff) < threshold ? scale : 0.0f;
+    mask[i] = m0;
+    y[i] = x[i] * m0;
+    if (i + 1 < n) {
+      const float m1 = (int)(h >> 16) < threshold ? scale : 0.0f;
+      mask[i + 1] = m1;
+      y[i + 1] = x[i + 1] * m1;
+    }
+  }
+}
