@@ -8,7 +8,8 @@
  */
 import { AvgPoolGrad } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, heapF32 } from './wasmBackend';
+import { poolArgs, simdKernels } from './simdModule';
+import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 import { poolInfo, type PoolAttrs } from './convGeometry';
 
@@ -20,6 +21,12 @@ function avgPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; back
   const { strideHeight: sH, strideWidth: sW, filterHeight: kH, filterWidth: kW } = info;
   const scale = 1 / (kH * kW);
   const out = alloc(backend, [...input.shape]);
+  const simd = simdKernels(backend);
+  if (simd) {
+    // The same loops, four channels at a time (simd/pool.c).
+    simd.avg_pool_grad(offsetOf(backend, dy), offsetOf(backend, out), 1 / (info.filterHeight * info.filterWidth), ...poolArgs(info));
+    return out;
+  }
   const g = heapF32(backend, dy);
   const dx = heapF32(backend, out);
   dx.fill(0);

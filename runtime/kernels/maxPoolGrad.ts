@@ -7,7 +7,8 @@
  */
 import { MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, heapF32 } from './wasmBackend';
+import { poolArgs, simdKernels } from './simdModule';
+import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 import { poolInfo, type PoolAttrs } from './convGeometry';
 
@@ -21,6 +22,12 @@ function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo; output
   const padLeft = info.padInfo.left;
 
   const out = alloc(backend, [...input.shape]);
+  const simd = simdKernels(backend);
+  if (simd) {
+    // The same loops, four channels at a time (simd/pool.c).
+    simd.max_pool_grad(offsetOf(backend, input), offsetOf(backend, dy), offsetOf(backend, out), ...poolArgs(info));
+    return out;
+  }
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
   const dx = heapF32(backend, out);

@@ -7,7 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { backend_util } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
+
+type PoolInfo = backend_util.Conv2DInfo;
 import type { WasmBackend } from './wasmBackend';
 
 /** The slice of the WebAssembly JS API used here: Node has it, the ES lib runtime/ compiles against does not declare it. */
@@ -36,6 +39,17 @@ export interface SimdKernels {
   ln_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number, rows: number, D: number): void;
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
   dropout(x: number, y: number, mask: number, n: number, base: number, threshold: number, scale: number): void;
+  /** See pool.c; geometry: N, H, W, C, OH, OW, KH, KW, SH, SW, PT, PL. */
+  max_pool_grad(x: number, dy: number, dx: number, ...geometry: PoolArgs): void;
+  avg_pool_grad(dy: number, dx: number, scale: number, ...geometry: PoolArgs): void;
+}
+
+/** pool.c's geometry arguments: N, H, W, C, OH, OW, KH, KW, SH, SW, PT, PL. */
+type PoolArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+
+/** pool.c's geometry arguments for tfjs's pooling info. */
+export function poolArgs(info: PoolInfo): PoolArgs {
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
 }
 
 /** conv.c's geometry arguments for `g`. */

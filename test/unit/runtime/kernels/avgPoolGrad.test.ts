@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { kernel, on, ready, relError, signed, tf } from './harness';
+import { kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Sums of a few dy / window-size terms. */
 const TOLERANCE = 1e-5;
@@ -8,36 +8,42 @@ const TOLERANCE = 1e-5;
 describe('AvgPoolGrad (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it(`matches on random shapes, strides, paddings (max rel. error ${TOLERANCE})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          batch: fc.integer({ min: 1, max: 3 }),
-          h: fc.integer({ min: 1, max: 10 }),
-          w: fc.integer({ min: 1, max: 10 }),
-          c: fc.integer({ min: 1, max: 5 }),
-          fh: fc.integer({ min: 1, max: 4 }),
-          fw: fc.integer({ min: 1, max: 4 }),
-          strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-          pad: fc.constantFrom('valid' as const, 'same' as const),
-          seed: fc.nat(),
-        }),
-        async (k) => {
-          fc.pre(k.pad === 'same' || (k.fh <= k.h && k.fw <= k.w));
-          const xShape = [k.batch, k.h, k.w, k.c] as [number, number, number, number];
-          const x = signed(xShape.reduce((a, b) => a * b), k.seed);
-          const run = () => {
-            const input = tf.tensor4d(x, xShape);
-            const out = tf.avgPool(input, [k.fh, k.fw], k.strides, k.pad);
-            const dy = tf.tensor(signed(out.size, k.seed + 1), out.shape);
-            return kernel('AvgPoolGrad', { dy, input }, { filterSize: [k.fh, k.fw], strides: k.strides, pad: k.pad });
-          };
-          const ours = await on('wasm', run);
-          const ref = await on('cpu', run);
-          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
-        },
-      ),
-      { numRuns: 50 },
-    );
+  it.for(['our SIMD module (simd/pool.c)', 'JavaScript only'] as const)(`matches on random shapes, strides, paddings (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            batch: fc.integer({ min: 1, max: 3 }),
+            h: fc.integer({ min: 1, max: 10 }),
+            w: fc.integer({ min: 1, max: 10 }),
+            c: fc.integer({ min: 1, max: 5 }),
+            fh: fc.integer({ min: 1, max: 4 }),
+            fw: fc.integer({ min: 1, max: 4 }),
+            strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+            pad: fc.constantFrom('valid' as const, 'same' as const),
+            seed: fc.nat(),
+          }),
+          async (k) => {
+            fc.pre(k.pad === 'same' || (k.fh <= k.h && k.fw <= k.w));
+            const xShape = [k.batch, k.h, k.w, k.c] as [number, number, number, number];
+            const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+            const run = () => {
+              const input = tf.tensor4d(x, xShape);
+              const out = tf.avgPool(input, [k.fh, k.fw], k.strides, k.pad);
+              const dy = tf.tensor(signed(out.size, k.seed + 1), out.shape);
+              return kernel('AvgPoolGrad', { dy, input }, { filterSize: [k.fh, k.fw], strides: k.strides, pad: k.pad });
+            };
+            const ours = await on('wasm', run);
+            const ref = await on('cpu', run);
+            expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    } finally {
+      delete process.env.LAYERLAB_SIMD;
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { kernel, on, ready, relError, signed, tf } from './harness';
+import { kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Each input gradient is a sum of a few dy values; only the order can differ. */
 const TOLERANCE = 1e-6;
@@ -22,27 +22,33 @@ const caseArb = fc.record({
 describe('MaxPoolGrad (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it(`matches on random shapes, strides, paddings, with windows of both signs and all non-positive (max rel. error ${TOLERANCE})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (k) => {
-        fc.pre(k.pad === 'same' || (k.fh <= k.h && k.fw <= k.w));
-        const xShape = [k.batch, k.h, k.w, k.c] as [number, number, number, number];
-        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
-        if (k.sign === 'nonPositive') for (let i = 0; i < x.length; i++) x[i] = -Math.abs(x[i]!);
-        const pool = (t: tf.Tensor4D) => tf.maxPool(t, [k.fh, k.fw], k.strides, k.pad);
-        const attrs = { filterSize: [k.fh, k.fw], strides: k.strides, pad: k.pad };
-        const run = () => {
-          const input = tf.tensor4d(x, xShape);
-          const output = pool(input);
-          const dy = tf.tensor(signed(output.size, k.seed + 1), output.shape);
-          return kernel('MaxPoolGrad', { dy, input, output }, attrs);
-        };
-        const ours = await on('wasm', run);
-        const ref = await on('cpu', run);
-        expect(ours.shape).toEqual(xShape);
-        expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
-      }),
-      { numRuns: 60 },
-    );
+  it.for(['our SIMD module (simd/pool.c)', 'JavaScript only'] as const)(`matches on random shapes, strides, paddings, with windows of both signs and all non-positive (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
+    try {
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (k) => {
+          fc.pre(k.pad === 'same' || (k.fh <= k.h && k.fw <= k.w));
+          const xShape = [k.batch, k.h, k.w, k.c] as [number, number, number, number];
+          const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+          if (k.sign === 'nonPositive') for (let i = 0; i < x.length; i++) x[i] = -Math.abs(x[i]!);
+          const pool = (t: tf.Tensor4D) => tf.maxPool(t, [k.fh, k.fw], k.strides, k.pad);
+          const attrs = { filterSize: [k.fh, k.fw], strides: k.strides, pad: k.pad };
+          const run = () => {
+            const input = tf.tensor4d(x, xShape);
+            const output = pool(input);
+            const dy = tf.tensor(signed(output.size, k.seed + 1), output.shape);
+            return kernel('MaxPoolGrad', { dy, input, output }, attrs);
+          };
+          const ours = await on('wasm', run);
+          const ref = await on('cpu', run);
+          expect(ours.shape).toEqual(xShape);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      delete process.env.LAYERLAB_SIMD;
+    }
   });
 });

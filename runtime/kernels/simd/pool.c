@@ -1,0 +1,88 @@
+/*
+ * Pooling gradients (NHWC) for tfjs-backend-wasm's heap, with WASM SIMD over channels: the
+ * same semantics as maxPoolGrad.ts and avgPoolGrad.ts (which keep a JS version for builds
+ * without clang). Same rules as bmm.c: no state, no stack frame.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static int max_i(int a, int b) { return a > b ? a : b; }
+static int min_i(int a, int b) { return a < b ? a : b; }
+
+/*
+ * dx = 0, then each output's gradient goes to the first (row-major) strict maximum of its
+ * window, per channel; padding is never a maximum and a window of NaNs routes nothing.
+ */
+EXPORT("max_pool_grad")
+void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
+                   int SW, int PT, int PL) {
+  __builtin_memset(dx, 0, sizeof(float) * N * H * W * C);
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  const float *g = dy;
+  for (int n = 0; n < N; n++) {
+    const int xn = n * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      const int h0 = max_i(0, oh * SH - PT), h1 = min_i(H, oh * SH - PT + KH);
+      for (int ow = 0; ow < OW; ow++, g += C) {
+        const int w0 = max_i(0, ow * SW - PL), w1 = min_i(W, ow * SW - PL + KW);
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t at = wasm_i32x4_splat(-1);
+          for (int h = h0; h < h1; h++) {
+            int xi = xn + (h * W + w0) * C + c;
+            for (int w = w0; w < w1; w++, xi += C) {
+              const v128_t v = wasm_v128_load(x + xi);
+              const v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(xi), lanes), at, gt);
+            }
+          }
+          const int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
+          const int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
+          if (a0 >= 0) dx[a0] += g[c];
+          if (a1 >= 0) dx[a1] += g[c + 1];
+          if (a2 >= 0) dx[a2] += g[c + 2];
+          if (a3 >= 0) dx[a3] += g[c + 3];
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          int at = -1;
+          for (int h = h0; h < h1; h++) {
+            int xi = xn + (h * W + w0) * C + c;
+            for (int w = w0; w < w1; w++, xi += C)
+              if (x[xi] > best) best = x[xi], at = xi;
+          }
+          if (at >= 0) dx[at] += g[c];
+        }
+      }
+    }
+  }
+}
+
+/* dx = 0, then each output's gradient · scale is added over its window (scale = 1/(KH·KW)). */
+EXPORT("avg_pool_grad")
+void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
+                   int SW, int PT, int PL) {
+  __builtin_memset(dx, 0, sizeof(float) * N * H * W * C);
+  const v128_t s = wasm_f32x4_splat(scale);
+  const float *g = dy;
+  for (int n = 0; n < N; n++) {
+    const int xn = n * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      const int h0 = max_i(0, oh * SH - PT), h1 = min_i(H, oh * SH - PT + KH);
+      for (int ow = 0; ow < OW; ow++, g += C) {
+        const int w0 = max_i(0, ow * SW - PL), w1 = min_i(W, ow * SW - PL + KW);
+        for (int h = h0; h < h1; h++) {
+          for (int w = w0; w < w1; w++) {
+            float *d = dx + xn + (h * W + w) * C;
+            int c = 0;
+            for (; c + 4 <= C; c += 4) wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c), wasm_f32x4_mul(wasm_v128_load(g + c), s)));
+            for (; c < C; c++) d[c] += g[c] * scale;
+          }
+        }
+      }
+    }
+  }
+}
