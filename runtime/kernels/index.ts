@@ -19,6 +19,7 @@ import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
 import { dropoutConfig, dropoutGradient } from './dropout';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { geluConfig, geluGradConfig, geluGradient } from './gelu';
 import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolGradConfig } from './maxPoolGrad';
@@ -46,6 +47,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   dropoutConfig,
   layerNormConfig,
   layerNormGradConfig,
+  geluConfig,
+  geluGradConfig,
   sumConfig,
   meanConfig,
   identityConfig,
@@ -73,6 +76,7 @@ export function registerWasmTrainingKernels(): void {
   // Our fused training batch norm (runtime/layers/BatchNormalization.ts uses it on wasm).
   if (getGradient(batchNormTrainGradient.kernelName)?.gradFunc !== batchNormTrainGradient.gradFunc) registerGradient(batchNormTrainGradient);
   if (getGradient(layerNormGradient.kernelName)?.gradFunc !== layerNormGradient.gradFunc) registerGradient(layerNormGradient);
+  if (getGradient(geluGradient.kernelName)?.gradFunc !== geluGradient.gradFunc) registerGradient(geluGradient);
   if (getGradient(dropoutGradient.kernelName)?.gradFunc !== dropoutGradient.gradFunc) registerGradient(dropoutGradient);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();

@@ -8,6 +8,8 @@
 import '@tensorflow/tfjs';
 // Replaces tfjs-layers' class of the same name: a fused training step on wasm, stock otherwise.
 import { BatchNormalization } from './BatchNormalization.js';
+// Replaces tfjs-layers' 'gelu' activation: one kernel and one gradient on wasm.
+import { Gelu } from './activations.js';
 import { ClassToken } from './ClassToken.js';
 // Replaces tfjs-layers' Dropout: one-pass masks on wasm, a new seeded mask on every call.
 import { Dropout } from './Dropout.js';
@@ -19,7 +21,7 @@ import { PatchEmbedding } from './PatchEmbedding.js';
 import { PositionEmbedding } from './PositionEmbedding.js';
 import { TokenSelect } from './TokenSelect.js';
 
-export { BatchNormalization, ClassToken, Dropout, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
+export { BatchNormalization, ClassToken, Dropout, Gelu, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
 
 export const customLayers = [ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect] as const;
 

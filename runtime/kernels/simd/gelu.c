@@ -1,0 +1,65 @@
+/*
+ * GELU (the exact, erf form that tfjs-layers' 'gelu' computes) and its gradient for
+ * tfjs-backend-wasm's heap, with WASM SIMD: erf by Abramowitz and Stegun 7.1.26, the formula
+ * tfjs's own Erf kernels use (max abs error 1.5e-7), exp by range reduction and a degree-6
+ * polynomial. gelu.ts keeps the same arithmetic in JS. Same rules as bmm.c.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static v128_t splat(float v) { return wasm_f32x4_splat(v); }
+
+/* e^x for x in [-87, 88] (clamped), relative error about 1e-7. */
+static v128_t exp4(v128_t x) {
+  x = wasm_f32x4_max(wasm_f32x4_min(x, splat(88.0f)), splat(-87.0f));
+  const v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(x, splat(1.44269504f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, splat(0.693145752f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, splat(1.42860677e-6f)));
+  v128_t p = splat(1.0f / 720);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 120));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 24));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 6));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
+  const v128_t two_k = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, two_k);
+}
+
+/* Φ(x) = ½(1 + erf(x/√2)). */
+static v128_t cdf4(v128_t x) {
+  const v128_t u = wasm_f32x4_mul(x, splat(0.707106781f));
+  const v128_t v = wasm_f32x4_abs(u);
+  const v128_t t = wasm_f32x4_div(splat(1.0f), wasm_f32x4_add(splat(1.0f), wasm_f32x4_mul(splat(0.3275911f), v)));
+  v128_t p = splat(1.061405429f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(-1.453152027f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(1.421413741f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(-0.284496736f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(0.254829592f));
+  const v128_t e = wasm_f32x4_sub(splat(1.0f), wasm_f32x4_mul(wasm_f32x4_mul(p, t), exp4(wasm_f32x4_neg(wasm_f32x4_mul(v, v)))));
+  /* erf is odd: take the sign of u. */
+  const v128_t sign = wasm_v128_and(u, wasm_i32x4_splat((int)0x80000000));
+  const v128_t erf = wasm_v128_or(e, sign);
+  return wasm_f32x4_mul(splat(0.5f), wasm_f32x4_add(splat(1.0f), erf));
+}
+
+/* y = x·Φ(x); n a multiple of 4 (the caller does the rest). */
+EXPORT("gelu")
+void gelu(const float *x, float *y, int n) {
+  for (int i = 0; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    wasm_v128_store(y + i, wasm_f32x4_mul(v, cdf4(v)));
+  }
+}
+
+/* dx = dy·(Φ(x) + x·φ(x)), φ(x) = e^(-x²/2)/√(2π); n a multiple of 4. */
+EXPORT("gelu_grad")
+void gelu_grad(const float *dy, const float *x, float *dx, int n) {
+  for (int i = 0; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t pdf = wasm_f32x4_mul(splat(0.398942280f), exp4(wasm_f32x4_mul(splat(-0.5f), wasm_f32x4_mul(v, v))));
+    const v128_t d = wasm_f32x4_add(cdf4(v), wasm_f32x4_mul(v, pdf));
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), d));
+  }
+}

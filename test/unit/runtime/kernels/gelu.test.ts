@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Gelu, GeluGrad } from '../../../../runtime/kernels/gelu';
+import { registerCustomLayers } from '../../../../runtime/layers';
+import { on, ready, relError, signed, simdBuilt, tf } from './harness';
+
+/** erf by the same formula (1.5e-7 abs.) and exp to ~1e-7 relative, in float32. */
+const TOLERANCE = 2e-6;
+
+/** GELU and its gradient through tfjs-layers' 'gelu' activation (ours once registered). */
+const geluAndGrad = (xs: Float32Array, dys: Float32Array) => () => {
+  const act = tfl.layers.activation({ activation: 'gelu' });
+  const x = tf.tensor1d(xs);
+  const dy = tf.tensor1d(dys);
+  const y = act.apply(x) as tf.Tensor;
+  const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(act.apply(t) as tf.Tensor, dy)))(x);
+  return tf.concat([y, dx]);
+};
+
+describe('GELU kernel on wasm vs tfjs-layers on CPU', () => {
+  beforeAll(async () => {
+    await ready();
+    registerCustomLayers();
+  });
+
+  it.for(['our SIMD module (simd/gelu.c) and a JS tail', 'JavaScript only'] as const)(`matches y and dx on random inputs in [-8, 8] (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.record({ n: fc.integer({ min: 1, max: 300 }), seed: fc.nat() }), async (k) => {
+          const xs = signed(k.n, k.seed).map((v) => v * 8);
+          const dys = signed(k.n, k.seed + 1);
+          const ours = await on('wasm', geluAndGrad(xs, dys));
+          const ref = await on('cpu', geluAndGrad(xs, dys));
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      delete process.env.LAYERLAB_SIMD;
+    }
+  });
+
+  it("is what a Dense layer with activation 'gelu' runs on wasm", async () => {
+    await tf.setBackend('wasm');
+    const dense = tfl.layers.dense({ units: 3, activation: 'gelu' });
+    const x = tf.ones([2, 4]);
+    const info = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(dense.apply(t) as tf.Tensor))(x));
+    expect(info.kernelNames).toContain(Gelu);
+    expect(info.kernelNames).toContain(GeluGrad);
+    expect(info.kernelNames).not.toContain('Erf');
+    tf.dispose([x, info.result as tf.Tensor]);
+  });
+});
