@@ -1,12 +1,13 @@
 /**
  * Electron Forge 7 packaging (`npm run package`, `npm run make`). The app ships only what
- * runs: package.json, the bundles in dist/electron, the renderer in dist/renderer and the
- * production node_modules; the templates travel as an extra resource beside the asar.
+ * runs: package.json, the bundles in dist/electron, the renderer in dist/renderer, our WASM
+ * SIMD kernels in dist/simd and the production node_modules; the templates travel as an
+ * extra resource beside the asar.
  * Run `npm run build` first: Forge packages dist/ as it is.
  */
 import type { ForgeConfig } from '@electron-forge/shared-types';
 
-const KEEP: readonly RegExp[] = [/^\/package\.json$/, /^\/LICENSE$/, /^\/dist$/, /^\/dist\/(electron|renderer)(\/.*)?$/, /^\/node_modules(\/.*)?$/];
+const KEEP: readonly RegExp[] = [/^\/package\.json$/, /^\/LICENSE$/, /^\/dist$/, /^\/dist\/(electron|renderer|simd)(\/.*)?$/, /^\/node_modules(\/.*)?$/];
 // Tool caches and npm bookkeeping under node_modules, the Electron binary package, source maps.
 const DROP: readonly RegExp[] = [/^\/node_modules\/(\.bin|\.cache|\.vite[^/]*|\.package-lock\.json|electron)(\/.*)?$/, /\.map$/];
 

@@ -7,14 +7,18 @@
  */
 import { BatchMatMul, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './simdModule';
+import { simdKernels, simdPool, slice } from './simdModule';
 import type { SimdKernels } from './simdModule';
 import { transpose2d } from './transpose2d';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** From this many elements on, transposes go to the stock Transpose; tests move it to run both paths. */
-export const tuning = { stockTransposeFrom: 1 << 16 };
+export const tuning = {
+  stockTransposeFrom: 1 << 16,
+  /** Products smaller than this (multiply-adds) stay on one thread; tests set 0 to split every product. */
+  parallelFromMacs: 1 << 18,
+};
 
 /**
  * A float32 copy of `t` with its last two axes swapped (per batch matrix). Large tensors go
@@ -83,23 +87,28 @@ function viaSimd(simd: SimdKernels, backend: WasmBackend, a: TensorInfo, b: Tens
   const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
   const out = alloc(backend, [...(batchA >= batchB ? a.shape : b.shape).slice(0, -2), m, n]);
-  const scratch = alloc(backend, [k * ((n + 7) & ~7)]);
-  simd.bmm(
-    offsetOf(backend, a),
-    offsetOf(backend, b),
-    offsetOf(backend, out),
-    offsetOf(backend, scratch),
-    Math.max(batchA, batchB),
-    m,
-    k,
-    n,
-    batchA === 1 ? 0 : m * k,
-    transposeA ? 1 : k,
-    transposeA ? m : 1,
-    batchB === 1 ? 0 : k * n,
-    transposeB ? 1 : 0,
-  );
+  // Element strides, as simd/bmm.c takes them.
+  const [aBatch, aRow, aCol, bBatch] = [batchA === 1 ? 0 : m * k, transposeA ? 1 : k, transposeA ? m : 1, batchB === 1 ? 0 : k * n];
+  const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out)];
+  // Split the batch across threads, or a single product's rows; small products stay on one.
+  const pool = simdPool(backend);
+  const parts = batch * m * k * n < tuning.parallelFromMacs ? 1 : batch >= pool.size || batch === 1 ? pool.size : 1;
+  const scratchFloats = k * ((n + 7) & ~7);
+  const scratch = alloc(backend, [scratchFloats * parts]);
+  const ps = offsetOf(backend, scratch);
+  const calls = Array.from({ length: parts }, (_, i) => {
+    const s = ps + i * scratchFloats * 4;
+    if (batch > 1) {
+      const [b0, b1] = slice(batch, parts, i);
+      return [pa + b0 * aBatch * 4, pb + b0 * bBatch * 4, pc + b0 * m * n * 4, s, b1 - b0, m, k, n, aBatch, aRow, aCol, bBatch, transposeB ? 1 : 0];
+    }
+    const [i0, i1] = slice(m, parts, i, 4);
+    return [pa + i0 * aRow * 4, pb, pc + i0 * n * 4, s, 1, i1 - i0, k, n, aBatch, aRow, aCol, bBatch, transposeB ? 1 : 0];
+  });
+  if (parts === 1) simd.bmm(...(calls[0] as Parameters<SimdKernels['bmm']>));
+  else pool.run('bmm', calls);
   free(backend, scratch);
   return out;
 }

@@ -12,7 +12,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
-import { convArgs, simdKernels } from './simdModule';
+import { convArgs, simdKernels, simdPool, slice } from './simdModule';
 import { alloc, batchMatMul, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -25,7 +25,7 @@ export const tuning = {
   cropTaps: true,
   /** Our SIMD kernel (simd/conv.c) when it is built; tests turn it off to check the others. */
   simd: true,
-  /** Largest scratch (mostly a padded copy of x) the SIMD kernel may take: 64 Mi floats, 256 MiB. */
+  /** Largest padded copy of x the SIMD kernel may make: 64 Mi floats, 256 MiB. */
   simdScratchFloats: 1 << 26,
 };
 
@@ -113,14 +113,26 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
 function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const filterShape = [g.kH, g.kW, g.inC, g.outC];
   const simd = tuning.simd ? simdKernels(backend) : null;
-  // An implicit GEMM over a padded copy of x in one call (simd/conv.c), unless that copy is
-  // huge (the paths below work in bounded chunks).
-  const scratchFloats = simd?.conv_scratch_floats(...convArgs(g)) ?? Infinity;
-  if (simd && scratchFloats <= tuning.simdScratchFloats) {
+  // An implicit GEMM over a padded copy of x (simd/conv.c), filter rows split across the
+  // threads, unless that copy is huge (the paths below work in bounded chunks).
+  const geometry = convArgs(g);
+  const padFloats = simd?.conv_pad_floats(...geometry) ?? Infinity;
+  if (simd && padFloats <= tuning.simdScratchFloats) {
+    const pool = simdPool(backend);
+    const K = g.kH * g.kW * g.inC;
+    const slices = Array.from({ length: pool.size }, (_, i) => slice(K, pool.size, i, 4));
+    const workFloats = simd.conv_work_floats(slices[0]![1] - slices[0]![0], g.outC);
     const out = alloc(backend, filterShape);
-    const scratch = alloc(backend, [scratchFloats]);
-    simd.conv_filter_grad(offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), offsetOf(backend, scratch), ...convArgs(g));
-    free(backend, scratch);
+    const xp = alloc(backend, [padFloats]);
+    const work = alloc(backend, [workFloats * pool.size]);
+    simd.conv_pad_input(offsetOf(backend, x), offsetOf(backend, xp), ...geometry);
+    const at = [offsetOf(backend, xp), offsetOf(backend, dy), offsetOf(backend, out)] as const;
+    pool.run(
+      'conv_filter_grad_rows',
+      slices.map(([r0, r1], i) => [...at, offsetOf(backend, work) + i * workFloats * 4, r0, r1, ...geometry]),
+    );
+    free(backend, work);
+    free(backend, xp);
     return out;
   }
   if (tuning.forwardConv === 'always' || (tuning.forwardConv === 'auto' && preferForwardConv(g))) {

@@ -8,7 +8,7 @@
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './simdModule';
+import { simdKernels, simdPool, slice } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -26,12 +26,21 @@ function cdf(x: number): number {
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** Elements done by simd/gelu.c (a multiple of 4), or 0 without our SIMD module. */
-function simdPart(backend: WasmBackend, n: number, run: (simd: NonNullable<ReturnType<typeof simdKernels>>, count: number) => void): number {
-  const simd = simdKernels(backend);
+/** Below this many elements one thread does it all. */
+const PARALLEL_FROM = 1 << 16;
+
+/**
+ * Runs simd/gelu.c's `fn` over the first multiple of 4 of `n` elements, split across the
+ * threads (`args(start, end)` gives one slice's call); returns how many it did (0 without
+ * our SIMD module).
+ */
+function simdPart(backend: WasmBackend, n: number, fn: 'gelu' | 'gelu_grad', args: (i0: number, i1: number) => number[]): number {
+  if (!simdKernels(backend)) return 0;
   const count = n - (n % 4);
-  if (!simd || count === 0) return 0;
-  run(simd, count);
+  if (count === 0) return 0;
+  const pool = simdPool(backend);
+  const parts = count < PARALLEL_FROM ? 1 : pool.size;
+  pool.run(fn, Array.from({ length: parts }, (_, i) => args(...slice(count, parts, i, 4))));
   return count;
 }
 
@@ -39,7 +48,8 @@ function gelu(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): Tensor
   const { inputs, backend } = args;
   const n = util.sizeFromShape(inputs.x.shape);
   const out = alloc(backend, [...inputs.x.shape]);
-  const done = simdPart(backend, n, (simd, count) => simd.gelu(offsetOf(backend, inputs.x), offsetOf(backend, out), count));
+  const [px, py] = [offsetOf(backend, inputs.x), offsetOf(backend, out)];
+  const done = simdPart(backend, n, 'gelu', (i0, i1) => [px + 4 * i0, py + 4 * i0, i1 - i0]);
   const x = heapF32(backend, inputs.x);
   const y = heapF32(backend, out);
   for (let i = done; i < n; i++) y[i] = x[i]! * cdf(x[i]!);
@@ -50,7 +60,8 @@ function geluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: Wa
   const { inputs, backend } = args;
   const n = util.sizeFromShape(inputs.x.shape);
   const out = alloc(backend, [...inputs.x.shape]);
-  const done = simdPart(backend, n, (simd, count) => simd.gelu_grad(offsetOf(backend, inputs.dy), offsetOf(backend, inputs.x), offsetOf(backend, out), count));
+  const [pdy, px, pdx] = [offsetOf(backend, inputs.dy), offsetOf(backend, inputs.x), offsetOf(backend, out)];
+  const done = simdPart(backend, n, 'gelu_grad', (i0, i1) => [pdy + 4 * i0, px + 4 * i0, pdx + 4 * i0, i1 - i0]);
   const dy = heapF32(backend, inputs.dy);
   const x = heapF32(backend, inputs.x);
   const dx = heapF32(backend, out);

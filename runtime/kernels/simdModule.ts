@@ -11,11 +11,14 @@ import type { backend_util } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
 
 type PoolInfo = backend_util.Conv2DInfo;
+import { wasmThreadsInUse } from '../wasmThreads';
+import { createSimdPool } from './simdPool';
+import type { SimdPool } from './simdPool';
 import type { WasmBackend } from './wasmBackend';
 
 /** The slice of the WebAssembly JS API used here: Node has it, the ES lib runtime/ compiles against does not declare it. */
 declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
+  Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] };
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 };
 interface WasmMemory {
@@ -29,10 +32,11 @@ type ConvArgs = [number, number, number, number, number, number, number, number,
 export interface SimdKernels {
   /** See bmm.c. */
   bmm(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, aBatch: number, aRow: number, aCol: number, bBatch: number, transB: number): void;
-  /** Scratch floats conv_filter_grad needs for this geometry. */
-  conv_scratch_floats(...geometry: ConvArgs): number;
-  /** See conv.c: dW of an NHWC convolution. */
-  conv_filter_grad(x: number, dy: number, dw: number, scratch: number, ...geometry: ConvArgs): void;
+  /** See conv.c: dW of an NHWC convolution, in filter-row slices over a padded copy of x. */
+  conv_pad_floats(...geometry: ConvArgs): number;
+  conv_work_floats(rows: number, O: number): number;
+  conv_pad_input(x: number, xp: number, ...geometry: ConvArgs): void;
+  conv_filter_grad_rows(xp: number, dy: number, dw: number, work: number, r0: number, r1: number, ...geometry: ConvArgs): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */
   bn_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, rows: number, C: number, acc: number): void;
   bn_backward(dy: number, x: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, dx: number, dgamma: number, dbeta: number, rows: number, C: number, acc: number): void;
@@ -63,33 +67,63 @@ export function convArgs(g: ConvGeometry): ConvArgs {
 /** Where the build puts the modules, seen from the source tree and from each bundle. */
 const CANDIDATES = ['./simd/', '../simd/', '../../dist/simd/'];
 
-let cached: { memory: WasmMemory; kernels: SimdKernels | null } | undefined;
+let cached: { memory: WasmMemory; kernels: SimdKernels | null; pool: SimdPool } | undefined;
+
+/** Runs a single call on this thread: the pool when there are no helpers. */
+const serial = (kernels: SimdKernels): SimdPool => ({
+  size: 1,
+  run(fn, calls) {
+    const f = (kernels as unknown as Record<string, (...a: number[]) => void>)[fn]!;
+    for (const c of calls) f(...c);
+  },
+});
 
 function memoryOf(backend: WasmBackend): WasmMemory | undefined {
   const m = backend.wasm as unknown as { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
   return m.wasmMemory ?? m.asm?.memory;
 }
 
-/** Our kernels on `backend`'s memory, or null when they are not built, disabled or cannot load. */
-export function simdKernels(backend: WasmBackend): SimdKernels | null {
-  if (process.env.LAYERLAB_SIMD === '0') return null;
+function load(backend: WasmBackend): typeof cached {
   const memory = memoryOf(backend);
-  if (!memory) return null;
-  if (cached !== undefined && cached.memory === memory) return cached.kernels;
+  if (!memory) return undefined;
+  if (cached !== undefined && cached.memory === memory) return cached;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const file = shared ? 'layerlab-kernels-mt.wasm' : 'layerlab-kernels.wasm';
-  let kernels: SimdKernels | null = null;
+  cached = { memory, kernels: null, pool: { size: 1, run: () => {} } };
   for (const dir of CANDIDATES) {
     const path = fileURLToPath(new URL(dir + file, import.meta.url));
     if (!existsSync(path)) continue;
     try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), { env: { memory } });
-      kernels = instance.exports as unknown as SimdKernels;
+      const module = new WebAssembly.Module(readFileSync(path));
+      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      const kernels = exports as unknown as SimdKernels;
+      const threads = shared ? wasmThreadsInUse() : 1;
+      const names = WebAssembly.Module.exports(module).map((e) => e.name);
+      cached = { memory, kernels, pool: threads > 1 ? createSimdPool(module, memory, exports, names, threads) : serial(kernels) };
     } catch {
-      kernels = null;
+      // An unloadable module (a build for another memory, say) leaves the JS/XNNPACK paths.
     }
     break;
   }
-  cached = { memory, kernels };
-  return kernels;
+  return cached;
+}
+
+/** Our kernels on `backend`'s memory, or null when they are not built, disabled or cannot load. */
+export function simdKernels(backend: WasmBackend): SimdKernels | null {
+  if (process.env.LAYERLAB_SIMD === '0') return null;
+  return load(backend)?.kernels ?? null;
+}
+
+/**
+ * Runs our kernels' slices on every thread the backend uses (see simdPool.ts); a pool of
+ * size 1 on the single-thread build. Only meaningful when {@link simdKernels} is non-null.
+ */
+export function simdPool(backend: WasmBackend): SimdPool {
+  return load(backend)?.pool ?? { size: 1, run: () => {} };
+}
+
+/** [start, end) of slice `i` of `n` items cut into `parts`, boundaries on multiples of `align`. */
+export function slice(n: number, parts: number, i: number, align = 1): [number, number] {
+  const per = Math.ceil(n / parts / align) * align;
+  return [Math.min(n, i * per), Math.min(n, (i + 1) * per)];
 }

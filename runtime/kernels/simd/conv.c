@@ -2,8 +2,9 @@
  * The filter gradient of an NHWC convolution for tfjs-backend-wasm's heap, with WASM SIMD,
  * as an implicit GEMM: dW[tap, c][o] = Σ over output positions of x[position + tap][c] · dy[o],
  * reading x through a zero-padded copy (no column matrix) and dy a chunk of positions at a
- * time, four filter rows by eight output channels per register block. Same rules as bmm.c:
- * no state, no stack frame, only the memory handed in (`scratch`: conv_scratch_floats).
+ * time, four filter rows by eight output channels per register block. Filter rows are
+ * independent, so threads split them (simdPool.ts). Same rules as bmm.c: no state, no stack
+ * frame, only the memory handed in.
  */
 #include <wasm_simd128.h>
 
@@ -43,11 +44,27 @@ static int padded_w(const geom *g) {
   return need > w ? need : w;
 }
 
-/* Floats of scratch that conv_filter_grad needs for this geometry. */
-EXPORT("conv_scratch_floats")
-int conv_scratch_floats(int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int SH, int SW, int DH, int DW, int PT, int PL) {
+/* Floats of the zero-padded copy of x that conv_filter_grad_rows reads. */
+EXPORT("conv_pad_floats")
+int conv_pad_floats(int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int SH, int SW, int DH, int DW, int PT, int PL) {
   const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
-  return N * padded_h(&g) * padded_w(&g) * C + KH * KW * C * ceil8(O) + DW_CHUNK * ceil8(O);
+  return N * padded_h(&g) * padded_w(&g) * C;
+}
+
+/* Floats of working memory one conv_filter_grad_rows call needs for `rows` filter rows. */
+EXPORT("conv_work_floats")
+int conv_work_floats(int rows, int O) { return (rows + DW_CHUNK) * ceil8(O); }
+
+/* xp = x zero-padded so that every tap of every output position lands inside. */
+EXPORT("conv_pad_input")
+void conv_pad_input(const float *x, float *xp, int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int SH, int SW,
+                    int DH, int DW, int PT, int PL) {
+  const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
+  const int Hp = padded_h(&g), Wp = padded_w(&g);
+  __builtin_memset(xp, 0, sizeof(float) * N * Hp * Wp * C);
+  for (int n = 0; n < N; n++)
+    for (int h = 0; h < H; h++)
+      __builtin_memcpy(xp + ((n * Hp + h + PT) * Wp + PL) * C, x + (n * H + h) * W * C, sizeof(float) * W * C);
 }
 
 /*
@@ -130,24 +147,23 @@ __attribute__((always_inline)) static inline void dw_block1(const float *a0, con
   }
 }
 
-/* dW[KH][KW][C][O] = Σ_positions im2col(x)ᵀ · dy, reading x through a padded copy (no column matrix). */
-EXPORT("conv_filter_grad")
-void conv_filter_grad(const float *x, const float *dy, float *dw, float *scratch,
-                      int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
-                      int SH, int SW, int DH, int DW, int PT, int PL) {
+/*
+ * Rows r0..r1 of dW[KH·KW·C][O] = Σ_positions im2col(x)ᵀ · dy, reading x from its padded copy
+ * xp (conv_pad_input; no column matrix). Row ranges are independent, so threads may split
+ * them. work: conv_work_floats(r1 - r0, O).
+ */
+EXPORT("conv_filter_grad_rows")
+void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *work, int r0, int r1,
+                           int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                           int SH, int SW, int DH, int DW, int PT, int PL) {
+  if (r0 >= r1) return;
   const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
-  const int K = KH * KW * C;
   const int O8 = ceil8(O);
   const int P = N * OH * OW;
   const int Hp = padded_h(&g), Wp = padded_w(&g);
-  float *xp = scratch;                          /* [N][Hp][Wp][C], zero borders */
-  float *acc = xp + N * Hp * Wp * C;            /* [K][O8] */
-  float *bpack = acc + K * O8;                  /* [DW_CHUNK][O8] */
-  __builtin_memset(xp, 0, sizeof(float) * N * Hp * Wp * C);
-  for (int n = 0; n < N; n++)
-    for (int h = 0; h < H; h++)
-      __builtin_memcpy(xp + ((n * Hp + h + PT) * Wp + PL) * C, x + (n * H + h) * W * C, sizeof(float) * W * C);
-  __builtin_memset(acc, 0, sizeof(float) * K * O8);
+  float *acc = work;                            /* [r1 - r0][O8] */
+  float *bpack = acc + (r1 - r0) * O8;          /* [DW_CHUNK][O8] */
+  __builtin_memset(acc, 0, sizeof(float) * (r1 - r0) * O8);
   const int a_col = SW * C;
   const int row_jump = (SH * Wp - OW * SW) * C;
   const int image_jump = (Hp * Wp - OH * SH * Wp) * C;
@@ -158,13 +174,13 @@ void conv_filter_grad(const float *x, const float *dy, float *dw, float *scratch
     const int oh0 = (p0 / OW) % OH;
     const int ow0 = p0 % OW;
     const float *base = xp + ((n0 * Hp + oh0 * SH) * Wp + ow0 * SW) * C;
-    int i = 0;
-    for (; i + 4 <= K; i += 4)
+    int i = r0;
+    for (; i + 4 <= r1; i += 4)
       dw_block4(tap(base, i, KW, C, DH, DW, Wp), tap(base, i + 1, KW, C, DH, DW, Wp), tap(base, i + 2, KW, C, DH, DW, Wp),
-                tap(base, i + 3, KW, C, DH, DW, Wp), bpack, acc + i * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
-    for (; i < K; i++)
-      dw_block1(tap(base, i, KW, C, DH, DW, Wp), bpack, acc + i * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
+                tap(base, i + 3, KW, C, DH, DW, Wp), bpack, acc + (i - r0) * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
+    for (; i < r1; i++)
+      dw_block1(tap(base, i, KW, C, DH, DW, Wp), bpack, acc + (i - r0) * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
   }
-  for (int i = 0; i < K; i++)
-    for (int o = 0; o < O; o++) dw[i * O + o] = acc[i * O8 + o];
+  for (int i = r0; i < r1; i++)
+    for (int o = 0; o < O; o++) dw[i * O + o] = acc[(i - r0) * O8 + o];
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import config, { ignoreForPackage } from '../../../forge.config.js';
 
 describe('forge.config.ts', () => {
-  test.each(['/package.json', '/dist', '/dist/electron/main.cjs', '/dist/electron/worker.mjs', '/dist/renderer/index.html', '/dist/renderer/assets/index-a1.js', '/node_modules/zod/index.js', '\\dist\\electron\\preload.cjs'])(
+  test.each(['/package.json', '/dist', '/dist/electron/main.cjs', '/dist/electron/worker.mjs', '/dist/renderer/index.html', '/dist/renderer/assets/index-a1.js', '/dist/simd/layerlab-kernels.wasm', '/node_modules/zod/index.js', '\\dist\\electron\\preload.cjs'])(
     'packages %s',
     (p) => {
       expect(ignoreForPackage(p)).toBe(false);

@@ -10,12 +10,14 @@ describe('BatchMatMul (wasm: our SIMD kernel, or transposes then XNNPACK) vs CPU
   beforeAll(ready);
 
   it.for([
-    ['our SIMD kernel (simd/bmm.c)', Infinity, true],
-    ['XNNPACK, transposing in JS', Infinity, false],
-    ['XNNPACK, transposing with the stock Transpose', 1, false],
-  ] as const)(`matches for every transpose combination, batched (rank 3 and 4) and broadcast, on %s (max rel. error ${TOLERANCE})`, async ([, from, simd], ctx) => {
+    ['our SIMD kernel (simd/bmm.c) on one thread', Infinity, true, Infinity],
+    ['our SIMD kernel split across both threads (by batch, or by rows of one product)', Infinity, true, 0],
+    ['XNNPACK, transposing in JS', Infinity, false, Infinity],
+    ['XNNPACK, transposing with the stock Transpose', 1, false, Infinity],
+  ] as const)(`matches for every transpose combination, batched (rank 3 and 4) and broadcast, on %s (max rel. error ${TOLERANCE})`, async ([, from, simd, parallelFrom], ctx) => {
     if (simd && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
     tuning.stockTransposeFrom = from;
+    tuning.parallelFromMacs = parallelFrom;
     if (!simd) process.env.LAYERLAB_SIMD = '0';
     try {
       await fc.assert(
@@ -50,6 +52,7 @@ describe('BatchMatMul (wasm: our SIMD kernel, or transposes then XNNPACK) vs CPU
       );
     } finally {
       tuning.stockTransposeFrom = 1 << 16;
+      tuning.parallelFromMacs = 1 << 18;
       delete process.env.LAYERLAB_SIMD;
     }
   });

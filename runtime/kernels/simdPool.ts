@@ -1,0 +1,87 @@
+/**
+ * Our SIMD kernels on every core. Under tfjs's threaded build the heap is shared memory, so
+ * helper threads (worker_threads) can instantiate our module on that same memory and each
+ * run one slice of a kernel: `run(fn, calls)` makes call 0 on this thread and the others on
+ * the helpers, and returns when all are done. Kernels split work so that slices write
+ * disjoint memory and each slice has its own scratch. The helpers wait on a futex
+ * (Atomics.wait) between jobs and are unref'd, so an idle pool costs nothing and does not
+ * keep Node alive.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** Most arguments any kernel takes (conv_filter_grad_rows: 21). */
+const MAX_ARGS = 24;
+/** ctrl[SEQ] counts jobs; ctrl[DONE] counts finished slices; ctrl[FN], ctrl[NARGS] describe the job; ctrl[FAILED] is set by a slice that threw. */
+const SEQ = 0;
+const DONE = 1;
+const FN = 2;
+const NARGS = 3;
+const FAILED = 4;
+
+/** The helper's whole program (run with `eval: true`). */
+const HELPER = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrlBuffer, argsBuffer, names, slot, maxArgs } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctrl = new Int32Array(ctrlBuffer);
+const args = new Float64Array(argsBuffer);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${SEQ}, seen);
+  seen = Atomics.load(ctrl, ${SEQ});
+  try {
+    const a = [];
+    for (let i = 0; i < ctrl[${NARGS}]; i++) a.push(args[slot * maxArgs + i]);
+    exports[names[ctrl[${FN}]]](...a);
+  } catch (e) {
+    Atomics.store(ctrl, ${FAILED}, 1);
+  }
+  Atomics.add(ctrl, ${DONE}, 1);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+export interface SimdPool {
+  /** Threads a job runs on, this one included. */
+  readonly size: number;
+  /**
+   * Calls export `fn` once per argument list, in parallel: one list (runs here), or exactly
+   * `size` (an empty slice must be a valid call that does nothing). Returns when all are done.
+   */
+  run(fn: string, calls: readonly (readonly number[])[]): void;
+}
+
+/**
+ * A pool of `size - 1` helpers running `module` (whose exports are `names`) on the shared
+ * `memory`; `main` is this thread's instance of it.
+ */
+export function createSimdPool(module: object, memory: object, main: Record<string, unknown>, names: readonly string[], size: number): SimdPool {
+  const ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
+  const args = new Float64Array(new SharedArrayBuffer(size * MAX_ARGS * 8));
+  for (let slot = 1; slot < size; slot++) {
+    const w = new Worker(HELPER, { eval: true, workerData: { module, memory, ctrlBuffer: ctrl.buffer, argsBuffer: args.buffer, names, slot, maxArgs: MAX_ARGS } });
+    w.unref();
+  }
+  return {
+    size,
+    run(fn, calls) {
+      if (calls.length === 0) return;
+      const f = main[fn] as (...a: number[]) => void;
+      if (calls.length === 1) return f(...calls[0]!);
+      if (calls.length !== size) throw new Error(`SimdPool.run: ${calls.length} calls for a pool of ${size}`);
+      const helpers = size - 1;
+      Atomics.store(ctrl, FN, names.indexOf(fn));
+      Atomics.store(ctrl, NARGS, calls[0]!.length);
+      Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, FAILED, 0);
+      for (let slot = 1; slot < size; slot++) calls[slot]!.forEach((v, i) => (args[slot * MAX_ARGS + i] = v));
+      Atomics.add(ctrl, SEQ, 1);
+      Atomics.notify(ctrl, SEQ);
+      f(...calls[0]!);
+      for (let done = Atomics.load(ctrl, DONE); done < helpers; done = Atomics.load(ctrl, DONE)) {
+        if (Atomics.wait(ctrl, DONE, done, 60_000) === 'timed-out') throw new Error('SIMD helper threads stopped responding (waited 60 s)');
+      }
+      if (Atomics.load(ctrl, FAILED)) throw new Error(`SIMD kernel ${fn} failed on a helper thread`);
+    },
+  };
+}
