@@ -3,11 +3,14 @@
  * (ignoring axes of size 1): bias gradients and batch/layer statistics, e.g. a sum over
  * [0, 1, 2] of NHWC activations. The stock kernels first transpose the reduced axes to the
  * end (10-20 ns per element on wasm); here each row is added into per-column float64
- * accumulators in one streaming pass. Other reductions go to the stock kernels.
+ * accumulators in one streaming pass (four columns at a time in simd/norm.c when our SIMD
+ * module is built and the columns are a multiple of 4). Other reductions go to the stock
+ * kernels.
  */
 import { Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { alloc, heapF32, stockKernel } from './wasmBackend';
+import { simdKernels } from './simdModule';
+import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Tests and benchmarks turn the JS path off to compare. */
@@ -45,6 +48,15 @@ function reduce(name: typeof Sum | typeof Mean) {
     const axes = new Set(axisList);
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
     const out = alloc(backend, outShape);
+    const scale = name === Mean ? 1 / rows : 1;
+    const simd = cols % 4 === 0 ? simdKernels(backend) : null;
+    if (simd) {
+      // The same sums four columns at a time (simd/norm.c).
+      const acc = alloc(backend, [3 * cols + 2]);
+      simd.col_sum(offsetOf(backend, x), offsetOf(backend, out), scale, rows, cols, offsetOf(backend, acc));
+      free(backend, acc);
+      return out;
+    }
     const src = heapF32(backend, x);
     const acc = new Float64Array(cols);
     // Four rows per pass: a quarter of the accumulator traffic (sums stay in float64).
@@ -54,7 +66,6 @@ function reduce(name: typeof Sum | typeof Mean) {
       for (let c = 0; c < cols; c++) acc[c] = acc[c]! + (src[o + c]! + src[o + cols + c]! + (src[o + 2 * cols + c]! + src[o + 3 * cols + c]!));
     }
     for (; r < rows; r++) for (let c = 0, o = r * cols; c < cols; c++) acc[c] = acc[c]! + src[o + c]!;
-    const scale = name === Mean ? 1 / rows : 1;
     const dst = heapF32(backend, out);
     for (let c = 0; c < cols; c++) dst[c] = acc[c]! * scale;
     return out;

@@ -1,6 +1,7 @@
 /*
- * Batch norm (training), layer norm and dropout for tfjs-backend-wasm's heap, with WASM SIMD:
- * the same arithmetic as batchNormTrain.ts, layerNorm.ts and dropout.ts (which keep a plain
+ * Batch norm (training), layer norm, column sums and dropout for tfjs-backend-wasm's heap, with
+ * WASM SIMD: the same arithmetic as batchNormTrain.ts, layerNorm.ts, reduceLeading.ts and
+ * dropout.ts (which keep a plain
  * JS version for builds without clang), four lanes at a time. Channel and feature counts
  * must be multiples of 4 (callers check). Per-channel sums run in float32 over chunks of 256
  * rows and are added up in float64. Same rules as bmm.c: no state, no stack frame; `acc`
@@ -177,6 +178,22 @@ void ln_backward(const float *dy, const float *x, const float *gamma, const floa
     flush(sb, tb, D);
   }
   for (int d = 0; d < D; d++) dgamma[d] = (float)tg[d], dbeta[d] = (float)tb[d];
+}
+
+/* out[c] = scale · Σ_r x[r][c] over rows × C (column sums: bias gradients, statistics). acc: C floats then C doubles. */
+EXPORT("col_sum")
+void col_sum(const float *x, float *out, float scale, int rows, int C, float *acc) {
+  double *t = (double *)(acc + C + (C & 1));
+  for (int c = 0; c < C; c++) acc[c] = 0.0f, t[c] = 0.0;
+  for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+    const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
+    for (int r = r0; r < r1; r++) {
+      const float *xr = x + r * C;
+      for (int c = 0; c < C; c += 4) wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), wasm_v128_load(xr + c)));
+    }
+    flush(acc, t, C);
+  }
+  for (int c = 0; c < C; c++) out[c] = (float)(t[c] * scale);
 }
 
 /*

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { leadingReduction } from '../../../../runtime/kernels/reduceLeading';
-import { kernel, on, ready, relError, signed, tf } from './harness';
+import { kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /**
  * Absolute error per unit of the inputs' scale (inputs in [-1, 1); the scale is the number of
@@ -36,37 +36,48 @@ describe('Sum / Mean over leading axes (wasm, JS column sums) vs CPU', () => {
     expect(leadingReduction([4, 5, 6], [0, 2])).toBeUndefined();
   });
 
-  it(`matches on random shapes, axes and keepDims, leading or not (max abs. error ${TOLERANCE} per unit of scale, ${STOCK_TOLERANCE} where the stock kernel runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 5 }),
-        fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
-        fc.boolean(),
-        fc.constantFrom('Sum', 'Mean'),
-        fc.nat(),
-        async (shape, pick, keepDims, name, seed) => {
-          const axis = shape.map((_, i) => i).filter((i) => pick[i]);
-          fc.pre(axis.length > 0);
-          const x = signed(shape.reduce((a, b) => a * b), seed);
-          const run = () => kernel(name, { x: tf.tensor(x, shape) }, { axis, keepDims });
-          const ours = await on('wasm', run);
-          const ref = await on('cpu', run);
-          expect(ours.shape).toEqual(ref.shape);
-          const terms = axis.reduce((n, i) => n * shape[i]!, 1);
-          const tolerance = (leadingReduction(shape, axis) === undefined ? STOCK_TOLERANCE : TOLERANCE) * (name === 'Sum' ? terms : 1);
-          expect(maxAbsDiff(ours.values, ref.values)).toBeLessThanOrEqual(tolerance);
-        },
-      ),
-      { numRuns: 100 },
-    );
+  it.for(['our SIMD module (simd/norm.c) where the columns are a multiple of 4', 'JavaScript only'] as const)(`matches on random shapes, axes and keepDims, leading or not (max abs. error ${TOLERANCE} per unit of scale, ${STOCK_TOLERANCE} where the stock kernel runs): %s`, async (path, ctx) => {
+    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 5 }),
+          fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+          fc.boolean(),
+          fc.constantFrom('Sum', 'Mean'),
+          fc.nat(),
+          async (shape, pick, keepDims, name, seed) => {
+            const axis = shape.map((_, i) => i).filter((i) => pick[i]);
+            fc.pre(axis.length > 0);
+            const x = signed(shape.reduce((a, b) => a * b), seed);
+            const run = () => kernel(name, { x: tf.tensor(x, shape) }, { axis, keepDims });
+            const ours = await on('wasm', run);
+            const ref = await on('cpu', run);
+            expect(ours.shape).toEqual(ref.shape);
+            const terms = axis.reduce((n, i) => n * shape[i]!, 1);
+            const tolerance = (leadingReduction(shape, axis) === undefined ? STOCK_TOLERANCE : TOLERANCE) * (name === 'Sum' ? terms : 1);
+            expect(maxAbsDiff(ours.values, ref.values)).toBeLessThanOrEqual(tolerance);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    } finally {
+      delete process.env.LAYERLAB_SIMD;
+    }
   });
 
-  it('sums 8192 rows of a bias gradient as accurately as the CPU backend', async () => {
-    const x = signed(128 * 8 * 8 * 16, 7);
-    const run = () => tf.sum(tf.tensor4d(x, [128, 8, 8, 16]), [0, 1, 2]);
-    const ours = await on('wasm', run);
-    const ref = await on('cpu', run);
-    expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+  it.for(['SIMD (or JS without it)', 'JavaScript only'] as const)('sums 8192 rows of a bias gradient as accurately as the CPU backend: %s', async (path) => {
+    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
+    try {
+      const x = signed(128 * 8 * 8 * 16, 7);
+      const run = () => tf.sum(tf.tensor4d(x, [128, 8, 8, 16]), [0, 1, 2]);
+      const ours = await on('wasm', run);
+      const ref = await on('cpu', run);
+      expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+    } finally {
+      delete process.env.LAYERLAB_SIMD;
+    }
   });
 });
 
