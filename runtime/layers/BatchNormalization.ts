@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BatchNormTrain, batchNormTrainOp } from '../kernels/batchNormTrain.js';
-import { single } from './common.js';
+import { onWasm, single, stockLayerClass } from './common.js';
 
 type Kwargs = Record<string, unknown>;
 
@@ -23,9 +23,7 @@ interface BatchNormFields {
   readonly movingVariance: tfl.LayerVariable;
 }
 
-type BatchNormArgs = NonNullable<Parameters<typeof tfl.layers.batchNormalization>[0]>;
-/** tfjs-layers does not export the class itself, only its factory. */
-const Stock = Object.getPrototypeOf(tfl.layers.batchNormalization({})).constructor as (new (args?: BatchNormArgs) => tfl.layers.Layer) & Pick<typeof tfl.layers.Layer, 'fromConfig'>;
+const Stock = stockLayerClass(tfl.layers.batchNormalization, {});
 
 export class BatchNormalization extends Stock {
   static readonly className = 'BatchNormalization';
@@ -34,7 +32,7 @@ export class BatchNormalization extends Stock {
     const x = single(inputs);
     const self = this as unknown as BatchNormFields;
     const lastAxis = self.axis === -1 || self.axis === x.rank - 1;
-    const fused = kwargs.training === true && lastAxis && x.dtype === 'float32' && self.gamma && self.beta && tf.getBackend() === 'wasm' && tf.getKernel(BatchNormTrain, 'wasm') !== undefined;
+    const fused = kwargs.training === true && lastAxis && self.gamma && self.beta && onWasm(x, BatchNormTrain);
     if (!fused) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const [y, mean, variance] = batchNormTrainOp(x, self.gamma!.read(), self.beta!.read(), self.epsilon);

@@ -6,13 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DropoutSeeds, dropout, single } from './common.js';
+import { DropoutSeeds, dropout, single, stockLayerClass } from './common.js';
 
 type Kwargs = Record<string, unknown>;
 type DropoutArgs = Parameters<typeof tfl.layers.dropout>[0];
 
-/** tfjs-layers does not export the class itself, only its factory. */
-const Stock = Object.getPrototypeOf(tfl.layers.dropout({ rate: 0 })).constructor as (new (args: DropoutArgs) => tfl.layers.Layer) & Pick<typeof tfl.layers.Layer, 'fromConfig'>;
+const Stock = stockLayerClass(tfl.layers.dropout, { rate: 0 });
 
 export class Dropout extends Stock {
   static readonly className = 'Dropout';

@@ -7,10 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LayerNorm, layerNormOp } from '../kernels/layerNorm.js';
-import { single } from './common.js';
+import { onWasm, single, stockLayerClass } from './common.js';
 
 type Kwargs = Record<string, unknown>;
-type LayerNormArgs = NonNullable<Parameters<typeof tfl.layers.layerNormalization>[0]>;
 
 /** The fields of tfjs-layers' LayerNormalization that the fused path reads (private in its typings). */
 interface LayerNormFields {
@@ -20,8 +19,7 @@ interface LayerNormFields {
   readonly beta: tfl.LayerVariable | null;
 }
 
-/** tfjs-layers does not export the class itself, only its factory. */
-const Stock = Object.getPrototypeOf(tfl.layers.layerNormalization({})).constructor as (new (args?: LayerNormArgs) => tfl.layers.Layer) & Pick<typeof tfl.layers.Layer, 'fromConfig'>;
+const Stock = stockLayerClass(tfl.layers.layerNormalization, {});
 
 export class LayerNormalization extends Stock {
   static readonly className = 'LayerNormalization';
@@ -30,7 +28,7 @@ export class LayerNormalization extends Stock {
     const x = single(inputs);
     const self = this as unknown as LayerNormFields;
     const lastAxis = self.axis.length === 1 && self.axis[0] === x.rank - 1;
-    const fused = lastAxis && x.dtype === 'float32' && self.gamma && self.beta && tf.getBackend() === 'wasm' && tf.getKernel(LayerNorm, 'wasm') !== undefined;
+    const fused = lastAxis && self.gamma && self.beta && onWasm(x, LayerNorm);
     if (!fused) return super.call(inputs, kwargs);
     return tf.tidy(() => layerNormOp(x, self.gamma!.read(), self.beta!.read(), self.epsilon));
   }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { Gelu as GeluKernel, geluOp } from '../kernels/gelu.js';
+import { onWasm } from './common.js';
 
 /** The activation tfjs-layers registers as 'gelu' (its class is not exported). */
 const entry = tf.serialization.SerializationMap.getMap().classNameMap['gelu'];
@@ -15,7 +16,7 @@ export class Gelu extends Stock {
   static readonly className = 'gelu';
 
   override apply(x: tf.Tensor): tf.Tensor {
-    if (x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(GeluKernel, 'wasm') !== undefined) return geluOp(x);
+    if (onWasm(x, GeluKernel)) return geluOp(x);
     return super.apply(x);
   }
 }

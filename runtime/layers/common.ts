@@ -1,5 +1,6 @@
 /** Small helpers shared by the custom layers. */
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { Dropout as DropoutKernel, dropoutKernelOp, fmix32 } from '../kernels/dropout.js';
 
 /** x [..., d] · w [d, e] for any leading rank: TF.js matMul wants matching batch ranks, so flatten first. */
@@ -27,6 +28,19 @@ export class DropoutSeeds {
 
 /** Dropout of `x` at `rate`: the one-pass kernel on wasm, `tf.dropout` (same seed, other stream) elsewhere. */
 export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
-  if (x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(DropoutKernel, 'wasm') !== undefined) return dropoutKernelOp(x, rate, seed);
+  if (onWasm(x, DropoutKernel)) return dropoutKernelOp(x, rate, seed);
   return tf.dropout(x, rate, undefined, seed);
+}
+
+/**
+ * The class behind a tfjs-layers factory (tfjs-layers exports factories, not classes), for
+ * our subclasses that replace a stock layer under its own name.
+ */
+export function stockLayerClass<A>(factory: (args: A) => tfl.layers.Layer, args: A): (new (args: A) => tfl.layers.Layer) & Pick<typeof tfl.layers.Layer, 'fromConfig'> {
+  return Object.getPrototypeOf(factory(args)).constructor;
+}
+
+/** Whether our wasm kernel `kernel` can take `x` now: float32, on the wasm backend, kernels registered. */
+export function onWasm(x: tf.Tensor, kernel: string): boolean {
+  return x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(kernel, 'wasm') !== undefined;
 }

@@ -6,7 +6,7 @@
  * no globals and no stack frame (nothing here takes an address), so it never touches
  * memory it was not handed. runtime/kernels/simdModule.ts loads it; batchMatMul.ts calls it.
  */
-#include <wasm_simd128.h>
+#include "block4x8.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
 
@@ -74,14 +74,7 @@ void bmm(const float *A, const float *B, float *C, float *scratch, int batch, in
           const v128_t x1 = wasm_f32x4_splat(ap[a_row]);
           const v128_t x2 = wasm_f32x4_splat(ap[2 * a_row]);
           const v128_t x3 = wasm_f32x4_splat(ap[3 * a_row]);
-          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
-          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
-          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
-          c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
-          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
-          c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
-          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
-          c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
+          BLOCK4X8_FMA(x0, x1, x2, x3, b0, b1);
         }
         const int cols = n - j;
         store8(c + (i + 0) * n + j, c00, c01, cols);

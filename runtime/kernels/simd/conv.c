@@ -6,7 +6,7 @@
  * independent, so threads split them (simdPool.ts). Same rules as bmm.c: no state, no stack
  * frame, only the memory handed in.
  */
-#include <wasm_simd128.h>
+#include "block4x8.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
 
@@ -19,6 +19,20 @@ typedef struct {
 } geom;
 
 static int ceil8(int n) { return (n + 7) & ~7; }
+
+/* Advances `off` (and ow, oh) from one output position to the next, across row and image ends. */
+#define NEXT_POSITION()        \
+  do {                         \
+    off += a_col;              \
+    if (++ow == OW) {          \
+      ow = 0;                  \
+      off += row_jump;         \
+      if (++oh == OH) {        \
+        oh = 0;                \
+        off += image_jump;     \
+      }                        \
+    }                          \
+  } while (0)
 
 /* dst[r][n8] = src[r][n] (row stride n), zero-padded. */
 static void pack_rows(const float *src, float *dst, int rows, int n, int n8) {
@@ -90,23 +104,8 @@ __attribute__((always_inline)) static inline void dw_block4(const float *a0, con
       const v128_t x1 = wasm_f32x4_splat(a1[off]);
       const v128_t x2 = wasm_f32x4_splat(a2[off]);
       const v128_t x3 = wasm_f32x4_splat(a3[off]);
-      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, b0));
-      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, b1));
-      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x1, b0));
-      c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x1, b1));
-      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x2, b0));
-      c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x2, b1));
-      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x3, b0));
-      c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x3, b1));
-      off += a_col;
-      if (++ow == OW) {
-        ow = 0;
-        off += row_jump;
-        if (++oh == OH) {
-          oh = 0;
-          off += image_jump;
-        }
-      }
+      BLOCK4X8_FMA(x0, x1, x2, x3, b0, b1);
+      NEXT_POSITION();
     }
     wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
     wasm_v128_store(c0 + O8, c10), wasm_v128_store(c0 + O8 + 4, c11);
@@ -133,15 +132,7 @@ __attribute__((always_inline)) static inline void dw_block1(const float *a0, con
       const v128_t x0 = wasm_f32x4_splat(a0[off]);
       c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, wasm_v128_load(bp)));
       c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, wasm_v128_load(bp + 4)));
-      off += a_col;
-      if (++ow == OW) {
-        ow = 0;
-        off += row_jump;
-        if (++oh == OH) {
-          oh = 0;
-          off += image_jump;
-        }
-      }
+      NEXT_POSITION();
     }
     wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
   }

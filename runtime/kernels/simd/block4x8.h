@@ -1,0 +1,20 @@
+/*
+ * The register block that bmm.c and conv.c multiply with: four rows of A by eight columns of
+ * B, accumulated in eight v128 values named c00..c31 in the caller (row r, column half h is
+ * c<r><h>). Macros rather than functions so that the accumulators stay in registers: the
+ * kernels may not use a stack frame (see scripts/build.mjs).
+ */
+#include <wasm_simd128.h>
+
+/* c<r>0 += x<r>·b0 and c<r>1 += x<r>·b1 for the four rows. */
+#define BLOCK4X8_FMA(x0, x1, x2, x3, b0, b1)                 \
+  do {                                                       \
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul((x0), (b0)));   \
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul((x0), (b1)));   \
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul((x1), (b0)));   \
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul((x1), (b1)));   \
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul((x2), (b0)));   \
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul((x2), (b1)));   \
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul((x3), (b0)));   \
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul((x3), (b1)));   \
+  } while (0)
