@@ -1,6 +1,6 @@
 /**
- * Conv2DBackpropInput for the wasm backend: for unit strides a forward XNNPACK convolution
- * (see {@link viaForwardConv}), otherwise dx = col2im(dy · Wᵀ), the product in the
+ * Conv2DBackpropInput for the wasm backend: for unit strides a forward convolution (see
+ * {@link viaForwardConv}; our Conv2D kernel, so SIMD or XNNPACK as conv2DCropped.ts picks), otherwise dx = col2im(dy · Wᵀ), the product in the
  * backend's XNNPACK BatchMatMul and the scatter in JS. The stock kernel is correct but a
  * direct loop; it took ~43% of a ResNet-18 training step (200 of 467 ms).
  *
@@ -14,7 +14,8 @@ import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
 import { inputGradientUnused } from './unusedInputGradient';
-import { alloc, batchMatMul, free, heapF32, stockKernel } from './wasmBackend';
+import { conv2DConfig } from './conv2DCropped';
+import { alloc, batchMatMul, free, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Upper bound on one column matrix, in floats (16 MiB). */
@@ -54,7 +55,7 @@ function viaForwardConv(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo
     }
   }
   const pad = [[0, 0], [pads[0]!, pads[1]!], [pads[2]!, pads[3]!], [0, 0]];
-  const out = stockKernel('Conv2D')({
+  const out = conv2DConfig.kernelFunc({
     inputs: { x: dy, filter: flipped },
     backend,
     attrs: { strides: 1, pad, dataFormat: 'NHWC', dilations: 1 } as unknown as NamedAttrMap,

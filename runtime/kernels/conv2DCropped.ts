@@ -7,12 +7,52 @@
  */
 import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs } from './convGeometry';
-import { alloc, free, heapF32, stockKernel } from './wasmBackend';
+import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
+import { convArgs, simdKernels, simdPool, slice } from './simdModule';
+import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
-/** Tests turn cropping off to compare both paths. */
-export const tuning = { cropTaps: true };
+/** Tests turn cropping and our SIMD kernel off to compare the paths. */
+export const tuning = { cropTaps: true, simd: true };
+
+/**
+ * `x` convolved with `filter` (+ bias) over geometry `g` by simd/conv.c, output positions
+ * split across the threads; undefined where that kernel does not apply (an activation or
+ * PReLU weights to fuse, a bias that is not one value per channel, a huge padded copy).
+ */
+function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry, attrs: NamedAttrMap): TensorInfo | undefined {
+  const simd = tuning.simd ? simdKernels(backend) : null;
+  const activation = (attrs.activation as string | undefined) ?? 'linear';
+  if (!simd || activation !== 'linear' || (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC))) return undefined;
+  const K = g.kH * g.kW * g.inC;
+  // Measured on LeNet and ResNet-18 shapes: ours wins when the output channels fill its
+  // 8-wide register blocks or the filter is short (LeNet's first layer, K = 25); XNNPACK
+  // wins on long filters with ragged channels (LeNet's input gradient: K = 400, 6 channels).
+  if (g.outC % 8 !== 0 && K >= 64) return undefined;
+  const geometry = convArgs(g);
+  const padFloats = simd.conv_pad_floats(...geometry);
+  if (padFloats > SIMD_PAD_FLOATS) return undefined;
+  const O8 = (g.outC + 7) & ~7;
+  const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
+  const xp = alloc(backend, [padFloats]);
+  const packed = alloc(backend, [(K + 1) * O8]);
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  simd.conv_pad_input(at(x), at(xp), ...geometry);
+  simd.pack_filter(at(filter), at(packed), K, g.outC);
+  if (bias) simd.pack_filter(at(bias), at(packed) + K * O8 * 4, 1, g.outC);
+  const pool = simdPool(backend);
+  const P = g.batch * g.outH * g.outW;
+  pool.run(
+    'conv_forward_rows',
+    Array.from({ length: pool.size }, (_, i) => [at(xp), at(packed), bias ? at(packed) + K * O8 * 4 : 0, at(out), ...slice(P, pool.size, i, 4), ...geometry]),
+  );
+  free(backend, packed);
+  free(backend, xp);
+  return out;
+}
+
+/** Largest padded copy of x the SIMD kernel may make: 64 Mi floats, 256 MiB. */
+const SIMD_PAD_FLOATS = 1 << 26;
 
 
 function croppedConv(name: string) {
@@ -24,7 +64,10 @@ function croppedConv(name: string) {
     if (!nhwc || x.shape.length !== 4) return stock(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     const full = convGeometry(x.shape, filter.shape, attrs.strides, attrs.pad, attrs.dilations ?? 1, attrs.dimRoundingMode, false);
     const crop = tuning.cropTaps ? cropTaps(full) : undefined;
+    const ours = attrs.preluActivationWeights === undefined && inputs.preluActivationWeights === undefined;
     if (crop === undefined) {
+      const simd = ours ? viaSimd(backend, x, filter, inputs.bias, full, attrs) : undefined;
+      if (simd) return simd;
       // Explicit pads even when nothing is cropped: the stock kernel's own 'same' is wrong for some shapes.
       const pad = explicitPad(full);
       if (pad === undefined) return stock(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
@@ -33,6 +76,11 @@ function croppedConv(name: string) {
     const g = crop.geometry;
     const cropped = alloc(backend, [g.kH, g.kW, g.inC, g.outC]);
     copyCroppedFilter(heapF32(backend, filter), filter.shape[1]!, g.inC * g.outC, crop, heapF32(backend, cropped));
+    const simd = ours ? viaSimd(backend, x, cropped, inputs.bias, g, attrs) : undefined;
+    if (simd) {
+      free(backend, cropped);
+      return simd;
+    }
     const out = stock({
       inputs: { ...inputs, filter: cropped },
       backend,

@@ -18,3 +18,23 @@
     c30 = wasm_f32x4_add(c30, wasm_f32x4_mul((x3), (b0)));   \
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul((x3), (b1)));   \
   } while (0)
+
+/* Stores the first `cols` (1..3) lanes of v at c. */
+static inline void store_partial(float *c, v128_t v, int cols) {
+  c[0] = wasm_f32x4_extract_lane(v, 0);
+  if (cols > 1) c[1] = wasm_f32x4_extract_lane(v, 1);
+  if (cols > 2) c[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+/* Stores 8 accumulated columns (or the `cols` < 8 that exist) of one row. */
+static inline void store8(float *c, v128_t lo, v128_t hi, int cols) {
+  if (cols >= 8) {
+    wasm_v128_store(c, lo);
+    wasm_v128_store(c + 4, hi);
+  } else if (cols >= 4) {
+    wasm_v128_store(c, lo);
+    if (cols > 4) store_partial(c + 4, hi, cols - 4);
+  } else {
+    store_partial(c, lo, cols);
+  }
+}

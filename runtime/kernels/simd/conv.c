@@ -114,6 +114,12 @@ __attribute__((always_inline)) static inline void dw_block4(const float *a0, con
   }
 }
 
+/* Where output position q (flattened n, oh, ow) starts reading the padded input. */
+static const float *position_base(const float *xp, int q, int OH, int OW, int Hp, int Wp, int C, int SH, int SW) {
+  const int n = q / (OH * OW), oh = (q / OW) % OH, ow = q % OW;
+  return xp + ((n * Hp + oh * SH) * Wp + ow * SW) * C;
+}
+
 /* Where filter row r = (kh, kw, c) reads the padded input, relative to an output position's base. */
 static const float *tap(const float *base, int r, int KW, int C, int DH, int DW, int Wp) {
   const int kh = r / (KW * C), kw = (r / C) % KW, c = r % C;
@@ -174,4 +180,53 @@ void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *w
   }
   for (int i = r0; i < r1; i++)
     for (int o = 0; o < O; o++) dw[i * O + o] = acc[(i - r0) * O8 + o];
+}
+
+/* dst[K][O8] = w[K][O] zero-padded (a filter, or with K = 1 a bias), for conv_forward_rows. */
+EXPORT("pack_filter")
+void pack_filter(const float *w, float *dst, int K, int O) { pack_rows(w, dst, K, O, ceil8(O)); }
+
+/*
+ * out[q][o] = bias[o] + Σ_r xp[q + tap_r] · W[r][o] for output positions q0..q1 (flattened n,
+ * oh, ow): a forward convolution as an implicit GEMM over the padded input xp
+ * (conv_pad_input), four positions by eight output channels per register block. wpack and
+ * bias8 come from pack_filter (bias8 may be 0). Position ranges are independent.
+ */
+EXPORT("conv_forward_rows")
+void conv_forward_rows(const float *xp, const float *wpack, const float *bias8, float *out, int q0, int q1,
+                       int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                       int SH, int SW, int DH, int DW, int PT, int PL) {
+  const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
+  const int O8 = ceil8(O);
+  const int Hp = padded_h(&g), Wp = padded_w(&g);
+  for (int q = q0; q < q1; q += 4) {
+    const int cnt = q1 - q < 4 ? q1 - q : 4;
+    /* Input bases of the block's positions (a short block repeats its last one). */
+    const float *x0 = position_base(xp, q, OH, OW, Hp, Wp, C, SH, SW);
+    const float *x1 = position_base(xp, cnt > 1 ? q + 1 : q, OH, OW, Hp, Wp, C, SH, SW);
+    const float *x2 = position_base(xp, cnt > 2 ? q + 2 : q, OH, OW, Hp, Wp, C, SH, SW);
+    const float *x3 = position_base(xp, cnt > 3 ? q + 3 : q, OH, OW, Hp, Wp, C, SH, SW);
+    for (int j = 0; j < O8; j += 8) {
+      const v128_t i0 = bias8 ? wasm_v128_load(bias8 + j) : wasm_f32x4_splat(0);
+      const v128_t i1 = bias8 ? wasm_v128_load(bias8 + j + 4) : wasm_f32x4_splat(0);
+      v128_t c00 = i0, c01 = i1, c10 = i0, c11 = i1, c20 = i0, c21 = i1, c30 = i0, c31 = i1;
+      const float *wr = wpack + j;
+      for (int kh = 0; kh < KH; kh++) {
+        for (int kw = 0; kw < KW; kw++) {
+          const int off = (kh * DH * Wp + kw * DW) * C;
+          for (int c = 0; c < C; c++, wr += O8) {
+            const v128_t b0 = wasm_v128_load(wr);
+            const v128_t b1 = wasm_v128_load(wr + 4);
+            BLOCK4X8_FMA(wasm_f32x4_splat(x0[off + c]), wasm_f32x4_splat(x1[off + c]), wasm_f32x4_splat(x2[off + c]),
+                         wasm_f32x4_splat(x3[off + c]), b0, b1);
+          }
+        }
+      }
+      const int cols = O - j;
+      store8(out + q * O + j, c00, c01, cols);
+      if (cnt > 1) store8(out + (q + 1) * O + j, c10, c11, cols);
+      if (cnt > 2) store8(out + (q + 2) * O + j, c20, c21, cols);
+      if (cnt > 3) store8(out + (q + 3) * O + j, c30, c31, cols);
+    }
+  }
 }

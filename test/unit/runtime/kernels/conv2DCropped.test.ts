@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { convGeometry, cropTaps } from '../../../../runtime/kernels/convGeometry';
-import { convOut, kernel, on, ready, relError, signed, tf } from './harness';
+import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Float32 sums of O(1) terms, fewer of them (only zero terms dropped) or in another order. */
 const TOLERANCE = 1e-5;
@@ -11,7 +11,8 @@ const geometry = fc.record({
   h: fc.integer({ min: 1, max: 5 }),
   w: fc.integer({ min: 1, max: 5 }),
   c: fc.integer({ min: 1, max: 5 }),
-  oc: fc.integer({ min: 1, max: 5 }),
+  // Up to 17 so that some cases fill our SIMD kernel's 8-channel blocks (8, 16) and some not.
+  oc: fc.integer({ min: 1, max: 17 }),
   kh: fc.integer({ min: 1, max: 5 }),
   kw: fc.integer({ min: 1, max: 5 }),
   strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
@@ -19,7 +20,8 @@ const geometry = fc.record({
     fc.constantFrom('valid' as const, 'same' as const),
     fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.nat(3)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
   ),
-  fused: fc.boolean(),
+  dilations: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+  fused: fc.constantFrom('no', 'linear', 'relu'),
   seed: fc.nat(),
 });
 
@@ -41,28 +43,53 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
     expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it(`matches on random small maps, strides and paddings (max rel. error ${TOLERANCE})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(geometry, async (k) => {
-        const xShape = [k.batch, k.h, k.w, k.c];
-        const fShape = [k.kh, k.kw, k.c, k.oc];
-        const outShape = convOut(xShape, fShape, k.strides, k.pad, [1, 1]);
-        fc.pre(outShape !== undefined);
-        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
-        const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
-        const bias = signed(k.oc, k.seed + 2);
-        const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1] };
-        const run = () =>
-          k.fused
-            ? kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: 'relu' })
-            : kernel('Conv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape) }, attrs);
-        const ours = await on('wasm', run);
-        const ref = await on('cpu', run);
-        expect(ours.shape).toEqual(outShape);
-        expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
-      }),
-      { numRuns: 80 },
-    );
+  it.for([
+    ['our SIMD kernel (simd/conv.c) where it applies', true],
+    ['the stock XNNPACK kernel', false],
+  ] as const)(`matches on random small maps, strides, dilations and paddings, plain and fused: %s (max rel. error ${TOLERANCE})`, async ([, simd], ctx) => {
+    if (simd && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/conv2DCropped');
+    tuning.simd = simd;
+    try {
+      await fc.assert(
+        fc.asyncProperty(geometry, async (k) => {
+          const xShape = [k.batch, k.h, k.w, k.c];
+          const fShape = [k.kh, k.kw, k.c, k.oc];
+          const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
+          fc.pre(outShape !== undefined);
+          const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+          const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
+          const bias = signed(k.oc, k.seed + 2);
+          const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', dilations: k.dilations };
+          const run = () =>
+            k.fused !== 'no'
+              ? kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: k.fused })
+              : kernel('Conv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape) }, attrs);
+          const ours = await on('wasm', run);
+          const ref = await on('cpu', run);
+          expect(ours.shape).toEqual(outShape);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        }),
+        { numRuns: 80 },
+      );
+    } finally {
+      tuning.simd = true;
+    }
+  });
+
+  it.for([
+    ['3x3 same, 16 channels out, over 3 images of 23x19x5', [3, 23, 19, 5], [3, 3, 5, 16], 1, 'same'],
+    ["LeNet's first layer: 5x5 same, 1 channel in, 6 out, 20 images", [20, 28, 28, 1], [5, 5, 1, 6], 1, 'same'],
+    ['7x7 stride 2 same, 3 in, 8 out (a ResNet stem)', [4, 32, 32, 3], [7, 7, 3, 8], 2, 'same'],
+  ] as const)('matches with a bias over larger maps, positions split across both threads: %s', async ([, xShape, fShape, stride, pad], ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const x = signed(xShape.reduce((a: number, b: number) => a * b, 1), 5);
+    const w = signed(fShape.reduce((a: number, b: number) => a * b, 1), 6);
+    const bias = signed(fShape[3], 7);
+    const run = () => tf.fused.conv2d({ x: tf.tensor4d(x, [...xShape]), filter: tf.tensor4d(w, [...fShape]), strides: stride, pad, bias: tf.tensor1d(bias) });
+    const ours = await on('wasm', run);
+    const ref = await on('cpu', run);
+    expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE * 4);
   });
 
   it('gives the same conv2d gradients with and without cropping on a 1x1 and a 2x2 map', async () => {
