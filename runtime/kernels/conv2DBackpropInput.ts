@@ -1,7 +1,8 @@
 /**
  * Conv2DBackpropInput for the wasm backend: for unit strides a forward convolution (see
- * {@link viaForwardConv}; our Conv2D kernel, so SIMD or XNNPACK as conv2DCropped.ts picks), otherwise dx = col2im(dy · Wᵀ), the product in the
- * backend's XNNPACK BatchMatMul and the scatter in JS. The stock kernel is correct but a
+ * {@link viaForwardConv}; our Conv2D kernel, so SIMD or XNNPACK as conv2DCropped.ts picks),
+ * otherwise dx = col2im(dy · Wᵀ), the product in the backend's XNNPACK BatchMatMul and the
+ * scatter in JS. The stock kernel is correct but a
  * direct loop; it took ~43% of a ResNet-18 training step (200 of 467 ms).
  *
  * Supports NHWC, strides, 'valid' / 'same' / explicit padding and an optional `dilations`
