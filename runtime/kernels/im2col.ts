@@ -8,43 +8,6 @@
  */
 import type { ConvGeometry } from './convGeometry';
 
-/** Fills `col` ([rows of images n0..n1) x K]) from the NHWC input `x`; padding reads as 0. */
-export function im2col(g: ConvGeometry, x: Float32Array, n0: number, n1: number, col: Float32Array): void {
-  const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
-  const K = kH * kW * inC;
-  const rowTap = kW * inC;
-  let o = 0;
-  for (let n = n0; n < n1; n++) {
-    const xn = n * inH * inW * inC;
-    for (let oh = 0; oh < outH; oh++) {
-      const ih0 = oh * strideH - padTop;
-      for (let ow = 0; ow < outW; ow++) {
-        const iw0 = ow * strideW - padLeft;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = ih0 + kh * dilationH;
-          if (ih < 0 || ih >= inH) {
-            col.fill(0, o, o + rowTap);
-            o += rowTap;
-            continue;
-          }
-          const xr = xn + ih * inW * inC;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = iw0 + kw * dilationW;
-            if (iw < 0 || iw >= inW) {
-              for (let c = 0; c < inC; c++) col[o + c] = 0;
-            } else {
-              const xi = xr + iw * inC;
-              for (let c = 0; c < inC; c++) col[o + c] = x[xi + c]!;
-            }
-            o += inC;
-          }
-        }
-      }
-    }
-  }
-  if (o !== (n1 - n0) * outH * outW * K) throw new Error('im2col: internal size mismatch');
-}
-
 /**
  * Fills `colT` with the transposed column matrix ([K x rows of images n0..n1)], row-major),
  * written directly rather than transposed afterwards: each output row is contiguous and
@@ -90,7 +53,7 @@ export function im2colTransposed(g: ConvGeometry, x: Float32Array, n0: number, n
   }
 }
 
-/** Adds the column matrix `col` (images n0..n1, layout as in {@link im2col}) back into the NHWC `dx`. */
+/** Adds the column matrix `col` (images n0..n1, layout as in the module note) back into the NHWC `dx`. */
 export function col2imAdd(g: ConvGeometry, col: Float32Array, n0: number, n1: number, dx: Float32Array): void {
   const { inH, inW, inC, outH, outW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const rowTap = kW * inC;
