@@ -18,7 +18,8 @@
  * uses it for that case on wasm and tfjs-layers' own path otherwise.
  */
 import { engine, util } from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { normGradient } from './normGradient';
 import { simdKernels } from './simdModule';
 import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -139,23 +140,18 @@ function batchNormTrainGrad(args: {
 export const batchNormTrainConfig: KernelConfig = { kernelName: BatchNormTrain, backendName: 'wasm', kernelFunc: batchNormTrain as unknown as KernelFunc };
 export const batchNormTrainGradConfig: KernelConfig = { kernelName: BatchNormTrainGrad, backendName: 'wasm', kernelFunc: batchNormTrainGrad as unknown as KernelFunc };
 
-/** The gradient of {@link BatchNormTrain} (wasm only, like the kernel). */
-export const batchNormTrainGradient: GradConfig = {
-  kernelName: BatchNormTrain,
-  inputsToSave: ['x', 'gamma'],
-  outputsToSave: [false, true, true],
-  gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-    const [dy, dmean, dvariance] = dys as (Tensor | null)[];
-    const [x, gamma, mean, variance] = saved as [Tensor, Tensor, Tensor, Tensor];
-    // One kernel gives all three, so it runs here rather than in the per-input closures:
-    // the tape runs each closure in its own tidy, which would free the other two.
-    const inputs: Record<string, Tensor> = { dy: dy ?? (engine().runKernel('ZerosLike', { x }) as Tensor), x, gamma, mean, variance };
+/** The gradient of {@link BatchNormTrain} (wasm only, like the kernel); the mean and variance outputs' gradients join dx when used. */
+export const batchNormTrainGradient: GradConfig = normGradient(
+  BatchNormTrain,
+  BatchNormTrainGrad,
+  ([dy, dmean, dvariance], [x, gamma, mean, variance]) => {
+    const inputs: Record<string, Tensor> = { dy: dy ?? (engine().runKernel('ZerosLike', { x: x! }) as Tensor), x: x!, gamma: gamma!, mean: mean!, variance: variance! };
     if (dmean) inputs.dmean = dmean;
     if (dvariance) inputs.dvariance = dvariance;
-    const [dx, dgamma, dbeta] = engine().runKernel(BatchNormTrainGrad, inputs, { epsilon: attrs.epsilon as number }) as unknown as Tensor[];
-    return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
+    return inputs;
   },
-};
+  (attrs) => ({ epsilon: attrs.epsilon as number }),
+);
 
 /** [y, batch mean, batch variance] of `x` normalised over every axis but the last (wasm only). */
 export function batchNormTrainOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): [Tensor, Tensor, Tensor] {

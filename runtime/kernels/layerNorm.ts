@@ -14,6 +14,7 @@
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { normGradient } from './normGradient';
 import { simdKernels } from './simdModule';
 import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -113,18 +114,7 @@ export const layerNormConfig: KernelConfig = { kernelName: LayerNorm, backendNam
 export const layerNormGradConfig: KernelConfig = { kernelName: LayerNormGrad, backendName: 'wasm', kernelFunc: layerNormGrad as unknown as KernelFunc };
 
 /** The gradient of {@link LayerNorm}: the saved row statistics are not differentiated (nothing uses them). */
-export const layerNormGradient: GradConfig = {
-  kernelName: LayerNorm,
-  inputsToSave: ['x', 'gamma'],
-  outputsToSave: [false, true, true],
-  gradFunc: (dys: Tensor | Tensor[], saved: Tensor[]) => {
-    const dy = (dys as (Tensor | null)[])[0]!;
-    const [x, gamma, mean, rstd] = saved as [Tensor, Tensor, Tensor, Tensor];
-    // One kernel gives all three, so it runs here (the tape runs each closure in its own tidy).
-    const [dx, dgamma, dbeta] = engine().runKernel(LayerNormGrad, { dy, x, gamma, mean, rstd }) as unknown as Tensor[];
-    return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
-  },
-};
+export const layerNormGradient: GradConfig = normGradient(LayerNorm, LayerNormGrad, ([dy], [x, gamma, mean, rstd]) => ({ dy: dy!, x: x!, gamma: gamma!, mean: mean!, rstd: rstd! }));
 
 /** `x` normalised over its last axis, scaled by γ and shifted by β (wasm only). */
 export function layerNormOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): Tensor {
