@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
+import { JS_ONLY, kernel, on, onPath, ready, relError, signed, tf } from './harness';
 
 /** Sums of a few dy / window-size terms. */
 const TOLERANCE = 1e-5;
@@ -8,10 +8,8 @@ const TOLERANCE = 1e-5;
 describe('AvgPoolGrad (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it.for(['our SIMD module (simd/pool.c)', 'JavaScript only'] as const)(`matches on random shapes, strides, paddings (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
-    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/pool.c)', JS_ONLY] as const)(`matches on random shapes, strides, paddings (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.record({
@@ -42,8 +40,6 @@ describe('AvgPoolGrad (wasm) vs CPU', () => {
         ),
         { numRuns: 50 },
       );
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BatchNormalization } from '../../../../runtime/layers/BatchNormalization';
 import { BatchNormTrain, BatchNormTrainGrad } from '../../../../runtime/kernels/batchNormTrain';
-import { on, ready, relError, signed, simdBuilt, tf } from './harness';
+import { JS_ONLY, on, onPath, ready, relError, signed, tf } from './harness';
 
 /** Our per-channel sums are float64, tfjs-core's float32 over up to a few hundred terms. */
 const TOLERANCE = 1e-4;
@@ -37,10 +37,8 @@ function trainStep(fused: boolean, shape: number[], seed: number, momentum: numb
 describe('fused training batch norm on wasm vs tfjs-layers on CPU', () => {
   beforeAll(ready);
 
-  it.for(['our SIMD module (simd/norm.c) where the normalised axis is a multiple of 4', 'JavaScript only'] as const)(`matches output, dx, dgamma, dbeta and the moving statistics on random shapes (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
-    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/norm.c) where the normalised axis is a multiple of 4', JS_ONLY] as const)(`matches output, dx, dgamma, dbeta and the moving statistics on random shapes (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.record({
@@ -62,9 +60,7 @@ describe('fused training batch norm on wasm vs tfjs-layers on CPU', () => {
         ),
         { numRuns: 40 },
       );
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 
   it('is what a training step on wasm runs, and leaves no tensor behind', async () => {

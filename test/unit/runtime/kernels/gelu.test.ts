@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Gelu, GeluGrad } from '../../../../runtime/kernels/gelu';
 import { registerCustomLayers } from '../../../../runtime/layers';
-import { on, ready, signed, simdBuilt, tf } from './harness';
+import { JS_ONLY, on, onPath, ready, signed, tf } from './harness';
 
 /**
  * erf by the same formula (1.5e-7 abs.) and exp to ~1e-7 relative, in float32. Measured on the
@@ -39,10 +39,8 @@ describe('GELU kernel on wasm vs tfjs-layers on CPU', () => {
     registerCustomLayers();
   });
 
-  it.for(['our SIMD module (simd/gelu.c) and a JS tail', 'JavaScript only'] as const)(`matches y and dx on random inputs in [-8, 8] (max error ${TOLERANCE} of max(1, |values|)): %s`, async (path, ctx) => {
-    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/gelu.c) and a JS tail', JS_ONLY] as const)(`matches y and dx on random inputs in [-8, 8] (max error ${TOLERANCE} of max(1, |values|)): %s`, async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       await fc.assert(
         fc.asyncProperty(fc.record({ n: fc.integer({ min: 1, max: 300 }), seed: fc.nat() }), async (k) => {
           const xs = signed(k.n, k.seed).map((v) => v * 8);
@@ -53,9 +51,7 @@ describe('GELU kernel on wasm vs tfjs-layers on CPU', () => {
         }),
         { numRuns: 40 },
       );
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 
   it('matches on 100,003 elements (SIMD slices on both threads, then the JS tail)', async () => {

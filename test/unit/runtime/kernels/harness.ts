@@ -27,6 +27,23 @@ export async function ready(): Promise<void> {
 /** Whether `npm run build` compiled runtime/kernels/simd (it needs clang and lld); call after {@link ready}. */
 export const simdBuilt = (): boolean => simdKernels(tf.findBackend('wasm') as WasmBackend) !== null;
 
+/** The label of a kernel test's path without our SIMD module (LAYERLAB_SIMD=0). */
+export const JS_ONLY = 'JavaScript only';
+
+/**
+ * Runs a test body on one path of a kernel that has a SIMD version: `JS_ONLY` with the module
+ * turned off, anything else with it (skipped, saying why, when the build had no clang).
+ */
+export async function onPath(path: string, ctx: { skip: (note?: string) => void }, body: () => Promise<void> | void): Promise<void> {
+  if (path !== JS_ONLY && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
+  if (path === JS_ONLY) process.env.LAYERLAB_SIMD = '0';
+  try {
+    await body();
+  } finally {
+    delete process.env.LAYERLAB_SIMD;
+  }
+}
+
 /** `n` values uniform in [-1, 1) from `seed` (mulberry32): deterministic, both signs. */
 export function signed(n: number, seed: number): Float32Array {
   let s = seed >>> 0;

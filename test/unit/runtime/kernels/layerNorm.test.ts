@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LayerNormalization } from '../../../../runtime/layers/LayerNormalization';
 import { LayerNorm, LayerNormGrad } from '../../../../runtime/kernels/layerNorm';
-import { on, ready, relError, signed, simdBuilt, tf } from './harness';
+import { JS_ONLY, on, onPath, ready, relError, signed, tf } from './harness';
 
 /** Row sums in float64 (JS) or float32 (SIMD) here, float32 in tfjs-core, over up to 70 terms. */
 const TOLERANCE = 1e-4;
@@ -31,10 +31,8 @@ function step(fused: boolean, shape: number[], seed: number): () => tf.Tensor {
 describe('fused layer normalisation on wasm vs tfjs-layers on CPU', () => {
   beforeAll(ready);
 
-  it.for(['our SIMD module (simd/norm.c) where the normalised axis is a multiple of 4', 'JavaScript only'] as const)(`matches output, dx, dgamma and dbeta on random shapes (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
-    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/norm.c) where the normalised axis is a multiple of 4', JS_ONLY] as const)(`matches output, dx, dgamma and dbeta on random shapes (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.record({ lead: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }), d: fc.integer({ min: 2, max: 70 }), seed: fc.nat() }),
@@ -48,9 +46,7 @@ describe('fused layer normalisation on wasm vs tfjs-layers on CPU', () => {
         ),
         { numRuns: 40 },
       );
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 
   it('is what runs on wasm, and leaves no tensor behind', async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
+import { JS_ONLY, kernel, on, onPath, ready, relError, signed, tf } from './harness';
 
 /** Each input gradient is a sum of a few dy values; only the order can differ. */
 const TOLERANCE = 1e-6;
@@ -22,10 +22,8 @@ const caseArb = fc.record({
 describe('MaxPoolGrad (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it.for(['our SIMD module (simd/pool.c)', 'JavaScript only'] as const)(`matches on random shapes, strides, paddings, with windows of both signs and all non-positive (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
-    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/pool.c)', JS_ONLY] as const)(`matches on random shapes, strides, paddings, with windows of both signs and all non-positive (max rel. error ${TOLERANCE}): %s`, async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       await fc.assert(
         fc.asyncProperty(caseArb, async (k) => {
           fc.pre(k.pad === 'same' || (k.fh <= k.h && k.fw <= k.w));
@@ -47,8 +45,6 @@ describe('MaxPoolGrad (wasm) vs CPU', () => {
         }),
         { numRuns: 60 },
       );
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 });

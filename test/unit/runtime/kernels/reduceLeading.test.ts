@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { leadingReduction } from '../../../../runtime/kernels/reduceLeading';
-import { kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
+import { JS_ONLY, kernel, on, onPath, ready, relError, signed, tf } from './harness';
 
 /**
  * Absolute error per unit of the inputs' scale (inputs in [-1, 1); the scale is the number of
@@ -36,10 +36,8 @@ describe('Sum / Mean over leading axes (wasm, JS column sums) vs CPU', () => {
     expect(leadingReduction([4, 5, 6], [0, 2])).toBeUndefined();
   });
 
-  it.for(['our SIMD module (simd/norm.c) where the columns are a multiple of 4', 'JavaScript only'] as const)(`matches on random shapes, axes and keepDims, leading or not (max abs. error ${TOLERANCE} per unit of scale, ${STOCK_TOLERANCE} where the stock kernel runs): %s`, async (path, ctx) => {
-    if (path !== 'JavaScript only' && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/norm.c) where the columns are a multiple of 4', JS_ONLY] as const)(`matches on random shapes, axes and keepDims, leading or not (max abs. error ${TOLERANCE} per unit of scale, ${STOCK_TOLERANCE} where the stock kernel runs): %s`, async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 5 }),
@@ -62,22 +60,17 @@ describe('Sum / Mean over leading axes (wasm, JS column sums) vs CPU', () => {
         ),
         { numRuns: 100 },
       );
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 
-  it.for(['SIMD (or JS without it)', 'JavaScript only'] as const)('sums 8192 rows of a bias gradient as accurately as the CPU backend: %s', async (path) => {
-    if (path === 'JavaScript only') process.env.LAYERLAB_SIMD = '0';
-    try {
+  it.for(['our SIMD module (simd/norm.c)', JS_ONLY] as const)('sums 8192 rows of a bias gradient as accurately as the CPU backend: %s', async (path, ctx) => {
+    await onPath(path, ctx, async () => {
       const x = signed(128 * 8 * 8 * 16, 7);
       const run = () => tf.sum(tf.tensor4d(x, [128, 8, 8, 16]), [0, 1, 2]);
       const ours = await on('wasm', run);
       const ref = await on('cpu', run);
       expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
-    } finally {
-      delete process.env.LAYERLAB_SIMD;
-    }
+    });
   });
 });
 
