@@ -74,8 +74,7 @@ export async function withWasmThreads<T>(threads: number, init: () => Promise<T>
     os.cpus = cpus;
     if (hadWorker) Object.defineProperty(globalThis, 'Worker', hadWorker);
     else delete (globalThis as { Worker?: unknown }).Worker;
-    if (flag === undefined) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', flag);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', flag ?? false);
     const backend = tf.findBackend('wasm') as { wasm?: ThreadedModule } | null;
     for (const w of backend?.wasm?.PThread?.runningWorkers ?? []) w.unref();
   }

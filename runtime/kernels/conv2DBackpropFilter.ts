@@ -12,7 +12,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
-import { convArgs, simdKernels, simdPool, slice } from './simdModule';
+import { convArgs, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
 import { alloc, batchMatMul, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -25,8 +25,6 @@ export const tuning = {
   cropTaps: true,
   /** Our SIMD kernel (simd/conv.c) when it is built; tests turn it off to check the others. */
   simd: true,
-  /** Largest padded copy of x the SIMD kernel may make: 64 Mi floats, 256 MiB. */
-  simdScratchFloats: 1 << 26,
 };
 
 /**
@@ -117,7 +115,7 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
   // threads, unless that copy is huge (the paths below work in bounded chunks).
   const geometry = convArgs(g);
   const padFloats = simd?.conv_pad_floats(...geometry) ?? Infinity;
-  if (simd && padFloats <= tuning.simdScratchFloats) {
+  if (simd && padFloats <= SIMD_PAD_FLOATS) {
     const pool = simdPool(backend);
     const K = g.kH * g.kW * g.inC;
     const slices = Array.from({ length: pool.size }, (_, i) => slice(K, pool.size, i, 4));

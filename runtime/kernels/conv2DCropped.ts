@@ -8,7 +8,7 @@
 import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
-import { convArgs, simdKernels, simdPool, slice } from './simdModule';
+import { convArgs, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -50,9 +50,6 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   free(backend, xp);
   return out;
 }
-
-/** Largest padded copy of x the SIMD kernel may make: 64 Mi floats, 256 MiB. */
-const SIMD_PAD_FLOATS = 1 << 26;
 
 
 function croppedConv(name: string) {

@@ -73,6 +73,17 @@ const CANDIDATES = ['./simd/', '../simd/', '../../dist/simd/'];
 
 let cached: { memory: WasmMemory; kernels: SimdKernels | null; pool: SimdPool } | undefined;
 
+/** The pool without a module: a caller that forgot to check simdKernels() hears of it. */
+const absent: SimdPool = {
+  size: 1,
+  run(fn) {
+    throw new Error(`SIMD kernel ${fn} called, but our SIMD module is not loaded (check simdKernels() first)`);
+  },
+};
+
+/** Largest padded copy of an input our convolution kernels make: 64 Mi floats, 256 MiB (bigger inputs take the chunked paths). */
+export const SIMD_PAD_FLOATS = 1 << 26;
+
 /** Runs a single call on this thread: the pool when there are no helpers. */
 const serial = (kernels: SimdKernels): SimdPool => ({
   size: 1,
@@ -93,7 +104,7 @@ function load(backend: WasmBackend): typeof cached {
   if (cached !== undefined && cached.memory === memory) return cached;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const file = shared ? 'layerlab-kernels-mt.wasm' : 'layerlab-kernels.wasm';
-  cached = { memory, kernels: null, pool: { size: 1, run: () => {} } };
+  cached = { memory, kernels: null, pool: absent };
   for (const dir of CANDIDATES) {
     const path = fileURLToPath(new URL(dir + file, import.meta.url));
     if (!existsSync(path)) continue;
@@ -123,7 +134,7 @@ export function simdKernels(backend: WasmBackend): SimdKernels | null {
  * size 1 on the single-thread build. Only meaningful when {@link simdKernels} is non-null.
  */
 export function simdPool(backend: WasmBackend): SimdPool {
-  return load(backend)?.pool ?? { size: 1, run: () => {} };
+  return load(backend)?.pool ?? absent;
 }
 
 /** [start, end) of slice `i` of `n` items cut into `parts`, boundaries on multiples of `align`. */
