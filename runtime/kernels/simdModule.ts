@@ -18,7 +18,7 @@ import type { WasmBackend } from './wasmBackend';
 
 /** The slice of the WebAssembly JS API used here: Node has it, the ES lib runtime/ compiles against does not declare it. */
 declare const WebAssembly: {
-  Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] };
+  Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 };
 interface WasmMemory {
@@ -113,8 +113,7 @@ function load(backend: WasmBackend): typeof cached {
       const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
       const kernels = exports as unknown as SimdKernels;
       const threads = shared ? wasmThreadsInUse() : 1;
-      const names = WebAssembly.Module.exports(module).map((e) => e.name);
-      cached = { memory, kernels, pool: threads > 1 ? createSimdPool(module, memory, exports, names, threads) : serial(kernels) };
+      cached = { memory, kernels, pool: threads > 1 ? createSimdPool(module, memory, exports, threads) : serial(kernels) };
     } catch {
       // An unloadable module (a build for another memory, say) leaves the JS/XNNPACK paths.
     }

@@ -52,10 +52,11 @@ export interface SimdPool {
 }
 
 /**
- * A pool of `size - 1` helpers running `module` (whose exports are `names`) on the shared
- * `memory`; `main` is this thread's instance of it.
+ * A pool of `size - 1` helpers running `module` on the shared `memory`; `main` is this
+ * thread's instance's exports (whose names the helpers look functions up by).
  */
-export function createSimdPool(module: object, memory: object, main: Record<string, unknown>, names: readonly string[], size: number): SimdPool {
+export function createSimdPool(module: object, memory: object, main: Record<string, unknown>, size: number): SimdPool {
+  const names = Object.keys(main);
   const ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
   const args = new Float64Array(new SharedArrayBuffer(size * MAX_ARGS * 8));
   for (let slot = 1; slot < size; slot++) {
