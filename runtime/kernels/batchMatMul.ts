@@ -5,9 +5,9 @@
  * and attention trained slowly. We transpose the operand first (see {@link transposeLastTwo}) and multiply plainly, and
  * split batched products into single ones (see {@link perMatrix}).
  */
-import { BatchMatMul, util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, simdPool, slice } from './simdModule';
+import { _FusedMatMul, BatchMatMul, util } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { BMM_KC, simdKernels, simdPool, slice } from './simdModule';
 import type { SimdKernels } from './simdModule';
 import { transpose2d } from './transpose2d';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
@@ -15,6 +15,8 @@ import type { WasmBackend } from './wasmBackend';
 
 /** From this many elements on, transposes go to the stock Transpose; tests move it to run both paths. */
 export const tuning = {
+  /** Tests turn our SIMD product off to compare it with the XNNPACK/JS paths. */
+  simd: true,
   stockTransposeFrom: 1 << 16,
   /** Products smaller than this (multiply-adds) stay on one thread; tests set 0 to split every product. */
   parallelFromMacs: 1 << 18,
@@ -77,9 +79,10 @@ function perMatrix(backend: WasmBackend, a: TensorInfo, b: TensorInfo): TensorIn
 
 /**
  * Every product of a batch in one call of our SIMD kernel (simd/bmm.c), transposes included
- * (read through strides, or packed per matrix): no transpose pass, no per-matrix operator.
+ * (read through strides, or packed per matrix), plus an optional per-column bias: no
+ * transpose pass, no per-matrix operator.
  */
-function viaSimd(simd: SimdKernels, backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+function viaSimd(simd: SimdKernels, backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, bias?: TensorInfo): TensorInfo {
   const ra = a.shape.length;
   const rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
@@ -92,20 +95,21 @@ function viaSimd(simd: SimdKernels, backend: WasmBackend, a: TensorInfo, b: Tens
   // Element strides, as simd/bmm.c takes them.
   const [aBatch, aRow, aCol, bBatch] = [batchA === 1 ? 0 : m * k, transposeA ? 1 : k, transposeA ? m : 1, batchB === 1 ? 0 : k * n];
   const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out)];
+  const pbias = bias ? offsetOf(backend, bias) : 0;
   // Split the batch across threads, or a single product's rows; small products stay on one.
   const pool = simdPool(backend);
   const parts = batch * m * k * n < tuning.parallelFromMacs ? 1 : batch >= pool.size || batch === 1 ? pool.size : 1;
-  const scratchFloats = k * ((n + 7) & ~7);
+  const scratchFloats = Math.min(k, BMM_KC) * ((n + 7) & ~7);
   const scratch = alloc(backend, [scratchFloats * parts]);
   const ps = offsetOf(backend, scratch);
   const calls = Array.from({ length: parts }, (_, i) => {
     const s = ps + i * scratchFloats * 4;
     if (batch > 1) {
       const [b0, b1] = slice(batch, parts, i);
-      return [pa + b0 * aBatch * 4, pb + b0 * bBatch * 4, pc + b0 * m * n * 4, s, b1 - b0, m, k, n, aBatch, aRow, aCol, bBatch, transposeB ? 1 : 0];
+      return [pa + b0 * aBatch * 4, pb + b0 * bBatch * 4, pbias, pc + b0 * m * n * 4, s, b1 - b0, m, k, n, aBatch, aRow, aCol, bBatch, transposeB ? 1 : 0];
     }
     const [i0, i1] = slice(m, parts, i, 4);
-    return [pa + i0 * aRow * 4, pb, pc + i0 * n * 4, s, 1, i1 - i0, k, n, aBatch, aRow, aCol, bBatch, transposeB ? 1 : 0];
+    return [pa + i0 * aRow * 4, pb, pbias, pc + i0 * n * 4, s, 1, i1 - i0, k, n, aBatch, aRow, aCol, bBatch, transposeB ? 1 : 0];
   });
   if (parts === 1) simd.bmm(...(calls[0] as Parameters<SimdKernels['bmm']>));
   else pool.run('bmm', calls);
@@ -132,13 +136,14 @@ function batchMatMul(args: {
   const stock = stockKernel('BatchMatMul');
   const batched = Math.max(util.sizeFromShape(inputs.a.shape.slice(0, -2)), util.sizeFromShape(inputs.b.shape.slice(0, -2))) > 1;
   const plain = !attrs.transposeA && !attrs.transposeB;
-  if (inputs.a.dtype !== 'float32' || inputs.b.dtype !== 'float32' || (plain && !batched) || !simpleBatch(inputs.a, inputs.b)) {
+  if (inputs.a.dtype !== 'float32' || inputs.b.dtype !== 'float32' || !simpleBatch(inputs.a, inputs.b)) {
     return stock({ inputs, backend, attrs: { ...attrs } }) as TensorInfo;
   }
-  // Ours where stock XNNPACK needs help (a batch, a transpose); a plain single product stays
-  // on XNNPACK, which is as fast on one thread and uses the pool's threads.
-  const simd = simdKernels(backend);
+  // Ours for every float product: one call per batch, transposes read in place, long
+  // contractions in cache-sized slices (faster than XNNPACK even on plain Dense shapes).
+  const simd = tuning.simd ? simdKernels(backend) : null;
   if (simd) return viaSimd(simd, backend, inputs.a, inputs.b, attrs.transposeA, attrs.transposeB);
+  if (plain && !batched) return stock({ inputs, backend, attrs: { ...attrs } }) as TensorInfo;
   const a = attrs.transposeA ? transposeLastTwo(backend, inputs.a) : inputs.a;
   const b = attrs.transposeB ? transposeLastTwo(backend, inputs.b) : inputs.b;
   const out = batched ? perMatrix(backend, a, b) : (stock({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo);
@@ -147,9 +152,61 @@ function batchMatMul(args: {
   return out;
 }
 
+/** The stock elementwise kernel that applies each fused activation tfjs knows. */
+const ACTIVATION_KERNELS: Record<string, string> = { relu: 'Relu', relu6: 'Relu6', elu: 'Elu', sigmoid: 'Sigmoid', leakyrelu: 'LeakyRelu', prelu: 'Prelu' };
+
+/**
+ * _FusedMatMul (tfjs-layers' Dense): our product, with a per-column bias as the accumulators'
+ * start, then the activation by its stock elementwise kernel. The stock fused kernel adds
+ * the bias to the wrong columns when an operand is transposed (tfjs 4.22: [[1,-2],[3,4]] ·
+ * Bᵀ + [0.1,-0.2] puts -0.2 on row 2's first column) and takes only rank-1 biases, so
+ * only the plain, rank-1 case without our SIMD module goes to it.
+ */
+function fusedMatMul(args: {
+  inputs: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+  backend: WasmBackend;
+  attrs: { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { a, b, bias } = inputs;
+  const activation = attrs.activation ?? 'linear';
+  const n = attrs.transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+  const simd = tuning.simd ? simdKernels(backend) : null;
+  const floats = a.dtype === 'float32' && b.dtype === 'float32' && (bias === undefined || bias.dtype === 'float32');
+  const plain = !attrs.transposeA && !attrs.transposeB && (bias === undefined || bias.shape.length === 1);
+  if (!floats || !simpleBatch(a, b) || (activation !== 'linear' && ACTIVATION_KERNELS[activation] === undefined) || (!simd && plain)) {
+    return stockKernel(_FusedMatMul)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  }
+  const columnBias = bias !== undefined && util.sizeFromShape(bias.shape) === n && bias.shape[bias.shape.length - 1] === n;
+  let out = simd
+    ? viaSimd(simd, backend, a, b, attrs.transposeA, attrs.transposeB, columnBias ? bias : undefined)
+    : batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: attrs.transposeA, transposeB: attrs.transposeB } });
+  const then = (kernel: string, extra: Record<string, TensorInfo>, kernelAttrs: NamedAttrMap = {}) => {
+    const next = stockKernel(kernel)({ inputs: { x: out, ...extra }, backend, attrs: kernelAttrs }) as TensorInfo;
+    free(backend, out);
+    out = next;
+  };
+  if (bias !== undefined && !(simd && columnBias)) {
+    const next = stockKernel('Add')({ inputs: { a: out, b: bias }, backend, attrs: {} }) as TensorInfo;
+    free(backend, out);
+    out = next;
+  }
+  if (activation === 'prelu') then('Prelu', { alpha: inputs.preluActivationWeights! });
+  else if (activation === 'leakyrelu') then('LeakyRelu', {}, { alpha: attrs.leakyreluAlpha ?? 0.2 });
+  else if (activation !== 'linear') then(ACTIVATION_KERNELS[activation]!, {});
+  return out;
+}
+
 /** BatchMatMul for backend 'wasm' (replaces the stock kernel; see module note). */
 export const batchMatMulConfig: KernelConfig = {
   kernelName: BatchMatMul,
   backendName: 'wasm',
   kernelFunc: batchMatMul as unknown as KernelFunc,
+};
+
+/** _FusedMatMul for backend 'wasm' (our product; see {@link fusedMatMul}). */
+export const fusedMatMulConfig: KernelConfig = {
+  kernelName: _FusedMatMul,
+  backendName: 'wasm',
+  kernelFunc: fusedMatMul as unknown as KernelFunc,
 };

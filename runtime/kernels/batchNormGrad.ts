@@ -10,7 +10,8 @@
  * BatchNormalization passes them) on the wasm backend take this path; anything else uses
  * tfjs-core's gradient unchanged.
  */
-import { engine, getBackend, getGradient, util } from '@tensorflow/tfjs-core';
+import { engine, getBackend, util } from '@tensorflow/tfjs-core';
+import { stockGradient } from './gradients';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -68,14 +69,6 @@ export const batchNormGradPartConfig: KernelConfig = {
   kernelFunc: batchNormGradPart as unknown as KernelFunc,
 };
 
-let stockGrad: GradConfig | undefined;
-
-/** Remembers tfjs-core's FusedBatchNorm gradient (the fallback) before we replace it. */
-export function rememberStockBatchNormGrad(): void {
-  const current = getGradient('FusedBatchNorm');
-  if (current && current.gradFunc !== batchNormGradConfig.gradFunc) stockGrad = current;
-}
-
 /** FusedBatchNorm's gradient: ours on wasm for per-channel statistics, tfjs-core's otherwise. */
 export const batchNormGradConfig: GradConfig = {
   kernelName: 'FusedBatchNorm',
@@ -86,8 +79,7 @@ export const batchNormGradConfig: GradConfig = {
     const C = x.shape[x.shape.length - 1];
     const perChannel = mean.rank === 1 && variance.rank === 1 && mean.shape[0] === C && variance.shape[0] === C && (scale == null || (scale.rank === 1 && scale.shape[0] === C));
     if (getBackend() !== 'wasm' || !perChannel || x.dtype !== 'float32' || g.dtype !== 'float32') {
-      if (!stockGrad) throw new Error('FusedBatchNorm: the stock gradient was not found; register gradients before registerWasmTrainingKernels()');
-      return stockGrad.gradFunc(dy, saved, attrs);
+      return stockGradient('FusedBatchNorm').gradFunc(dy, saved, attrs);
     }
     const part = (p: Part) => (): Tensor => {
       const inputs: Record<string, Tensor> = { dy: g, x, mean, variance };

@@ -7,11 +7,11 @@
  *
  * Each kernel here is compared with the CPU backend in test/unit/runtime/kernels/.
  */
-import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './avgPoolGrad';
-import { batchMatMulConfig } from './batchMatMul';
-import { batchNormGradConfig, batchNormGradPartConfig, rememberStockBatchNormGrad } from './batchNormGrad';
+import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
+import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
 import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batchNormTrain';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
@@ -20,10 +20,12 @@ import { dropoutConfig, dropoutGradient } from './dropout';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
 import { geluConfig, geluGradConfig, geluGradient } from './gelu';
+import { replaceGradient } from './gradients';
 import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
+import { softmaxGradConfig, softmaxGradient } from './softmax';
 import { tileConfig } from './tile';
 import { tileGradConfig } from './tileGrad';
 import { installUnusedInputGradientSkip } from './unusedInputGradient';
@@ -40,6 +42,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
   avgPoolGradConfig,
   batchMatMulConfig,
+  fusedMatMulConfig,
   tileConfig,
   batchNormGradPartConfig,
   batchNormTrainConfig,
@@ -49,6 +52,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   layerNormGradConfig,
   geluConfig,
   geluGradConfig,
+  softmaxGradConfig,
   sumConfig,
   meanConfig,
   identityConfig,
@@ -68,16 +72,10 @@ export function registerWasmTrainingKernels(): void {
     if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(stock?.setupFunc === undefined ? config : { ...config, setupFunc: stock.setupFunc });
   }
-  // Not a kernel but a gradient (for every backend): tfjs-core's Tile gradient is quadratic.
-  if (getGradient(tileGradConfig.kernelName)?.gradFunc !== tileGradConfig.gradFunc) registerGradient(tileGradConfig);
-  // FusedBatchNorm's gradient: one pass per derivative on wasm, tfjs-core's elsewhere.
-  rememberStockBatchNormGrad();
-  if (getGradient(batchNormGradConfig.kernelName)?.gradFunc !== batchNormGradConfig.gradFunc) registerGradient(batchNormGradConfig);
-  // Our fused training batch norm (runtime/layers/BatchNormalization.ts uses it on wasm).
-  if (getGradient(batchNormTrainGradient.kernelName)?.gradFunc !== batchNormTrainGradient.gradFunc) registerGradient(batchNormTrainGradient);
-  if (getGradient(layerNormGradient.kernelName)?.gradFunc !== layerNormGradient.gradFunc) registerGradient(layerNormGradient);
-  if (getGradient(geluGradient.kernelName)?.gradFunc !== geluGradient.gradFunc) registerGradient(geluGradient);
-  if (getGradient(dropoutGradient.kernelName)?.gradFunc !== dropoutGradient.gradFunc) registerGradient(dropoutGradient);
+  // Gradients (tfjs-core's registry serves every backend; those that only help on wasm
+  // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
+  // FusedBatchNorm's and Softmax's are several full-size ops; the rest are our kernels'.
+  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
 }

@@ -87,10 +87,11 @@ export class MultiHeadAttention extends tfl.layers.Layer {
         // [b, t, h·dim] → [b, h, t, dim]
         return tf.transpose(tf.reshape(y, [x.shape[0]!, x.shape[1]!, this.numHeads, dim]), [0, 2, 1, 3]);
       };
-      const q = proj(query, 'query', this.keyDim);
+      // Scaling q by 1/√d rather than the scores: the same product, on t·d values instead of t·t.
+      const q = tf.mul(proj(query, 'query', this.keyDim), 1 / Math.sqrt(this.keyDim));
       const k = proj(key, 'key', this.keyDim);
       const v = proj(value, 'value', this.valueDim);
-      let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(this.keyDim));
+      let scores = tf.matMul(q, k, false, true);
       if (this.causal) {
         const [tq, tk] = [query.shape[1]!, key.shape[1]!];
         const allowed = tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0);

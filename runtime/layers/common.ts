@@ -6,9 +6,9 @@ import { Dropout as DropoutKernel, dropoutKernelOp, fmix32 } from '../kernels/dr
 /** x [..., d] · w [d, e] for any leading rank: TF.js matMul wants matching batch ranks, so flatten first. */
 export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null): tf.Tensor {
   const lead = x.shape.slice(0, -1);
-  const y = tf.matMul(tf.reshape(x, [-1, x.shape.at(-1)!]) as tf.Tensor2D, w as tf.Tensor2D);
-  const out = b ? tf.add(y, b) : y;
-  return tf.reshape(out, [...lead, w.shape[1]!]);
+  // The fused product adds the bias in the same pass (on wasm our kernel starts from it).
+  const y = tf.fused.matMul({ a: tf.reshape(x, [-1, x.shape.at(-1)!]) as tf.Tensor2D, b: w as tf.Tensor2D, bias: b ?? undefined });
+  return tf.reshape(y, [...lead, w.shape[1]!]);
 }
 
 /** The single tensor of a one-input layer, whether TF.js passes it alone or in an array. */

@@ -19,6 +19,29 @@
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul((x3), (b1)));   \
   } while (0)
 
+/* The first `cols` (1..3) floats at c, the other lanes 0. */
+static inline v128_t load_partial(const float *c, int cols) {
+  v128_t v = wasm_f32x4_make(c[0], 0.0f, 0.0f, 0.0f);
+  if (cols > 1) v = wasm_f32x4_replace_lane(v, 1, c[1]);
+  if (cols > 2) v = wasm_f32x4_replace_lane(v, 2, c[2]);
+  return v;
+}
+
+/* lo, hi = 8 floats of one row at c (or the `cols` < 8 that exist, the rest 0); store8's inverse. */
+#define LOAD8(c, cols, lo, hi)                                           \
+  do {                                                                   \
+    if ((cols) >= 8) {                                                   \
+      lo = wasm_v128_load(c);                                            \
+      hi = wasm_v128_load((c) + 4);                                      \
+    } else if ((cols) >= 4) {                                            \
+      lo = wasm_v128_load(c);                                            \
+      hi = (cols) > 4 ? load_partial((c) + 4, (cols) - 4) : wasm_f32x4_splat(0); \
+    } else {                                                             \
+      lo = load_partial((c), (cols));                                    \
+      hi = wasm_f32x4_splat(0);                                          \
+    }                                                                    \
+  } while (0)
+
 /* Stores the first `cols` (1..3) lanes of v at c. */
 static inline void store_partial(float *c, v128_t v, int cols) {
   c[0] = wasm_f32x4_extract_lane(v, 0);

@@ -10,10 +10,16 @@
 
 static v128_t splat(float v) { return wasm_f32x4_splat(v); }
 
-/* e^x for x in [-87, 88] (clamped), relative error about 1e-7. */
+/*
+ * e^x for x in [-87, 88] (clamped; NaN stays NaN), relative error about 1e-7. k = round(x·log2 e)
+ * by the 1.5·2^23 trick (kf's low mantissa bits then hold k), and pmin/pmax: V8 lowers nearest,
+ * trunc_sat and the NaN-exact min/max to several x64 instructions each.
+ */
 static v128_t exp4(v128_t x) {
-  x = wasm_f32x4_max(wasm_f32x4_min(x, splat(88.0f)), splat(-87.0f));
-  const v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(x, splat(1.44269504f)));
+  x = wasm_f32x4_pmax(wasm_f32x4_pmin(x, splat(88.0f)), splat(-87.0f));
+  const v128_t magic = splat(12582912.0f); /* 1.5 · 2^23 */
+  const v128_t kf = wasm_f32x4_add(wasm_f32x4_mul(x, splat(1.44269504f)), magic);
+  const v128_t k = wasm_f32x4_sub(kf, magic);
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, splat(0.693145752f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, splat(1.42860677e-6f)));
   v128_t p = splat(1.0f / 720);
@@ -23,12 +29,15 @@ static v128_t exp4(v128_t x) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(0.5f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
-  const v128_t two_k = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
+  const v128_t two_k = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(kf, magic), wasm_i32x4_splat(127)), 23);
   return wasm_f32x4_mul(p, two_k);
 }
 
-/* Φ(x) = ½(1 + erf(x/√2)). */
-static v128_t cdf4(v128_t x) {
+/* e^(-x²/2): erf's exponential at x/√2, and √(2π)·φ(x). */
+static v128_t gauss4(v128_t x) { return exp4(wasm_f32x4_mul(splat(-0.5f), wasm_f32x4_mul(x, x))); }
+
+/* Φ(x) = ½(1 + erf(x/√2)), given g = gauss4(x). */
+static v128_t cdf4(v128_t x, v128_t g) {
   const v128_t u = wasm_f32x4_mul(x, splat(0.707106781f));
   const v128_t v = wasm_f32x4_abs(u);
   const v128_t t = wasm_f32x4_div(splat(1.0f), wasm_f32x4_add(splat(1.0f), wasm_f32x4_mul(splat(0.3275911f), v)));
@@ -37,10 +46,9 @@ static v128_t cdf4(v128_t x) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(1.421413741f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(-0.284496736f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, t), splat(0.254829592f));
-  const v128_t e = wasm_f32x4_sub(splat(1.0f), wasm_f32x4_mul(wasm_f32x4_mul(p, t), exp4(wasm_f32x4_neg(wasm_f32x4_mul(v, v)))));
+  const v128_t e = wasm_f32x4_sub(splat(1.0f), wasm_f32x4_mul(wasm_f32x4_mul(p, t), g));
   /* erf is odd: take the sign of u. */
-  const v128_t sign = wasm_v128_and(u, wasm_i32x4_splat((int)0x80000000));
-  const v128_t erf = wasm_v128_or(e, sign);
+  const v128_t erf = wasm_v128_or(e, wasm_v128_and(u, wasm_i32x4_splat((int)0x80000000)));
   return wasm_f32x4_mul(splat(0.5f), wasm_f32x4_add(splat(1.0f), erf));
 }
 
@@ -49,17 +57,17 @@ EXPORT("gelu")
 void gelu(const float *x, float *y, int n) {
   for (int i = 0; i + 4 <= n; i += 4) {
     const v128_t v = wasm_v128_load(x + i);
-    wasm_v128_store(y + i, wasm_f32x4_mul(v, cdf4(v)));
+    wasm_v128_store(y + i, wasm_f32x4_mul(v, cdf4(v, gauss4(v))));
   }
 }
 
-/* dx = dy·(Φ(x) + x·φ(x)), φ(x) = e^(-x²/2)/√(2π); n a multiple of 4. */
+/* dx = dy·(Φ(x) + x·φ(x)), φ(x) = e^(-x²/2)/√(2π): one exponential serves both; n a multiple of 4. */
 EXPORT("gelu_grad")
 void gelu_grad(const float *dy, const float *x, float *dx, int n) {
   for (int i = 0; i + 4 <= n; i += 4) {
     const v128_t v = wasm_v128_load(x + i);
-    const v128_t pdf = wasm_f32x4_mul(splat(0.398942280f), exp4(wasm_f32x4_mul(splat(-0.5f), wasm_f32x4_mul(v, v))));
-    const v128_t d = wasm_f32x4_add(cdf4(v), wasm_f32x4_mul(v, pdf));
+    const v128_t g = gauss4(v);
+    const v128_t d = wasm_f32x4_add(cdf4(v, g), wasm_f32x4_mul(v, wasm_f32x4_mul(splat(0.398942280f), g)));
     wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), d));
   }
 }
