@@ -1,5 +1,5 @@
 /**
- * Dropout on wasm as one kernel: mask and output in one pass, from a counter-based hash.
+ * Dropout on wasm as one kernel: the output in one pass, from a counter-based hash.
  *
  * `tf.dropout` draws its uniforms with seedrandom's alea in JS and then runs Add, Floor,
  * RealDiv and Multiply: 26 ms for a ViT-tiny attention map ([128, 4, 65, 65]) per call,
@@ -7,7 +7,7 @@
  * takes one 32-bit hash (murmur3's finaliser of seed + counter): element i is kept when its
  * 16-bit half is below round(keep · 65536), and kept values are scaled by
  * 65536 / threshold, so the mask's mean is exactly 1 (the keep probability is `1 - rate`
- * to within 2^-16). The gradient is dy · mask.
+ * to within 2^-16). The gradient is dy · mask, the same kernel run on dy.
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
@@ -27,15 +27,14 @@ export function fmix32(h: number): number {
 /** The 16-bit threshold and the scale of kept elements for dropout `rate` (see module note). */
 export function dropoutThreshold(rate: number): { threshold: number; scale: number } {
   const threshold = Math.max(1, Math.min(65536, Math.round((1 - rate) * 65536)));
-  // As a float32, as the mask stores it and simd/norm.c multiplies by it: same results in both.
+  // As a float32, as simd/norm.c multiplies by it: same results in both.
   return { threshold, scale: Math.fround(65536 / threshold) };
 }
 
-function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { rate: number; seed: number } }): TensorInfo[] {
+function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { rate: number; seed: number } }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const n = util.sizeFromShape(inputs.x.shape);
   const y = alloc(backend, [...inputs.x.shape]);
-  const maskOut = alloc(backend, [...inputs.x.shape]);
   const { threshold, scale } = dropoutThreshold(attrs.rate);
   const base = fmix32(attrs.seed >>> 0);
   if (simdKernels(backend)) {
@@ -43,19 +42,18 @@ function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs:
     // a slice from element i0 (even) starts its pair counter at i0 / 2.
     const pool = simdPool(backend);
     const parts = n < 1 << 16 ? 1 : pool.size;
-    const [px, py, pm] = [offsetOf(backend, inputs.x), offsetOf(backend, y), offsetOf(backend, maskOut)];
+    const [px, py] = [offsetOf(backend, inputs.x), offsetOf(backend, y)];
     pool.run(
       'dropout',
       Array.from({ length: parts }, (_, i) => {
         const [i0, i1] = slice(n, parts, i, 8);
-        return [px + 4 * i0, py + 4 * i0, pm + 4 * i0, i1 - i0, (base + Math.imul(i0 >>> 1, 0x9e3779b9)) >>> 0, threshold, scale];
+        return [px + 4 * i0, py + 4 * i0, i1 - i0, (base + Math.imul(i0 >>> 1, 0x9e3779b9)) >>> 0, threshold, scale];
       }),
     );
-    return [y, maskOut];
+    return y;
   }
   const x = heapF32(backend, inputs.x);
   const out = heapF32(backend, y);
-  const mask = heapF32(backend, maskOut);
   for (let i = 0; i < n; i += 2) {
     let h = (base + Math.imul(i >>> 1, 0x9e3779b9)) | 0;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -63,33 +61,30 @@ function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs:
     h ^= h >>> 16;
     // Branch-free (a kept/dropped branch mispredicts at random: 2x slower): 1 when below.
     const m0 = scale * (((h & 0xffff) - threshold) >>> 31);
-    mask[i] = m0;
     out[i] = x[i]! * m0;
     if (i + 1 < n) {
       const m1 = scale * (((h >>> 16) - threshold) >>> 31);
-      mask[i + 1] = m1;
       out[i + 1] = x[i + 1]! * m1;
     }
   }
-  return [y, maskOut];
+  return y;
 }
 
 export const dropoutConfig: KernelConfig = { kernelName: Dropout, backendName: 'wasm', kernelFunc: dropout as unknown as KernelFunc };
 
-/** dx = dy · mask (the mask does not depend on x). */
+/**
+ * dx = dy · mask: the same kernel on dy with the same seed draws the same mask, so no mask
+ * is stored between the passes (an attention map's mask is 8.6 MB at ViT-tiny's batch 128,
+ * written in the forward pass and read back from memory in the backward one).
+ */
 export const dropoutGradient: GradConfig = {
   kernelName: Dropout,
-  outputsToSave: [false, true],
-  gradFunc: (dys: Tensor | Tensor[], saved: Tensor[]) => {
-    const dy = (dys as (Tensor | null)[])[0]!;
-    const [mask] = saved as [Tensor];
-    return { x: () => engine().runKernel('Multiply', { a: dy, b: mask }) as Tensor };
-  },
+  gradFunc: (dy: Tensor | Tensor[], _saved: Tensor[], attrs: NamedAttrMap) => ({
+    x: () => engine().runKernel(Dropout, { x: dy as Tensor }, attrs) as Tensor,
+  }),
 };
 
 /** Dropout of `x` (wasm only; see runtime/layers/dropout.ts for the op every backend can use). */
 export function dropoutKernelOp(x: Tensor, rate: number, seed: number): Tensor {
-  const [y, mask] = engine().runKernel(Dropout, { x }, { rate, seed } as unknown as NamedAttrMap) as unknown as [Tensor, Tensor];
-  mask.dispose();
-  return y;
+  return engine().runKernel(Dropout, { x }, { rate, seed } as unknown as NamedAttrMap) as Tensor;
 }

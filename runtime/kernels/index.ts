@@ -25,6 +25,7 @@ import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
+import { sliceConfig, splitVConfig } from './slice';
 import { softmaxGradConfig, softmaxGradient } from './softmax';
 import { tileConfig } from './tile';
 import { tileGradConfig } from './tileGrad';
@@ -53,6 +54,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   geluConfig,
   geluGradConfig,
   softmaxGradConfig,
+  sliceConfig,
+  splitVConfig,
   sumConfig,
   meanConfig,
   identityConfig,

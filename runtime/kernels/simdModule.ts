@@ -45,7 +45,7 @@ export interface SimdKernels {
   bn_backward(dy: number, x: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, dx: number, dgamma: number, dbeta: number, rows: number, C: number, acc: number): void;
   ln_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number, rows: number, D: number): void;
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
-  dropout(x: number, y: number, mask: number, n: number, base: number, threshold: number, scale: number): void;
+  dropout(x: number, y: number, n: number, base: number, threshold: number, scale: number): void;
   col_sum(x: number, out: number, scale: number, rows: number, C: number, acc: number): void;
   /** See gelu.c (n a multiple of 4). */
   gelu(x: number, y: number, n: number): void;

@@ -199,10 +199,11 @@ void col_sum(const float *x, float *out, float scale, int rows, int C, float *ac
 /*
  * Dropout: element pair i>>1 takes murmur3's finaliser of base + (i>>1)·0x9e3779b9; element
  * i is kept when its 16-bit half (low for even i) is below `threshold` and then scaled by
- * `scale`. Bit for bit the mask dropout.ts computes in JS.
+ * `scale`. Bit for bit the mask dropout.ts computes in JS. The mask is never stored: the
+ * gradient runs this again on dy.
  */
 EXPORT("dropout")
-void dropout(const float *x, float *y, float *mask, int n, unsigned base, int threshold, float scale) {
+void dropout(const float *x, float *y, int n, unsigned base, int threshold, float scale) {
   const v128_t golden = wasm_i32x4_splat((int)0x9e3779b9);
   const v128_t c1 = wasm_i32x4_splat((int)0x85ebca6b), c2 = wasm_i32x4_splat((int)0xc2b2ae35);
   const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
@@ -223,8 +224,6 @@ void dropout(const float *x, float *y, float *mask, int n, unsigned base, int th
     const v128_t m01 = wasm_i32x4_shuffle(k0, k1, 0, 4, 1, 5);
     const v128_t m23 = wasm_i32x4_shuffle(k0, k1, 2, 6, 3, 7);
     const v128_t f01 = wasm_v128_and(m01, sc), f23 = wasm_v128_and(m23, sc);
-    wasm_v128_store(mask + i, f01);
-    wasm_v128_store(mask + i + 4, f23);
     wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(x + i), f01));
     wasm_v128_store(y + i + 4, wasm_f32x4_mul(wasm_v128_load(x + i + 4), f23));
   }
@@ -234,11 +233,9 @@ void dropout(const float *x, float *y, float *mask, int n, unsigned base, int th
     h = (h ^ (h >> 13)) * 0xc2b2ae35u;
     h ^= h >> 16;
     const float m0 = (int)(h & 0xffff) < threshold ? scale : 0.0f;
-    mask[i] = m0;
     y[i] = x[i] * m0;
     if (i + 1 < n) {
       const float m1 = (int)(h >> 16) < threshold ? scale : 0.0f;
-      mask[i + 1] = m1;
       y[i + 1] = x[i + 1] * m1;
     }
   }
