@@ -25,6 +25,8 @@ export const tuning = {
   cropTaps: true,
   /** Our SIMD kernel (simd/conv.c) when it is built; tests turn it off to check the others. */
   simd: true,
+  /** Its per-tap form (no padded copy) where channels allow; tests turn it off to check the padded one. */
+  taps: true,
 };
 
 /**
@@ -114,10 +116,19 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
   // An implicit GEMM over a padded copy of x (simd/conv.c), filter rows split across the
   // threads, unless that copy is huge (the paths below work in bounded chunks).
   const geometry = convArgs(g);
+  const K = g.kH * g.kW * g.inC;
+  if (simd && tuning.taps && g.inC % 4 === 0 && g.outC % 8 === 0) {
+    // Four channels of one tap per block, over the outputs where that tap meets the input
+    // (a 3x3 'same' conv over 2x2 maps meets it with 4 of 9 taps), x and dy read in place.
+    const pool = simdPool(backend);
+    const out = alloc(backend, filterShape);
+    const at = [offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out)] as const;
+    pool.run('conv_filter_grad_taps', Array.from({ length: pool.size }, (_, i) => [...at, ...slice(K, pool.size, i, 4), ...geometry]));
+    return out;
+  }
   const padFloats = simd?.conv_pad_floats(...geometry) ?? Infinity;
   if (simd && padFloats <= SIMD_PAD_FLOATS) {
     const pool = simdPool(backend);
-    const K = g.kH * g.kW * g.inC;
     const slices = Array.from({ length: pool.size }, (_, i) => slice(K, pool.size, i, 4));
     const workFloats = simd.conv_work_floats(slices[0]![1] - slices[0]![0], g.outC);
     const out = alloc(backend, filterShape);
@@ -137,7 +148,6 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
     const direct = viaForwardConv(backend, x, dy, g);
     if (direct !== undefined) return direct;
   }
-  const K = g.kH * g.kW * g.inC;
   const perImage = g.outH * g.outW;
   const imagesPerChunk = Math.max(1, Math.min(g.batch, Math.floor(tuning.colChunkFloats / Math.max(1, perImage * K))));
 

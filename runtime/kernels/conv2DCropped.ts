@@ -12,8 +12,8 @@ import { convArgs, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdM
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
-/** Tests turn cropping and our SIMD kernel off to compare the paths. */
-export const tuning = { cropTaps: true, simd: true };
+/** Tests turn cropping, our SIMD kernel and its four-image blocks off to compare the paths. */
+export const tuning = { cropTaps: true, simd: true, byImages: true };
 
 /**
  * `x` convolved with `filter` (+ bias) over geometry `g` by simd/conv.c, output positions
@@ -30,22 +30,28 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   // wins on long filters with ragged channels (LeNet's input gradient: K = 400, 6 channels).
   if (g.outC % 8 !== 0 && K >= 64) return undefined;
   const geometry = convArgs(g);
-  const padFloats = simd.conv_pad_floats(...geometry);
-  if (padFloats > SIMD_PAD_FLOATS) return undefined;
   const O8 = (g.outC + 7) & ~7;
-  const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
-  const xp = alloc(backend, [padFloats]);
-  const packed = alloc(backend, [(K + 1) * O8]);
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  simd.conv_pad_input(at(x), at(xp), ...geometry);
+  const pool = simdPool(backend);
+  // Four images per register block skip the taps that meet padding (their taps agree); with
+  // fewer images than that to fill blocks, four positions of one image over a padded copy.
+  const byImages = tuning.byImages && (g.batch % 4 === 0 || g.batch >= 32);
+  const padFloats = byImages ? 0 : simd.conv_pad_floats(...geometry);
+  if (padFloats > SIMD_PAD_FLOATS) return undefined;
+  const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
+  const packed = alloc(backend, [(K + 1) * O8]);
   simd.pack_filter(at(filter), at(packed), K, g.outC);
   if (bias) simd.pack_filter(at(bias), at(packed) + K * O8 * 4, 1, g.outC);
-  const pool = simdPool(backend);
+  const bias8 = bias ? at(packed) + K * O8 * 4 : 0;
+  if (byImages) {
+    pool.run('conv_forward_images', Array.from({ length: pool.size }, (_, i) => [at(x), at(packed), bias8, at(out), ...slice(g.batch, pool.size, i, 4), ...geometry]));
+    free(backend, packed);
+    return out;
+  }
+  const xp = alloc(backend, [padFloats]);
+  simd.conv_pad_input(at(x), at(xp), ...geometry);
   const P = g.batch * g.outH * g.outW;
-  pool.run(
-    'conv_forward_rows',
-    Array.from({ length: pool.size }, (_, i) => [at(xp), at(packed), bias ? at(packed) + K * O8 * 4 : 0, at(out), ...slice(P, pool.size, i, 4), ...geometry]),
-  );
+  pool.run('conv_forward_rows', Array.from({ length: pool.size }, (_, i) => [at(xp), at(packed), bias8, at(out), ...slice(P, pool.size, i, 4), ...geometry]));
   free(backend, packed);
   free(backend, xp);
   return out;

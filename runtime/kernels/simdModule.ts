@@ -37,9 +37,13 @@ export interface SimdKernels {
   conv_work_floats(rows: number, O: number): number;
   conv_pad_input(x: number, xp: number, ...geometry: ConvArgs): void;
   conv_filter_grad_rows(xp: number, dy: number, dw: number, work: number, r0: number, r1: number, ...geometry: ConvArgs): void;
+  /** See conv.c: dW rows r0..r1 over the outputs each tap meets, x and dy in place (C % 4 = 0, O % 8 = 0). */
+  conv_filter_grad_taps(x: number, dy: number, dw: number, r0: number, r1: number, ...geometry: ConvArgs): void;
   /** See conv.c: a forward convolution over output positions q0..q1. */
   pack_filter(w: number, dst: number, K: number, O: number): void;
   conv_forward_rows(xp: number, wpack: number, bias8: number, out: number, q0: number, q1: number, ...geometry: ConvArgs): void;
+  /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */
+  conv_forward_images(x: number, wpack: number, bias8: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */
   bn_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, rows: number, C: number, acc: number): void;
   bn_backward(dy: number, x: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, dx: number, dgamma: number, dbeta: number, rows: number, C: number, acc: number): void;

@@ -230,3 +230,132 @@ void conv_forward_rows(const float *xp, const float *wpack, const float *bias8, 
     }
   }
 }
+
+/* [t0, t1): the filter taps along one axis that land inside the input (size) for output index o. */
+#define VALID_TAPS(o, stride, dil, pad, size, k, t0, t1)                        \
+  do {                                                                          \
+    const int first = (o) * (stride) - (pad); /* input index of tap 0 */        \
+    t0 = first >= 0 ? 0 : (-first + (dil) - 1) / (dil);                         \
+    t1 = (size) - first <= 0 ? 0 : ((size) - first + (dil) - 1) / (dil);         \
+    if (t1 > (k)) t1 = (k);                                                     \
+  } while (0)
+
+/*
+ * out[n][oh][ow][o] = bias[o] + Σ over the taps that land inside x (no padded copy, no
+ * multiplications by padding) of x[n][ih][iw][c] · W[kh][kw][c][o], for images n0..n1: the
+ * register block is one output position in four images, which share their valid taps. At
+ * the end of a ResNet on 32x32 images a 3x3 'same' convolution over a 2x2 map meets the
+ * input with 4 of its 9 taps; the padded-copy kernel above multiplies all 9. A short last
+ * block repeats its last image (not stored). wpack, bias8: as for conv_forward_rows. Image
+ * ranges are independent, so threads split them.
+ */
+EXPORT("conv_forward_images")
+void conv_forward_images(const float *x, const float *wpack, const float *bias8, float *out, int n0, int n1,
+                         int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                         int SH, int SW, int DH, int DW, int PT, int PL) {
+  (void)N;
+  const int O8 = ceil8(O);
+  const int image = H * W * C;
+  for (int n = n0; n < n1; n += 4) {
+    const int cnt = n1 - n < 4 ? n1 - n : 4;
+    const float *i0 = x + n * image;
+    const float *i1 = cnt > 1 ? i0 + image : i0;
+    const float *i2 = cnt > 2 ? i0 + 2 * image : i0;
+    const float *i3 = cnt > 3 ? i0 + 3 * image : i0;
+    for (int oh = 0; oh < OH; oh++) {
+      int kh0, kh1;
+      VALID_TAPS(oh, SH, DH, PT, H, KH, kh0, kh1);
+      for (int ow = 0; ow < OW; ow++) {
+        int kw0, kw1;
+        VALID_TAPS(ow, SW, DW, PL, W, KW, kw0, kw1);
+        float *o0 = out + ((n * OH + oh) * OW + ow) * O;
+        const int ostride = OH * OW * O;
+        for (int j = 0; j < O8; j += 8) {
+          const v128_t b0i = bias8 ? wasm_v128_load(bias8 + j) : wasm_f32x4_splat(0);
+          const v128_t b1i = bias8 ? wasm_v128_load(bias8 + j + 4) : wasm_f32x4_splat(0);
+          v128_t c00 = b0i, c01 = b1i, c10 = b0i, c11 = b1i, c20 = b0i, c21 = b1i, c30 = b0i, c31 = b1i;
+          for (int kh = kh0; kh < kh1; kh++) {
+            const int ih = oh * SH + kh * DH - PT;
+            for (int kw = kw0; kw < kw1; kw++) {
+              const int off = (ih * W + ow * SW + kw * DW - PL) * C;
+              const float *wr = wpack + (kh * KW + kw) * C * O8 + j;
+              for (int c = 0; c < C; c++, wr += O8) {
+                const v128_t b0 = wasm_v128_load(wr);
+                const v128_t b1 = wasm_v128_load(wr + 4);
+                BLOCK4X8_FMA(wasm_f32x4_splat(i0[off + c]), wasm_f32x4_splat(i1[off + c]), wasm_f32x4_splat(i2[off + c]),
+                             wasm_f32x4_splat(i3[off + c]), b0, b1);
+              }
+            }
+          }
+          const int cols = O - j;
+          store8(o0 + j, c00, c01, cols);
+          if (cnt > 1) store8(o0 + ostride + j, c10, c11, cols);
+          if (cnt > 2) store8(o0 + 2 * ostride + j, c20, c21, cols);
+          if (cnt > 3) store8(o0 + 3 * ostride + j, c30, c31, cols);
+        }
+      }
+    }
+  }
+}
+
+/* [o0, o1): the outputs along one axis whose tap t lands inside the input (size); out of `out`. */
+#define TAP_OUTPUTS(t, stride, dil, pad, size, out, o0, o1)                     \
+  do {                                                                          \
+    const int lo = (pad) - (t) * (dil);      /* o·stride must reach this */     \
+    const int hi = (size) - 1 + lo;          /* ... and not pass this */         \
+    o0 = lo > 0 ? (lo + (stride) - 1) / (stride) : 0;                           \
+    o1 = hi < 0 ? 0 : hi / (stride) + 1;                                        \
+    if (o1 > (out)) o1 = (out);                                                 \
+  } while (0)
+
+/* Output positions per pass of the filter gradient below (a chunk of whole images): x and dy stay in L2. */
+#define TAPS_CHUNK 256
+
+/*
+ * Rows r0..r1 of dW[kh][kw][c][o] = Σ over the outputs where tap (kh, kw) lands inside x of
+ * x[n][ih][iw][c] · dy[n][oh][ow][o], reading x and dy in place (no padded copy, no products
+ * with padding). For C a multiple of 4 and O a multiple of 8: a register block is four
+ * channels of one tap (they share their outputs) by eight output channels. r0, r1 multiples
+ * of 4; row ranges are independent, so threads split them; written straight into dw.
+ */
+EXPORT("conv_filter_grad_taps")
+void conv_filter_grad_taps(const float *x, const float *dy, float *dw, int r0, int r1,
+                           int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                           int SH, int SW, int DH, int DW, int PT, int PL) {
+  (void)KH;
+  __builtin_memset(dw + r0 * O, 0, sizeof(float) * (r1 - r0) * O);
+  const int per_image = OH * OW;
+  const int images = per_image >= TAPS_CHUNK ? 1 : TAPS_CHUNK / per_image;
+  for (int n0 = 0; n0 < N; n0 += images) {
+    const int n1 = n0 + images < N ? n0 + images : N;
+    for (int r = r0; r < r1; r += 4) {
+      const int kh = r / (KW * C), kw = (r / C) % KW, c = r % C;
+      int oh0, oh1, ow0, ow1;
+      TAP_OUTPUTS(kh, SH, DH, PT, H, OH, oh0, oh1);
+      TAP_OUTPUTS(kw, SW, DW, PL, W, OW, ow0, ow1);
+      if (oh1 <= oh0 || ow1 <= ow0) continue;
+      for (int j = 0; j < O; j += 8) {
+        float *d0 = dw + r * O + j;
+        v128_t c00 = wasm_v128_load(d0), c01 = wasm_v128_load(d0 + 4);
+        v128_t c10 = wasm_v128_load(d0 + O), c11 = wasm_v128_load(d0 + O + 4);
+        v128_t c20 = wasm_v128_load(d0 + 2 * O), c21 = wasm_v128_load(d0 + 2 * O + 4);
+        v128_t c30 = wasm_v128_load(d0 + 3 * O), c31 = wasm_v128_load(d0 + 3 * O + 4);
+        for (int n = n0; n < n1; n++) {
+          for (int oh = oh0; oh < oh1; oh++) {
+            const float *xr = x + ((n * H + oh * SH + kh * DH - PT) * W + ow0 * SW + kw * DW - PL) * C + c;
+            const float *dr = dy + ((n * OH + oh) * OW + ow0) * O + j;
+            for (int ow = ow0; ow < ow1; ow++, xr += SW * C, dr += O) {
+              const v128_t b0 = wasm_v128_load(dr);
+              const v128_t b1 = wasm_v128_load(dr + 4);
+              BLOCK4X8_FMA(wasm_f32x4_splat(xr[0]), wasm_f32x4_splat(xr[1]), wasm_f32x4_splat(xr[2]), wasm_f32x4_splat(xr[3]), b0, b1);
+            }
+          }
+        }
+        wasm_v128_store(d0, c00), wasm_v128_store(d0 + 4, c01);
+        wasm_v128_store(d0 + O, c10), wasm_v128_store(d0 + O + 4, c11);
+        wasm_v128_store(d0 + 2 * O, c20), wasm_v128_store(d0 + 2 * O + 4, c21);
+        wasm_v128_store(d0 + 3 * O, c30), wasm_v128_store(d0 + 3 * O + 4, c31);
+      }
+    }
+  }
+}

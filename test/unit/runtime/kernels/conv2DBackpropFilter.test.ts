@@ -14,8 +14,9 @@ const caseArb = fc.record({
   batch: fc.integer({ min: 1, max: 3 }),
   h: fc.integer({ min: 1, max: 9 }),
   w: fc.integer({ min: 1, max: 9 }),
-  c: fc.integer({ min: 1, max: 5 }),
-  oc: fc.integer({ min: 1, max: 5 }),
+  // 4 or 8 channels in and 8 or 16 out take our per-tap kernel; the others the padded one.
+  c: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(8)),
+  oc: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(8, 16)),
   kh: fc.integer({ min: 1, max: 4 }),
   kw: fc.integer({ min: 1, max: 4 }),
   strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
@@ -28,14 +29,16 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
   beforeAll(ready);
 
   it.for([
-    ['our SIMD kernel (simd/conv.c)', 'auto', true],
-    ['im2col + XNNPACK', 'never', false],
-    ['the forward-conv form', 'always', false],
-  ] as const)(`matches on random shapes, strides, paddings, dilations: %s (max rel. error ${TOLERANCE})`, async ([, mode, simd], ctx) => {
+    ['our SIMD kernels (simd/conv.c: per tap where channels allow, else over a padded copy)', 'auto', true, true],
+    ['our SIMD kernel over a padded copy', 'auto', true, false],
+    ['im2col + XNNPACK', 'never', false, false],
+    ['the forward-conv form', 'always', false, false],
+  ] as const)(`matches on random shapes, strides, paddings, dilations: %s (max rel. error ${TOLERANCE})`, async ([, mode, simd, taps], ctx) => {
     if (simd && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
     const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropFilter');
     tuning.forwardConv = mode;
     tuning.simd = simd;
+    tuning.taps = taps;
     try {
       await fc.assert(
         fc.asyncProperty(caseArb, async (k) => {
@@ -66,6 +69,7 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
     } finally {
       tuning.forwardConv = 'auto';
       tuning.simd = true;
+      tuning.taps = true;
     }
   });
 
@@ -73,7 +77,10 @@ describe('Conv2DBackpropFilter (wasm) vs CPU', () => {
     ['3x3 same over 3 images of 23x19x5 (1311 positions)', [3, 23, 19, 5], [3, 3, 5, 7], 1, 'same'],
     ['5x5 stride 2 valid over 5 images of 30x30x2, 9 outputs (1125 positions)', [5, 30, 30, 2], [5, 5, 2, 9], 2, 'valid'],
     ["LeNet's first layer: 5x5 same, one channel in, 6 out", [20, 28, 28, 1], [5, 5, 1, 6], 1, 'same'],
-  ] as const)('matches across the SIMD kernel\'s chunks of 1024 output positions: %s', async ([, xShape, fShape, stride, pad], ctx) => {
+    ['3x3 same, 8 in, 16 out, over 3 images of 23x19 (per tap, one image per pass)', [3, 23, 19, 8], [3, 3, 8, 16], 1, 'same'],
+    ['3x3 same over 150 images of 2x2x8, 16 out (per tap, 64 images per pass; 4 of 9 taps meet each output)', [150, 2, 2, 8], [3, 3, 8, 16], 1, 'same'],
+    ['3x3 stride 2 same over 40 images of 7x7x4, 8 out (per tap)', [40, 7, 7, 4], [3, 3, 4, 8], 2, 'same'],
+  ] as const)('matches across the SIMD kernels\' chunks (1024 output positions, or whole images per pass): %s', async ([, xShape, fShape, stride, pad], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const x = signed(xShape.reduce((a: number, b: number) => a * b, 1), 3);
     const w = signed(fShape.reduce((a: number, b: number) => a * b, 1), 4);

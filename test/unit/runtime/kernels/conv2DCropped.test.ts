@@ -7,7 +7,8 @@ import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './h
 const TOLERANCE = 1e-5;
 
 const geometry = fc.record({
-  batch: fc.integer({ min: 1, max: 3 }),
+  // 4, 8 and 33 images fill our kernel's four-image blocks (33 with a short last one).
+  batch: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom(4, 8, 33)),
   h: fc.integer({ min: 1, max: 5 }),
   w: fc.integer({ min: 1, max: 5 }),
   c: fc.integer({ min: 1, max: 5 }),
@@ -44,12 +45,14 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
   });
 
   it.for([
-    ['our SIMD kernel (simd/conv.c) where it applies', true],
-    ['the stock XNNPACK kernel', false],
-  ] as const)(`matches on random small maps, strides, dilations and paddings, plain and fused: %s (max rel. error ${TOLERANCE})`, async ([, simd], ctx) => {
+    ['our SIMD kernel (simd/conv.c) where it applies, four images per block where the batch allows', true, true],
+    ['our SIMD kernel over a padded copy, four positions per block', true, false],
+    ['the stock XNNPACK kernel', false, false],
+  ] as const)(`matches on random small maps, strides, dilations and paddings, plain and fused: %s (max rel. error ${TOLERANCE})`, async ([, simd, byImages], ctx) => {
     if (simd && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/conv2DCropped');
     tuning.simd = simd;
+    tuning.byImages = byImages;
     try {
       await fc.assert(
         fc.asyncProperty(geometry, async (k) => {
@@ -74,6 +77,7 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
       );
     } finally {
       tuning.simd = true;
+      tuning.byImages = true;
     }
   });
 
@@ -81,6 +85,7 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
     ['3x3 same, 16 channels out, over 3 images of 23x19x5', [3, 23, 19, 5], [3, 3, 5, 16], 1, 'same'],
     ["LeNet's first layer: 5x5 same, 1 channel in, 6 out, 20 images", [20, 28, 28, 1], [5, 5, 1, 6], 1, 'same'],
     ['7x7 stride 2 same, 3 in, 8 out (a ResNet stem)', [4, 32, 32, 3], [7, 7, 3, 8], 2, 'same'],
+    ['3x3 same over 2x2 maps, 16 in and out, 36 images (a late ResNet stage: 4 of 9 taps meet the input)', [36, 2, 2, 16], [3, 3, 16, 16], 1, 'same'],
   ] as const)('matches with a bias over larger maps, positions split across both threads: %s', async ([, xShape, fShape, stride, pad], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const x = signed(xShape.reduce((a: number, b: number) => a * b, 1), 5);
