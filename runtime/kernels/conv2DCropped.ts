@@ -25,17 +25,18 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   const activation = (attrs.activation as string | undefined) ?? 'linear';
   if (!simd || activation !== 'linear' || (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC))) return undefined;
   const K = g.kH * g.kW * g.inC;
-  // Measured on LeNet and ResNet-18 shapes: ours wins when the output channels fill its
-  // 8-wide register blocks or the filter is short (LeNet's first layer, K = 25); XNNPACK
-  // wins on long filters with ragged channels (LeNet's input gradient: K = 400, 6 channels).
-  if (g.outC % 8 !== 0 && K >= 64) return undefined;
+  // Four images per register block skip the taps that meet padding (their taps agree); with
+  // fewer images than that to fill blocks, four positions of one image over a padded copy.
+  const byImages = tuning.byImages && (g.batch % 4 === 0 || g.batch >= 32);
+  // Measured on LeNet and ResNet-18 shapes: the padded copy wins when the output channels
+  // fill its 8-wide register blocks or the filter is short (LeNet's first layer, K = 25);
+  // XNNPACK wins there on long filters with ragged channels (K = 400, 6 channels), where
+  // skipping padding wins again (LeNet's input gradient: half its taps meet padding).
+  if (!byImages && g.outC % 8 !== 0 && K >= 64) return undefined;
   const geometry = convArgs(g);
   const O8 = (g.outC + 7) & ~7;
   const at = (t: TensorInfo) => offsetOf(backend, t);
   const pool = simdPool(backend);
-  // Four images per register block skip the taps that meet padding (their taps agree); with
-  // fewer images than that to fill blocks, four positions of one image over a padded copy.
-  const byImages = tuning.byImages && (g.batch % 4 === 0 || g.batch >= 32);
   const padFloats = byImages ? 0 : simd.conv_pad_floats(...geometry);
   if (padFloats > SIMD_PAD_FLOATS) return undefined;
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);

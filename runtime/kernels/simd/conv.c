@@ -274,16 +274,21 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
           const v128_t b0i = bias8 ? wasm_v128_load(bias8 + j) : wasm_f32x4_splat(0);
           const v128_t b1i = bias8 ? wasm_v128_load(bias8 + j + 4) : wasm_f32x4_splat(0);
           v128_t c00 = b0i, c01 = b1i, c10 = b0i, c11 = b1i, c20 = b0i, c21 = b1i, c30 = b0i, c31 = b1i;
+          /* Undilated along the width, a row's valid taps and their channels are one run in x
+             and in the packed filter (LeNet's first layer, C = 1: 5 runs of 5, not 25 loops of 1). */
+          const int runs = DW == 1 ? 1 : kw1 - kw0;
+          const int run = DW == 1 ? (kw1 - kw0) * C : C;
           for (int kh = kh0; kh < kh1; kh++) {
             const int ih = oh * SH + kh * DH - PT;
-            for (int kw = kw0; kw < kw1; kw++) {
+            for (int r = 0; r < runs; r++) {
+              const int kw = kw0 + r;
               const int off = (ih * W + ow * SW + kw * DW - PL) * C;
               const float *wr = wpack + (kh * KW + kw) * C * O8 + j;
-              for (int c = 0; c < C; c++, wr += O8) {
+              const float *a0 = i0 + off, *a1 = i1 + off, *a2 = i2 + off, *a3 = i3 + off;
+              for (int t = 0; t < run; t++, wr += O8) {
                 const v128_t b0 = wasm_v128_load(wr);
                 const v128_t b1 = wasm_v128_load(wr + 4);
-                BLOCK4X8_FMA(wasm_f32x4_splat(i0[off + c]), wasm_f32x4_splat(i1[off + c]), wasm_f32x4_splat(i2[off + c]),
-                             wasm_f32x4_splat(i3[off + c]), b0, b1);
+                BLOCK4X8_FMA(wasm_f32x4_splat(a0[t]), wasm_f32x4_splat(a1[t]), wasm_f32x4_splat(a2[t]), wasm_f32x4_splat(a3[t]), b0, b1);
               }
             }
           }
