@@ -9,6 +9,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { activationGradConfig, reluGradient, sigmoidGradient, tanhGradient } from './activationGrad';
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
@@ -54,6 +55,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   geluConfig,
   geluGradConfig,
   softmaxGradConfig,
+  activationGradConfig,
   sliceConfig,
   splitVConfig,
   sumConfig,
@@ -77,8 +79,9 @@ export function registerWasmTrainingKernels(): void {
   }
   // Gradients (tfjs-core's registry serves every backend; those that only help on wasm
   // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
-  // FusedBatchNorm's and Softmax's are several full-size ops; the rest are our kernels'.
-  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient]) replaceGradient(g);
+  // FusedBatchNorm's, Softmax's and the activations' are several full-size ops; the rest
+  // are our kernels'.
+  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
 }

@@ -4,7 +4,7 @@
  * [0, 1, 2] of NHWC activations. The stock kernels first transpose the reduced axes to the
  * end (10-20 ns per element on wasm); here each row is added into per-column float64
  * accumulators in one streaming pass (four columns at a time in simd/norm.c when our SIMD
- * module is built and the columns are a multiple of 4). Other reductions go to the stock
+ * module is built; ragged columns as rows side by side). Other reductions go to the stock
  * kernels.
  */
 import { Mean, Sum, util } from '@tensorflow/tfjs-core';
@@ -36,6 +36,8 @@ export function leadingReduction(shape: readonly number[], axis: number | number
   return [rows, cols];
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 function reduce(name: typeof Sum | typeof Mean) {
   return (args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: { axis: number | number[]; keepDims: boolean } }): TensorInfo => {
     const { inputs, backend, attrs } = args;
@@ -49,12 +51,28 @@ function reduce(name: typeof Sum | typeof Mean) {
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
     const out = alloc(backend, outShape);
     const scale = name === Mean ? 1 / rows : 1;
-    const simd = cols % 4 === 0 ? simdKernels(backend) : null;
+    // Ragged columns (LeNet's 6 channels) as f rows side by side: [rows / f, cols · f] with
+    // cols · f a multiple of 4, whose f column groups are then added up.
+    // Small ones stay on the float64 JS loop below (no call overhead to win back).
+    const f = 4 / gcd(cols, 4);
+    const simd = rows % f === 0 && (f === 1 || rows * cols >= 1 << 14) ? simdKernels(backend) : null;
     if (simd) {
       // The same sums four columns at a time (simd/norm.c).
-      const acc = alloc(backend, [3 * cols + 2]);
-      simd.col_sum(offsetOf(backend, x), offsetOf(backend, out), scale, rows, cols, offsetOf(backend, acc));
+      const wide = cols * f;
+      const acc = alloc(backend, [3 * wide + 2]);
+      const sums = f === 1 ? out : alloc(backend, [wide]);
+      simd.col_sum(offsetOf(backend, x), offsetOf(backend, sums), scale, rows / f, wide, offsetOf(backend, acc));
       free(backend, acc);
+      if (sums !== out) {
+        const s = heapF32(backend, sums);
+        const dst = heapF32(backend, out);
+        for (let c = 0; c < cols; c++) {
+          let t = 0;
+          for (let g = 0; g < f; g++) t += s[g * cols + c]!;
+          dst[c] = t;
+        }
+        free(backend, sums);
+      }
       return out;
     }
     const src = heapF32(backend, x);

@@ -51,6 +51,8 @@ export interface SimdKernels {
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
   dropout(x: number, y: number, n: number, base: number, threshold: number, scale: number): void;
   col_sum(x: number, out: number, scale: number, rows: number, C: number, acc: number): void;
+  /** See act.c (n a multiple of 4; kind 0 sigmoid, 1 tanh, 2 relu). */
+  act_grad(dy: number, s: number, dx: number, n: number, kind: number): void;
   /** See gelu.c (n a multiple of 4). */
   gelu(x: number, y: number, n: number): void;
   gelu_grad(dy: number, x: number, dx: number, n: number): void;

@@ -1,0 +1,76 @@
+/**
+ * The gradients of Sigmoid, Tanh and Relu as one pass each on wasm (simd/act.c, threads
+ * splitting the elements; the loop below for the tail and without our SIMD module).
+ * tfjs-core's are full-size op chains: Sigmoid's dy·(y·(1 - y)) is Sub and two Multiplys
+ * (~1 ms a step on LeNet's first activation), Relu's dy·step(x) is Step, Cast and Multiply.
+ * Other backends keep tfjs-core's gradients.
+ */
+import { engine, getBackend, Relu, Sigmoid, Tanh, util } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { stockGradient } from './gradients';
+import { simdKernels, simdPool, slice } from './simdModule';
+import { alloc, heapF32, offsetOf } from './wasmBackend';
+import type { WasmBackend } from './wasmBackend';
+
+export const ActivationGrad = 'LayerlabActivationGrad';
+
+/** simd/act.c's kinds, and what each reads beside dy. */
+const KINDS = { sigmoid: 0, tanh: 1, relu: 2 } as const;
+type Kind = keyof typeof KINDS;
+
+/** Below this many elements one thread does it all. */
+const PARALLEL_FROM = 1 << 16;
+
+/** One element, rounded to float32 after each operation as tfjs-core's op chain is (1 - y² cancels near ±1). */
+function gradOne(kind: Kind, g: number, s: number): number {
+  const f = Math.fround;
+  if (kind === 'sigmoid') return f(g * f(s * f(1 - s)));
+  if (kind === 'tanh') return f(f(1 - f(s * s)) * g);
+  return s > 0 ? g : Number.isNaN(s) ? NaN : 0;
+}
+
+function activationGrad(args: { inputs: { dy: TensorInfo; s: TensorInfo }; backend: WasmBackend; attrs: { kind: Kind } }): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const n = util.sizeFromShape(inputs.s.shape);
+  const out = alloc(backend, [...inputs.s.shape]);
+  let done = 0;
+  if (simdKernels(backend) && n >= 4) {
+    done = n - (n % 4);
+    const pool = simdPool(backend);
+    const parts = done < PARALLEL_FROM ? 1 : pool.size;
+    const [pdy, ps, pdx] = [offsetOf(backend, inputs.dy), offsetOf(backend, inputs.s), offsetOf(backend, out)];
+    pool.run(
+      'act_grad',
+      Array.from({ length: parts }, (_, i) => {
+        const [i0, i1] = slice(done, parts, i, 4);
+        return [pdy + 4 * i0, ps + 4 * i0, pdx + 4 * i0, i1 - i0, KINDS[attrs.kind]];
+      }),
+    );
+  }
+  const dy = heapF32(backend, inputs.dy);
+  const s = heapF32(backend, inputs.s);
+  const dx = heapF32(backend, out);
+  for (let i = done; i < n; i++) dx[i] = gradOne(attrs.kind, dy[i]!, s[i]!);
+  return out;
+}
+
+/** The kernel behind the gradients below, wasm only. */
+export const activationGradConfig: KernelConfig = { kernelName: ActivationGrad, backendName: 'wasm', kernelFunc: activationGrad as unknown as KernelFunc };
+
+/** `kernelName`'s gradient from dy and its saved output (or input): ours on wasm for float32, tfjs-core's elsewhere. */
+function gradient(kernelName: string, kind: Kind, save: 'input' | 'output'): GradConfig {
+  return {
+    kernelName,
+    ...(save === 'input' ? { inputsToSave: ['x'] } : { outputsToSave: [true] }),
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [s] = saved as [Tensor];
+      const g = dy as Tensor;
+      if (getBackend() !== 'wasm' || s.dtype !== 'float32' || g.dtype !== 'float32') return stockGradient(kernelName).gradFunc(dy, saved, attrs);
+      return { x: () => engine().runKernel(ActivationGrad, { dy: g, s }, { kind } as unknown as NamedAttrMap) as Tensor };
+    },
+  };
+}
+
+export const sigmoidGradient = gradient(Sigmoid, 'sigmoid', 'output');
+export const tanhGradient = gradient(Tanh, 'tanh', 'output');
+export const reluGradient = gradient(Relu, 'relu', 'input');

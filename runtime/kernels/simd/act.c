@@ -1,0 +1,33 @@
+/*
+ * The gradients of elementwise activations in one pass each, with WASM SIMD (tfjs-core runs
+ * each as two to four full-size ops). activationGrad.ts keeps the same arithmetic in JS.
+ * n a multiple of 4 (the caller does the rest). Same rules as bmm.c.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+enum { SIGMOID = 0, TANH = 1, RELU = 2 };
+
+/*
+ * dx from dy and s: sigmoid (s = y): dy·y·(1 - y); tanh (s = y): dy·(1 - y²); relu (s = x):
+ * dy where x > 0, else 0, and NaN where x is NaN (as tfjs's dy·step(x)).
+ */
+EXPORT("act_grad")
+void act_grad(const float *dy, const float *s, float *dx, int n, int kind) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i + 4 <= n; i += 4) {
+    const v128_t g = wasm_v128_load(dy + i);
+    const v128_t v = wasm_v128_load(s + i);
+    v128_t d;
+    if (kind == SIGMOID) {
+      d = wasm_f32x4_mul(g, wasm_f32x4_mul(v, wasm_f32x4_sub(one, v)));
+    } else if (kind == TANH) {
+      d = wasm_f32x4_mul(g, wasm_f32x4_sub(one, wasm_f32x4_mul(v, v)));
+    } else {
+      d = wasm_v128_or(wasm_v128_and(g, wasm_f32x4_gt(v, zero)), wasm_v128_and(v, wasm_f32x4_ne(v, v)));
+    }
+    wasm_v128_store(dx + i, d);
+  }
+}
