@@ -9,6 +9,7 @@
  */
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batchMatMul';
 import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
@@ -117,6 +118,17 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
   // threads, unless that copy is huge (the paths below work in bounded chunks).
   const geometry = convArgs(g);
   const K = g.kH * g.kW * g.inC;
+  if (simd && g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH && g.outW === g.inW) {
+    // A 1x1 convolution (or a 3x3 one over 1x1 maps, cropped to its centre): dW = xᵀ · dy,
+    // one product over all positions on our BatchMatMul.
+    const P = g.batch * g.inH * g.inW;
+    const product = batchMatMulConfig.kernelFunc({
+      inputs: { a: { ...x, shape: [1, P, g.inC] }, b: { ...dy, shape: [1, P, g.outC] } },
+      backend,
+      attrs: { transposeA: true, transposeB: false },
+    }) as TensorInfo;
+    return { ...product, shape: filterShape };
+  }
   if (simd && tuning.taps && g.inC % 4 === 0 && g.outC % 8 === 0) {
     // Four channels of one tap per block, over the outputs where that tap meets the input
     // (a 3x3 'same' conv over 2x2 maps meets it with 4 of 9 taps), x and dy read in place.

@@ -1,8 +1,8 @@
 /**
  * Conv2DBackpropInput for the wasm backend: for unit strides a forward convolution (see
  * {@link viaForwardConv}; our Conv2D kernel, so SIMD or XNNPACK as conv2DCropped.ts picks),
- * otherwise dx = col2im(dy · Wᵀ), the product in the backend's XNNPACK BatchMatMul and the
- * scatter in JS. The stock kernel is correct but a
+ * otherwise gathered per input position by our SIMD kernel ({@link gathered}) or
+ * dx = col2im(dy · Wᵀ), the product in the backend's XNNPACK BatchMatMul and the scatter in JS. The stock kernel is correct but a
  * direct loop; it took ~43% of a ResNet-18 training step (200 of 467 ms).
  *
  * Supports NHWC, strides, 'valid' / 'same' / explicit padding and an optional `dilations`
@@ -16,7 +16,8 @@ import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
 import { inputGradientUnused } from './unusedInputGradient';
 import { conv2DConfig } from './conv2DCropped';
-import { alloc, batchMatMul, free, heapF32 } from './wasmBackend';
+import { convArgs, simdKernels, simdPool, slice } from './simdModule';
+import { alloc, batchMatMul, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Upper bound on one column matrix, in floats (16 MiB). */
@@ -26,6 +27,8 @@ export const tuning = {
   cropTaps: true,
   /** Return zeros for a dx backprop discards (see unusedInputGradient.ts); tests turn it off. */
   skipUnused: true,
+  /** Strided dx gathered by our SIMD kernel (see {@link gathered}); tests turn it off to check col2im. */
+  gather: true,
   /** How many dx were skipped (for tests). */
   skipped: 0,
 };
@@ -65,6 +68,26 @@ function viaForwardConv(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo
   return out;
 }
 
+/**
+ * dx gathered per input position from the taps that read it (simd/conv.c), four images per
+ * register block: for strided convolutions, where a 3x3 stride-2 filter meets each input
+ * with 2.25 taps on average and col2im computes all 9. Undefined without our SIMD module or
+ * with too few images to fill the blocks.
+ */
+function gathered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | undefined {
+  const simd = tuning.gather ? simdKernels(backend) : null;
+  if (!simd || !(g.batch % 4 === 0 || g.batch >= 32)) return undefined;
+  const taps = g.kH * g.kW;
+  const wt = alloc(backend, [taps * g.outC * ((g.inC + 7) & ~7)]);
+  const out = alloc(backend, [g.batch, g.inH, g.inW, g.inC]);
+  simd.pack_filter_transposed(offsetOf(backend, filter), offsetOf(backend, wt), taps, g.inC, g.outC);
+  const pool = simdPool(backend);
+  const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, out)] as const;
+  pool.run('conv_input_grad_images', Array.from({ length: pool.size }, (_, i) => [...at, ...slice(g.batch, pool.size, i, 4), ...convArgs(g)]));
+  free(backend, wt);
+  return out;
+}
+
 function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
@@ -91,7 +114,7 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
 
 /** dx of shape [g.batch, g.inH, g.inW, g.inC] for a filter of shape [g.kH, g.kW, g.inC, g.outC]. */
 function inputGradient(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  const direct = viaForwardConv(backend, dy, filter, g);
+  const direct = viaForwardConv(backend, dy, filter, g) ?? gathered(backend, dy, filter, g);
   if (direct !== undefined) return direct;
   const K = g.kH * g.kW * g.inC;
   const perImage = g.outH * g.outW;

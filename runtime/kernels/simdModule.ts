@@ -42,6 +42,9 @@ export interface SimdKernels {
   /** See conv.c: a forward convolution over output positions q0..q1. */
   pack_filter(w: number, dst: number, K: number, O: number): void;
   conv_forward_rows(xp: number, wpack: number, bias8: number, out: number, q0: number, q1: number, ...geometry: ConvArgs): void;
+  /** See conv.c: a strided convolution's input gradient over images n0..n1, gathered from the taps that read each input. */
+  conv_input_grad_images(dy: number, wt: number, dx: number, n0: number, n1: number, ...geometry: ConvArgs): void;
+  pack_filter_transposed(w: number, dst: number, taps: number, C: number, O: number): void;
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */
   conv_forward_images(x: number, wpack: number, bias8: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */

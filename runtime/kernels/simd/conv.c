@@ -364,3 +364,69 @@ void conv_filter_grad_taps(const float *x, const float *dy, float *dw, int r0, i
     }
   }
 }
+
+/*
+ * The input gradient of a strided convolution, gathered: dx[n][ih][iw][c] = Σ over the taps
+ * (kh, kw) that some output (oh, ow) reads ih, iw with (ih + PT - kh·DH = oh·SH, likewise
+ * for w) of Σ_o dy[n][oh][ow][o] · W[kh][kw][c][o], for images n0..n1, four images by eight
+ * input channels per register block (a 3x3 stride-2 filter meets each input with 2.25 taps
+ * on average; col2im would compute all 9 and scatter). wt: W as [kh][kw][o][roundup(C, 8)]
+ * (pack_filter_transposed). A short last block repeats its last image (not stored).
+ */
+EXPORT("conv_input_grad_images")
+void conv_input_grad_images(const float *dy, const float *wt, float *dx, int n0, int n1,
+                            int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                            int SH, int SW, int DH, int DW, int PT, int PL) {
+  (void)N;
+  const int C8 = ceil8(C);
+  const int image = OH * OW * O;
+  for (int n = n0; n < n1; n += 4) {
+    const int cnt = n1 - n < 4 ? n1 - n : 4;
+    const float *d0 = dy + n * image;
+    const float *d1 = cnt > 1 ? d0 + image : d0;
+    const float *d2 = cnt > 2 ? d0 + 2 * image : d0;
+    const float *d3 = cnt > 3 ? d0 + 3 * image : d0;
+    for (int ih = 0; ih < H; ih++) {
+      for (int iw = 0; iw < W; iw++) {
+        float *x0 = dx + ((n * H + ih) * W + iw) * C;
+        const int xstride = H * W * C;
+        for (int j = 0; j < C8; j += 8) {
+          v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+          for (int kh = 0; kh < KH; kh++) {
+            const int th = ih + PT - kh * DH;
+            if (th < 0 || th % SH != 0 || th / SH >= OH) continue;
+            for (int kw = 0; kw < KW; kw++) {
+              const int tw = iw + PL - kw * DW;
+              if (tw < 0 || tw % SW != 0 || tw / SW >= OW) continue;
+              const int off = ((th / SH) * OW + tw / SW) * O;
+              const float *wr = wt + (kh * KW + kw) * O * C8 + j;
+              for (int o = 0; o < O; o++, wr += C8) {
+                const v128_t b0 = wasm_v128_load(wr);
+                const v128_t b1 = wasm_v128_load(wr + 4);
+                BLOCK4X8_FMA(wasm_f32x4_splat(d0[off + o]), wasm_f32x4_splat(d1[off + o]), wasm_f32x4_splat(d2[off + o]), wasm_f32x4_splat(d3[off + o]), b0, b1);
+              }
+            }
+          }
+          const int cols = C - j;
+          store8(x0 + j, c00, c01, cols);
+          if (cnt > 1) store8(x0 + xstride + j, c10, c11, cols);
+          if (cnt > 2) store8(x0 + 2 * xstride + j, c20, c21, cols);
+          if (cnt > 3) store8(x0 + 3 * xstride + j, c30, c31, cols);
+        }
+      }
+    }
+  }
+}
+
+/* dst[kh][kw][o][C8] = w[kh][kw][c][o], zero-padded to C8 = roundup(C, 8) (for conv_input_grad_images). */
+EXPORT("pack_filter_transposed")
+void pack_filter_transposed(const float *w, float *dst, int taps, int C, int O) {
+  const int C8 = ceil8(C);
+  for (int t = 0; t < taps; t++)
+    for (int o = 0; o < O; o++) {
+      float *row = dst + (t * O + o) * C8;
+      int c = 0;
+      for (; c < C; c++) row[c] = w[(t * C + c) * O + o];
+      for (; c < C8; c++) row[c] = 0.0f;
+    }
+}

@@ -8,44 +8,54 @@ const TOLERANCE = 1e-5;
 describe('Conv2DBackpropInput (wasm) vs CPU', () => {
   beforeAll(ready);
 
-  it(`matches on random shapes, strides, paddings, dilations (max rel. error ${TOLERANCE})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          batch: fc.integer({ min: 1, max: 3 }),
-          h: fc.integer({ min: 1, max: 9 }),
-          w: fc.integer({ min: 1, max: 9 }),
-          c: fc.integer({ min: 1, max: 5 }),
-          oc: fc.integer({ min: 1, max: 5 }),
-          kh: fc.integer({ min: 1, max: 4 }),
-          kw: fc.integer({ min: 1, max: 4 }),
-          strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
-          dilations: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
-          pad: fc.oneof(
-            fc.constantFrom('valid' as const, 'same' as const),
-            fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
-          ),
-          seed: fc.nat(),
-        }),
-        async (k) => {
-          const xShape = [k.batch, k.h, k.w, k.c];
-          const fShape = [k.kh, k.kw, k.c, k.oc];
-          const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
-          fc.pre(outShape !== undefined);
-          const w = signed(fShape.reduce((a, b) => a * b), k.seed);
-          const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 1);
-          const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', inputShape: xShape };
-          const ours = await on('wasm', () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, { ...attrs, dilations: k.dilations }));
-          // The CPU kernel has no dilations: use the zero-stuffed filter instead.
-          const ref = await on('cpu', () =>
-            kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(dilateFilter(w, fShape, k.dilations), dilatedShape(fShape, k.dilations)) }, attrs),
-          );
-          expect(ours.shape).toEqual(xShape);
-          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
-        },
-      ),
-      { numRuns: 60 },
-    );
+  it.for([
+    ['strided dx gathered by our SIMD kernel where the batch fills its blocks', true],
+    ['strided dx by col2im', false],
+  ] as const)(`matches on random shapes, strides, paddings, dilations (max rel. error ${TOLERANCE}): %s`, async ([, gather]) => {
+    const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropInput');
+    tuning.gather = gather;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            // 4, 8 and 33 images fill the gathering kernel's four-image blocks.
+            batch: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constantFrom(4, 8, 33)),
+            h: fc.integer({ min: 1, max: 9 }),
+            w: fc.integer({ min: 1, max: 9 }),
+            c: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(9)),
+            oc: fc.integer({ min: 1, max: 5 }),
+            kh: fc.integer({ min: 1, max: 4 }),
+            kw: fc.integer({ min: 1, max: 4 }),
+            strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+            dilations: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+            pad: fc.oneof(
+              fc.constantFrom('valid' as const, 'same' as const),
+              fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
+            ),
+            seed: fc.nat(),
+          }),
+          async (k) => {
+            const xShape = [k.batch, k.h, k.w, k.c];
+            const fShape = [k.kh, k.kw, k.c, k.oc];
+            const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
+            fc.pre(outShape !== undefined);
+            const w = signed(fShape.reduce((a, b) => a * b), k.seed);
+            const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 1);
+            const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', inputShape: xShape };
+            const ours = await on('wasm', () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, { ...attrs, dilations: k.dilations }));
+            // The CPU kernel has no dilations: use the zero-stuffed filter instead.
+            const ref = await on('cpu', () =>
+              kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(dilateFilter(w, fShape, k.dilations), dilatedShape(fShape, k.dilations)) }, attrs),
+            );
+            expect(ours.shape).toEqual(xShape);
+            expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      tuning.gather = true;
+    }
   });
 
   it('matches tf.grad of conv2d with respect to its input, chunked over the batch', async () => {
