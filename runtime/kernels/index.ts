@@ -26,6 +26,7 @@ import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
+import { installSharedSavedTensors } from './savedTensors';
 import { sliceConfig, splitVConfig } from './slice';
 import { softmaxGradConfig, softmaxGradient } from './softmax';
 import { tileConfig } from './tile';
@@ -84,4 +85,6 @@ export function registerWasmTrainingKernels(): void {
   for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
+  // Tensors saved for backprop share memory instead of costing an Identity call each.
+  installSharedSavedTensors();
 }
