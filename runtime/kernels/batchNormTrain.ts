@@ -26,6 +26,7 @@ import type { WasmBackend } from './wasmBackend';
 
 export const BatchNormTrain = 'LayerlabBatchNormTrain';
 export const BatchNormTrainGrad = 'LayerlabBatchNormTrainGrad';
+export const MovingStats = 'LayerlabMovingStats';
 
 function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo }; backend: WasmBackend; attrs: { epsilon: number } }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
@@ -137,6 +138,31 @@ function batchNormTrainGrad(args: {
   return [dxOut, dgammaOut, dbetaOut];
 }
 
+/**
+ * Batch norm's moving averages in one kernel: v ← v - (v - batch)·decay for the mean and the
+ * variance (tfjs-layers' formula, in float32 as its Sub, Mul, Sub chain computes it), where
+ * those ops were six kernel calls per layer and step. Not differentiable (nothing needs it).
+ */
+function movingStats(args: { inputs: { mean: TensorInfo; variance: TensorInfo; batchMean: TensorInfo; batchVariance: TensorInfo }; backend: WasmBackend; attrs: { decay: number } }): TensorInfo[] {
+  const { inputs, backend } = args;
+  const decay = Math.fround(args.attrs.decay);
+  const outs = [alloc(backend, [...inputs.mean.shape]), alloc(backend, [...inputs.variance.shape])];
+  const f = Math.fround;
+  for (const [i, [v, batch]] of ([[inputs.mean, inputs.batchMean], [inputs.variance, inputs.batchVariance]] as const).entries()) {
+    const old = heapF32(backend, v);
+    const b = heapF32(backend, batch);
+    const out = heapF32(backend, outs[i]!);
+    for (let c = 0; c < old.length; c++) out[c] = f(old[c]! - f(f(old[c]! - b[c]!) * decay));
+  }
+  return outs;
+}
+
+/** Moving mean and variance after one more batch (wasm only); see {@link movingStats}. */
+export function movingStatsOp(mean: Tensor, variance: Tensor, batchMean: Tensor, batchVariance: Tensor, decay: number): [Tensor, Tensor] {
+  return engine().runKernel(MovingStats, { mean, variance, batchMean, batchVariance }, { decay }) as unknown as [Tensor, Tensor];
+}
+
+export const movingStatsConfig: KernelConfig = { kernelName: MovingStats, backendName: 'wasm', kernelFunc: movingStats as unknown as KernelFunc };
 export const batchNormTrainConfig: KernelConfig = { kernelName: BatchNormTrain, backendName: 'wasm', kernelFunc: batchNormTrain as unknown as KernelFunc };
 export const batchNormTrainGradConfig: KernelConfig = { kernelName: BatchNormTrainGrad, backendName: 'wasm', kernelFunc: batchNormTrainGrad as unknown as KernelFunc };
 

@@ -13,7 +13,7 @@ import { activationGradConfig, reluGradient, sigmoidGradient, tanhGradient } fro
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
-import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient } from './batchNormTrain';
+import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient, movingStatsConfig } from './batchNormTrain';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
@@ -50,6 +50,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchNormGradPartConfig,
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  movingStatsConfig,
   dropoutConfig,
   layerNormConfig,
   layerNormGradConfig,

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BatchNormTrain, batchNormTrainOp } from '../kernels/batchNormTrain.js';
+import { BatchNormTrain, batchNormTrainOp, movingStatsOp } from '../kernels/batchNormTrain.js';
 import { onWasm, single, stockLayerClass } from './common.js';
 
 type Kwargs = Record<string, unknown>;
@@ -36,17 +36,10 @@ export class BatchNormalization extends Stock {
     if (!fused) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const [y, mean, variance] = batchNormTrainOp(x, self.gamma!.read(), self.beta!.read(), self.epsilon);
-      // tfjs-layers' moving averages: v ← v - (v - batch)·(1 - momentum).
-      const decay = 1 - self.momentum;
-      for (const [v, batch] of [
-        [self.movingMean, mean],
-        [self.movingVariance, variance],
-      ] as const) {
-        tf.tidy(() => {
-          const old = v.read();
-          v.write(tf.sub(old, tf.mul(tf.sub(old, batch), decay)));
-        });
-      }
+      // tfjs-layers' moving averages, v ← v - (v - batch)·(1 - momentum), in one kernel.
+      const [movingMean, movingVariance] = movingStatsOp(self.movingMean.read(), self.movingVariance.read(), mean, variance, 1 - self.momentum);
+      self.movingMean.write(movingMean);
+      self.movingVariance.write(movingVariance);
       return y;
     });
   }
