@@ -13,7 +13,8 @@
  *
  * Models come from the app's own path: templates → compile() → materialize(), with the
  * input shape and widths edited in memory where the brief's variant differs from the
- * template. Data is synthetic (speed does not depend on it); the optimizer is plain SGD.
+ * template. Data is synthetic (speed does not depend on it); the optimizer is plain SGD, the
+ * product's own (runtime/train/optimizers.ts).
  * BENCH_STEPS_SCALE scales the timed steps. Prints a table on stderr and one JSON object on
  * the last stdout line.
  */
@@ -26,6 +27,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { compile } from '../graph-compiler/index.js';
 import { selectBackend } from '../runtime/backend.js';
 import { materialize } from '../runtime/materialize.js';
+import { makeOptimizer } from '../runtime/train/optimizers.js';
 
 /** Thread counts to measure: one, and every core. */
 const THREADS = [...new Set([1, os.availableParallelism()])];
@@ -79,7 +81,8 @@ function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; cpuMsPe
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   const x = tf.randomNormal([r.batch, ...inShape]);
   const y = tf.oneHot(tf.randomUniform([r.batch], 0, 10, 'int32'), 10);
-  const opt = tf.train.sgd(0.05);
+  // The product's SGD (runtime/train/optimizers.ts), as a training run builds it.
+  const opt = makeOptimizer({ type: 'sgd', learningRate: 0.05 });
   const step = () => {
     const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
     loss.dataSync();

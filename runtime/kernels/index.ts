@@ -26,6 +26,7 @@ import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
+import { optimizerStepConfig } from './optimizerStep';
 import { installSharedSavedTensors } from './savedTensors';
 import { sliceConfig, splitVConfig } from './slice';
 import { softmaxGradConfig, softmaxGradient } from './softmax';
@@ -51,6 +52,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchNormTrainConfig,
   batchNormTrainGradConfig,
   movingStatsConfig,
+  optimizerStepConfig,
   dropoutConfig,
   layerNormConfig,
   layerNormGradConfig,

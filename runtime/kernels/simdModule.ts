@@ -54,6 +54,9 @@ export interface SimdKernels {
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
   dropout(x: number, y: number, n: number, base: number, threshold: number, scale: number): void;
   col_sum(x: number, out: number, scale: number, rows: number, C: number, acc: number): void;
+  /** See optim.c. */
+  sgd_step(w: number, g: number, out: number, n: number, c: number): void;
+  momentum_step(w: number, g: number, a: number, out: number, aout: number, n: number, c: number, m: number): void;
   /** See act.c (n a multiple of 4; kind 0 sigmoid, 1 tanh, 2 relu). */
   act_grad(dy: number, s: number, dx: number, n: number, kind: number): void;
   /** See gelu.c (n a multiple of 4). */
