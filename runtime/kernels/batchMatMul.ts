@@ -7,7 +7,7 @@
  */
 import { _FusedMatMul, BatchMatMul, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { BMM_KC, simdKernels, simdPool, slice } from './simdModule';
+import { simdKernels, simdPool, slice } from './simdModule';
 import type { SimdKernels } from './simdModule';
 import { transpose2d } from './transpose2d';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
@@ -99,7 +99,7 @@ function viaSimd(simd: SimdKernels, backend: WasmBackend, a: TensorInfo, b: Tens
   // Split the batch across threads, or a single product's rows; small products stay on one.
   const pool = simdPool(backend);
   const parts = batch * m * k * n < tuning.parallelFromMacs ? 1 : batch >= pool.size || batch === 1 ? pool.size : 1;
-  const scratchFloats = Math.min(k, BMM_KC) * ((n + 7) & ~7);
+  const scratchFloats = simd.bmm_scratch_floats(m, k, n);
   const scratch = alloc(backend, [scratchFloats * parts]);
   const ps = offsetOf(backend, scratch);
   const calls = Array.from({ length: parts }, (_, i) => {

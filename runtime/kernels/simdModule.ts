@@ -31,6 +31,7 @@ type ConvArgs = [number, number, number, number, number, number, number, number,
 /** Pointers are byte offsets on the backend heap; sizes and strides are in elements. */
 export interface SimdKernels {
   /** See bmm.c (bias: 0 or n floats). */
+  bmm_scratch_floats(m: number, k: number, n: number): number;
   bmm(a: number, b: number, bias: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, aBatch: number, aRow: number, aCol: number, bBatch: number, transB: number): void;
   /** See conv.c: dW of an NHWC convolution, in filter-row slices over a padded copy of x. */
   conv_pad_floats(...geometry: ConvArgs): number;
@@ -95,9 +96,6 @@ const absent: SimdPool = {
 
 /** Largest padded copy of an input our convolution kernels make: 64 Mi floats, 256 MiB (bigger inputs take the chunked paths). */
 export const SIMD_PAD_FLOATS = 1 << 26;
-
-/** bmm.c's KC: rows of the contraction per pass, which sizes its scratch. */
-export const BMM_KC = 256;
 
 /** Runs a single call on this thread: the pool when there are no helpers. */
 const serial = (kernels: SimdKernels): SimdPool => ({
