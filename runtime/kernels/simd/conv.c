@@ -345,17 +345,32 @@ void conv_filter_grad_taps(const float *x, const float *dy, float *dw, int r0, i
         v128_t c10 = wasm_v128_load(d0 + O), c11 = wasm_v128_load(d0 + O + 4);
         v128_t c20 = wasm_v128_load(d0 + 2 * O), c21 = wasm_v128_load(d0 + 2 * O + 4);
         v128_t c30 = wasm_v128_load(d0 + 3 * O), c31 = wasm_v128_load(d0 + 3 * O + 4);
-        for (int n = n0; n < n1; n++) {
+#define TAP_STEP(xr, dr)                                                                                                   \
+  do {                                                                                                                     \
+    const v128_t b0 = wasm_v128_load(dr);                                                                                  \
+    const v128_t b1 = wasm_v128_load((dr) + 4);                                                                            \
+    BLOCK4X8_FMA(wasm_f32x4_splat((xr)[0]), wasm_f32x4_splat((xr)[1]), wasm_f32x4_splat((xr)[2]), wasm_f32x4_splat((xr)[3]), b0, b1); \
+  } while (0)
+        if ((oh1 - oh0) * (ow1 - ow0) >= n1 - n0) {
+          /* Many outputs per image: along each output row. */
+          for (int n = n0; n < n1; n++) {
+            for (int oh = oh0; oh < oh1; oh++) {
+              const float *xr = x + ((n * H + oh * SH + kh * DH - PT) * W + ow0 * SW + kw * DW - PL) * C + c;
+              const float *dr = dy + ((n * OH + oh) * OW + ow0) * O + j;
+              for (int ow = ow0; ow < ow1; ow++, xr += SW * C, dr += O) TAP_STEP(xr, dr);
+            }
+          }
+        } else {
+          /* Few outputs per image (a 2x2 map meets a tap at 1 to 4): along the images instead. */
           for (int oh = oh0; oh < oh1; oh++) {
-            const float *xr = x + ((n * H + oh * SH + kh * DH - PT) * W + ow0 * SW + kw * DW - PL) * C + c;
-            const float *dr = dy + ((n * OH + oh) * OW + ow0) * O + j;
-            for (int ow = ow0; ow < ow1; ow++, xr += SW * C, dr += O) {
-              const v128_t b0 = wasm_v128_load(dr);
-              const v128_t b1 = wasm_v128_load(dr + 4);
-              BLOCK4X8_FMA(wasm_f32x4_splat(xr[0]), wasm_f32x4_splat(xr[1]), wasm_f32x4_splat(xr[2]), wasm_f32x4_splat(xr[3]), b0, b1);
+            for (int ow = ow0; ow < ow1; ow++) {
+              const float *xr = x + ((n0 * H + oh * SH + kh * DH - PT) * W + ow * SW + kw * DW - PL) * C + c;
+              const float *dr = dy + ((n0 * OH + oh) * OW + ow) * O + j;
+              for (int n = n0; n < n1; n++, xr += H * W * C, dr += OH * OW * O) TAP_STEP(xr, dr);
             }
           }
         }
+#undef TAP_STEP
         wasm_v128_store(d0, c00), wasm_v128_store(d0 + 4, c01);
         wasm_v128_store(d0 + O, c10), wasm_v128_store(d0 + O + 4, c11);
         wasm_v128_store(d0 + 2 * O, c20), wasm_v128_store(d0 + 2 * O + 4, c21);
