@@ -31,6 +31,7 @@ import { installSharedSavedTensors } from './savedTensors';
 import { sliceConfig, splitVConfig } from './slice';
 import { softmaxGradConfig, softmaxGradient } from './softmax';
 import { tileConfig } from './tile';
+import { transposeConfig } from './transpose';
 import { tileGradConfig } from './tileGrad';
 import { installUnusedInputGradientSkip } from './unusedInputGradient';
 import { rememberStock } from './wasmBackend';
@@ -62,6 +63,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   activationGradConfig,
   sliceConfig,
   splitVConfig,
+  transposeConfig,
   sumConfig,
   meanConfig,
   identityConfig,

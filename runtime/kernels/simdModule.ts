@@ -55,6 +55,8 @@ export interface SimdKernels {
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
   dropout(x: number, y: number, n: number, base: number, threshold: number, scale: number): void;
   col_sum(x: number, out: number, scale: number, rows: number, C: number, acc: number): void;
+  /** See transpose.c ([A, B, C, D] → [A, C, B, D], D a multiple of 4). */
+  swap_middle_axes(x: number, y: number, A: number, B: number, C: number, D: number): void;
   /** See optim.c. */
   sgd_step(w: number, g: number, out: number, n: number, c: number): void;
   momentum_step(w: number, g: number, a: number, out: number, aout: number, n: number, c: number, m: number): void;
