@@ -1,10 +1,12 @@
 /**
  * GELU (tfjs-layers' 'gelu': the exact form x·Φ(x), Φ(x) = ½(1 + erf(x/√2))) as one kernel
- * with one gradient on wasm. tfjs-layers computes it as RealDiv, Erf, Add and two Multiplys,
- * and the gradient through Erf adds Square, Neg, Exp and more Multiplys: ~35 ms of a ViT-tiny
- * step. Here: y = x·Φ(x) and dx = dy·(Φ(x) + x·φ(x)), φ(x) = e^(-x²/2)/√(2π), with erf by
- * Abramowitz and Stegun 7.1.26 as tfjs's own Erf kernels compute it; four at a time in
- * simd/gelu.c when our SIMD module is built, in the loops below otherwise and for the tail.
+ * on wasm. tfjs-layers computes it as RealDiv, Erf, Add and two Multiplys, and the gradient
+ * through Erf adds Square, Neg, Exp and more Multiplys: ~35 ms of a ViT-tiny step. Here
+ * y = x·Φ(x), with erf by Abramowitz and Stegun 7.1.26 as tfjs's own Erf kernels compute it.
+ * While a gradient is being recorded the same pass also writes d = Φ(x) + x·φ(x) (= dy/dx,
+ * φ(x) = e^(-x²/2)/√(2π), from the same exponential), so the backward pass is dy·d, one
+ * multiplication, instead of the exponential, division and polynomial again. Four at a
+ * time in simd/gelu.c when our SIMD module is built, in the loops below otherwise and for the tail.
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
@@ -13,7 +15,7 @@ import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const Gelu = 'LayerlabGelu';
-export const GeluGrad = 'LayerlabGeluGrad';
+export const GeluTrain = 'LayerlabGeluTrain';
 
 /** Φ(x) with tfjs's erf (Abramowitz and Stegun 7.1.26). */
 function cdf(x: number): number {
@@ -34,7 +36,7 @@ const PARALLEL_FROM = 1 << 16;
  * threads (`args(start, end)` gives one slice's call); returns how many it did (0 without
  * our SIMD module).
  */
-function simdPart(backend: WasmBackend, n: number, fn: 'gelu' | 'gelu_grad', args: (i0: number, i1: number) => number[]): number {
+function simdPart(backend: WasmBackend, n: number, fn: 'gelu' | 'gelu_train', args: (i0: number, i1: number) => number[]): number {
   if (!simdKernels(backend)) return 0;
   const count = n - (n % 4);
   if (count === 0) return 0;
@@ -56,35 +58,43 @@ function gelu(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): Tensor
   return out;
 }
 
-function geluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: WasmBackend }): TensorInfo {
+function geluTrain(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo[] {
   const { inputs, backend } = args;
   const n = util.sizeFromShape(inputs.x.shape);
-  const out = alloc(backend, [...inputs.x.shape]);
-  const [pdy, px, pdx] = [offsetOf(backend, inputs.dy), offsetOf(backend, inputs.x), offsetOf(backend, out)];
-  const done = simdPart(backend, n, 'gelu_grad', (i0, i1) => [pdy + 4 * i0, px + 4 * i0, pdx + 4 * i0, i1 - i0]);
-  const dy = heapF32(backend, inputs.dy);
+  const yOut = alloc(backend, [...inputs.x.shape]);
+  const dOut = alloc(backend, [...inputs.x.shape]);
+  const [px, py, pd] = [offsetOf(backend, inputs.x), offsetOf(backend, yOut), offsetOf(backend, dOut)];
+  const done = simdPart(backend, n, 'gelu_train', (i0, i1) => [px + 4 * i0, py + 4 * i0, pd + 4 * i0, i1 - i0]);
   const x = heapF32(backend, inputs.x);
-  const dx = heapF32(backend, out);
+  const y = heapF32(backend, yOut);
+  const d = heapF32(backend, dOut);
   for (let i = done; i < n; i++) {
     const v = x[i]!;
-    dx[i] = dy[i]! * (cdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+    const phi = cdf(v);
+    y[i] = v * phi;
+    d[i] = phi + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
   }
-  return out;
+  return [yOut, dOut];
 }
 
 export const geluConfig: KernelConfig = { kernelName: Gelu, backendName: 'wasm', kernelFunc: gelu as unknown as KernelFunc };
-export const geluGradConfig: KernelConfig = { kernelName: GeluGrad, backendName: 'wasm', kernelFunc: geluGrad as unknown as KernelFunc };
+export const geluTrainConfig: KernelConfig = { kernelName: GeluTrain, backendName: 'wasm', kernelFunc: geluTrain as unknown as KernelFunc };
 
+/** dx = dy·d, d the derivative the forward pass saved (its own gradient is not needed). */
 export const geluGradient: GradConfig = {
-  kernelName: Gelu,
-  inputsToSave: ['x'],
+  kernelName: GeluTrain,
+  outputsToSave: [false, true],
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-    const [x] = saved as [Tensor];
-    return { x: () => engine().runKernel(GeluGrad, { dy: dy as Tensor, x }) as Tensor };
+    const [d] = saved as [Tensor];
+    const g = (dy as (Tensor | null)[])[0]!;
+    return { x: () => engine().runKernel('Multiply', { a: g, b: d }) as Tensor };
   },
 };
 
-/** GELU of `x` (wasm only). */
+/** GELU of `x` (wasm only): with its derivative saved for backprop while a gradient is recorded. */
 export function geluOp(x: Tensor): Tensor {
-  return engine().runKernel(Gelu, { x }) as Tensor;
+  if (!(engine() as unknown as { isTapeOn(): boolean }).isTapeOn()) return engine().runKernel(Gelu, { x }) as Tensor;
+  const [y, d] = engine().runKernel(GeluTrain, { x }) as unknown as [Tensor, Tensor];
+  d.dispose();
+  return y;
 }

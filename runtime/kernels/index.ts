@@ -20,7 +20,7 @@ import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
 import { dropoutConfig, dropoutGradient } from './dropout';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
-import { geluConfig, geluGradConfig, geluGradient } from './gelu';
+import { geluConfig, geluGradient, geluTrainConfig } from './gelu';
 import { replaceGradient } from './gradients';
 import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
@@ -58,7 +58,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   layerNormConfig,
   layerNormGradConfig,
   geluConfig,
-  geluGradConfig,
+  geluTrainConfig,
   softmaxGradConfig,
   activationGradConfig,
   sliceConfig,

@@ -64,7 +64,7 @@ export interface SimdKernels {
   act_grad(dy: number, s: number, dx: number, n: number, kind: number): void;
   /** See gelu.c (n a multiple of 4). */
   gelu(x: number, y: number, n: number): void;
-  gelu_grad(dy: number, x: number, dx: number, n: number): void;
+  gelu_train(x: number, y: number, d: number, n: number): void;
   /** See pool.c; geometry: N, H, W, C, OH, OW, KH, KW, SH, SW, PT, PL. */
   max_pool_grad(x: number, dy: number, dx: number, ...geometry: PoolArgs): void;
   avg_pool_grad(dy: number, dx: number, scale: number, ...geometry: PoolArgs): void;

@@ -1,6 +1,6 @@
 /*
- * GELU (the exact, erf form that tfjs-layers' 'gelu' computes) and its gradient for
- * tfjs-backend-wasm's heap, with WASM SIMD: erf by Abramowitz and Stegun 7.1.26, the formula
+ * GELU (the exact, erf form that tfjs-layers' 'gelu' computes), and in training also its
+ * derivative, for tfjs-backend-wasm's heap, with WASM SIMD: erf by Abramowitz and Stegun 7.1.26, the formula
  * tfjs's own Erf kernels use (max abs error 1.5e-7), exp by range reduction and a degree-6
  * polynomial. gelu.ts keeps the same arithmetic in JS. Same rules as bmm.c.
  */
@@ -61,13 +61,14 @@ void gelu(const float *x, float *y, int n) {
   }
 }
 
-/* dx = dy·(Φ(x) + x·φ(x)), φ(x) = e^(-x²/2)/√(2π): one exponential serves both; n a multiple of 4. */
-EXPORT("gelu_grad")
-void gelu_grad(const float *dy, const float *x, float *dx, int n) {
+/* y = x·Φ(x) and d = Φ(x) + x·φ(x) = dy/dx, φ(x) = e^(-x²/2)/√(2π): one exponential serves both; n a multiple of 4. */
+EXPORT("gelu_train")
+void gelu_train(const float *x, float *y, float *d, int n) {
   for (int i = 0; i + 4 <= n; i += 4) {
     const v128_t v = wasm_v128_load(x + i);
     const v128_t g = gauss4(v);
-    const v128_t d = wasm_f32x4_add(cdf4(v, g), wasm_f32x4_mul(v, wasm_f32x4_mul(splat(0.398942280f), g)));
-    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), d));
+    const v128_t cdf = cdf4(v, g);
+    wasm_v128_store(y + i, wasm_f32x4_mul(v, cdf));
+    wasm_v128_store(d + i, wasm_f32x4_add(cdf, wasm_f32x4_mul(v, wasm_f32x4_mul(splat(0.398942280f), g))));
   }
 }
