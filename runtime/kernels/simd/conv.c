@@ -20,20 +20,6 @@ typedef struct {
 
 static int ceil8(int n) { return (n + 7) & ~7; }
 
-/* Advances `off` (and ow, oh) from one output position to the next, across row and image ends. */
-#define NEXT_POSITION()        \
-  do {                         \
-    off += a_col;              \
-    if (++ow == OW) {          \
-      ow = 0;                  \
-      off += row_jump;         \
-      if (++oh == OH) {        \
-        oh = 0;                \
-        off += image_jump;     \
-      }                        \
-    }                          \
-  } while (0)
-
 /* dst[r][n8] = src[r][n] (row stride n), zero-padded. */
 static void pack_rows(const float *src, float *dst, int rows, int n, int n8) {
   for (int r = 0; r < rows; r++) {
@@ -42,9 +28,6 @@ static void pack_rows(const float *src, float *dst, int rows, int n, int n8) {
     for (; j < n8; j++) dst[r * n8 + j] = 0.0f;
   }
 }
-
-/* Output positions per chunk of the filter gradient (dy rows packed at a time). */
-#define DW_CHUNK 1024
 
 /* Padded input extents for the filter gradient: every tap of every output lands inside. */
 static int padded_h(const geom *g) {
@@ -67,7 +50,7 @@ int conv_pad_floats(int N, int H, int W, int C, int OH, int OW, int O, int KH, i
 
 /* Floats of working memory one conv_filter_grad_rows call needs for `rows` filter rows. */
 EXPORT("conv_work_floats")
-int conv_work_floats(int rows, int O) { return (rows + DW_CHUNK) * ceil8(O); }
+int conv_work_floats(int rows, int O) { return rows * ceil8(O); }
 
 /* xp = x zero-padded so that every tap of every output position lands inside. */
 EXPORT("conv_pad_input")
@@ -81,73 +64,22 @@ void conv_pad_input(const float *x, float *xp, int N, int H, int W, int C, int O
       __builtin_memcpy(xp + ((n * Hp + h + PT) * Wp + PL) * C, x + (n * H + h) * W * C, sizeof(float) * W * C);
 }
 
-/*
- * acc[i..i+4][0..O8) += Σ_p A_r[p] · B[p][:] for the four filter rows r whose input values,
- * at output position p, sit at a_r + off(p) in the padded input: off grows by a_col per
- * output column and jumps at the end of each output row and image (implicit im2col).
- */
-__attribute__((always_inline)) static inline void dw_block4(const float *a0, const float *a1, const float *a2, const float *a3,
-                                                           const float *b, float *acc, int O8, int rows,
-                                                           int ow0, int oh0, int OW, int OH, int a_col, int row_jump, int image_jump) {
-  for (int j = 0; j < O8; j += 8) {
-    float *c0 = acc + j;
-    v128_t c00 = wasm_v128_load(c0), c01 = wasm_v128_load(c0 + 4);
-    v128_t c10 = wasm_v128_load(c0 + O8), c11 = wasm_v128_load(c0 + O8 + 4);
-    v128_t c20 = wasm_v128_load(c0 + 2 * O8), c21 = wasm_v128_load(c0 + 2 * O8 + 4);
-    v128_t c30 = wasm_v128_load(c0 + 3 * O8), c31 = wasm_v128_load(c0 + 3 * O8 + 4);
-    const float *bp = b + j;
-    int off = 0, ow = ow0, oh = oh0;
-    for (int p = 0; p < rows; p++, bp += O8) {
-      const v128_t b0 = wasm_v128_load(bp);
-      const v128_t b1 = wasm_v128_load(bp + 4);
-      const v128_t x0 = wasm_f32x4_splat(a0[off]);
-      const v128_t x1 = wasm_f32x4_splat(a1[off]);
-      const v128_t x2 = wasm_f32x4_splat(a2[off]);
-      const v128_t x3 = wasm_f32x4_splat(a3[off]);
-      BLOCK4X8_FMA(x0, x1, x2, x3, b0, b1);
-      NEXT_POSITION();
-    }
-    wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
-    wasm_v128_store(c0 + O8, c10), wasm_v128_store(c0 + O8 + 4, c11);
-    wasm_v128_store(c0 + 2 * O8, c20), wasm_v128_store(c0 + 2 * O8 + 4, c21);
-    wasm_v128_store(c0 + 3 * O8, c30), wasm_v128_store(c0 + 3 * O8 + 4, c31);
-  }
-}
-
-/* Where output position q (flattened n, oh, ow) starts reading the padded input. */
-static const float *position_base(const float *xp, int q, int OH, int OW, int Hp, int Wp, int C, int SH, int SW) {
-  const int n = q / (OH * OW), oh = (q / OW) % OH, ow = q % OW;
-  return xp + ((n * Hp + oh * SH) * Wp + ow * SW) * C;
-}
-
 /* Where filter row r = (kh, kw, c) reads the padded input, relative to an output position's base. */
-static const float *tap(const float *base, int r, int KW, int C, int DH, int DW, int Wp) {
+static int tap_offset(int r, int KW, int C, int DH, int DW, int Wp) {
   const int kh = r / (KW * C), kw = (r / C) % KW, c = r % C;
-  return base + (kh * DH * Wp + kw * DW) * C + c;
+  return (kh * DH * Wp + kw * DW) * C + c;
 }
 
-/* dw_block4 for one filter row (the last K mod 4). */
-__attribute__((always_inline)) static inline void dw_block1(const float *a0, const float *b, float *acc, int O8, int rows,
-                                                           int ow0, int oh0, int OW, int OH, int a_col, int row_jump, int image_jump) {
-  for (int j = 0; j < O8; j += 8) {
-    float *c0 = acc + j;
-    v128_t c00 = wasm_v128_load(c0), c01 = wasm_v128_load(c0 + 4);
-    const float *bp = b + j;
-    int off = 0, ow = ow0, oh = oh0;
-    for (int p = 0; p < rows; p++, bp += O8) {
-      const v128_t x0 = wasm_f32x4_splat(a0[off]);
-      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x0, wasm_v128_load(bp)));
-      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x0, wasm_v128_load(bp + 4)));
-      NEXT_POSITION();
-    }
-    wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
-  }
-}
+/* Output positions per pass of the filter gradients (a chunk of whole images): x and dy stay in cache. */
+#define TAPS_CHUNK 256
 
 /*
- * Rows r0..r1 of dW[KH·KW·C][O] = Σ_positions im2col(x)ᵀ · dy, reading x from its padded copy
- * xp (conv_pad_input; no column matrix). Row ranges are independent, so threads may split
- * them. work: conv_work_floats(r1 - r0, O).
+ * Rows r0..r1 of dW[KH·KW·C][O] = Σ over every output position of x[position + tap][c] · dy[o],
+ * reading x from its zero-padded copy xp (conv_pad_input) and dy in place (ragged last
+ * columns by partial loads): any C and O, where conv_filter_grad_taps below needs C % 4 = 0
+ * and O % 8 = 0. Four filter rows (any taps) by eight output channels per register block,
+ * images in chunks. Row ranges are independent, so threads split them.
+ * work: conv_work_floats(r1 - r0, O).
  */
 EXPORT("conv_filter_grad_rows")
 void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *work, int r0, int r1,
@@ -156,30 +88,66 @@ void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *w
   if (r0 >= r1) return;
   const geom g = {N, H, W, C, OH, OW, O, KH, KW, SH, SW, DH, DW, PT, PL};
   const int O8 = ceil8(O);
-  const int P = N * OH * OW;
   const int Hp = padded_h(&g), Wp = padded_w(&g);
-  float *acc = work;                            /* [r1 - r0][O8] */
-  float *bpack = acc + (r1 - r0) * O8;          /* [DW_CHUNK][O8] */
+  float *acc = work; /* [r1 - r0][O8] */
   __builtin_memset(acc, 0, sizeof(float) * (r1 - r0) * O8);
-  const int a_col = SW * C;
-  const int row_jump = (SH * Wp - OW * SW) * C;
-  const int image_jump = (Hp * Wp - OH * SH * Wp) * C;
-  for (int p0 = 0; p0 < P; p0 += DW_CHUNK) {
-    const int rows = P - p0 < DW_CHUNK ? P - p0 : DW_CHUNK;
-    pack_rows(dy + p0 * O, bpack, rows, O, O8);
-    const int n0 = p0 / (OH * OW);
-    const int oh0 = (p0 / OW) % OH;
-    const int ow0 = p0 % OW;
-    const float *base = xp + ((n0 * Hp + oh0 * SH) * Wp + ow0 * SW) * C;
-    int i = r0;
-    for (; i + 4 <= r1; i += 4)
-      dw_block4(tap(base, i, KW, C, DH, DW, Wp), tap(base, i + 1, KW, C, DH, DW, Wp), tap(base, i + 2, KW, C, DH, DW, Wp),
-                tap(base, i + 3, KW, C, DH, DW, Wp), bpack, acc + (i - r0) * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
-    for (; i < r1; i++)
-      dw_block1(tap(base, i, KW, C, DH, DW, Wp), bpack, acc + (i - r0) * O8, O8, rows, ow0, oh0, OW, OH, a_col, row_jump, image_jump);
+  const int per_image = OH * OW;
+  const int images = per_image >= TAPS_CHUNK ? 1 : TAPS_CHUNK / per_image;
+  for (int n0 = 0; n0 < N; n0 += images) {
+    const int n1 = n0 + images < N ? n0 + images : N;
+    for (int i = r0; i < r1; i += 4) {
+      const int cnt = r1 - i < 4 ? r1 - i : 4;
+      /* A short block repeats its last row (computed, not kept). */
+      const int o0 = tap_offset(i, KW, C, DH, DW, Wp);
+      const int o1 = tap_offset(cnt > 1 ? i + 1 : i, KW, C, DH, DW, Wp);
+      const int o2 = tap_offset(cnt > 2 ? i + 2 : i, KW, C, DH, DW, Wp);
+      const int o3 = tap_offset(cnt > 3 ? i + 3 : i, KW, C, DH, DW, Wp);
+      float *a0 = acc + (i - r0) * O8;
+      for (int j = 0; j < O8; j += 8) {
+        const int cols = O - j;
+        v128_t c00 = wasm_v128_load(a0 + j), c01 = wasm_v128_load(a0 + j + 4);
+        v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        if (cnt > 1) c10 = wasm_v128_load(a0 + O8 + j), c11 = wasm_v128_load(a0 + O8 + j + 4);
+        if (cnt > 2) c20 = wasm_v128_load(a0 + 2 * O8 + j), c21 = wasm_v128_load(a0 + 2 * O8 + j + 4);
+        if (cnt > 3) c30 = wasm_v128_load(a0 + 3 * O8 + j), c31 = wasm_v128_load(a0 + 3 * O8 + j + 4);
+        for (int n = n0; n < n1; n++) {
+          for (int oh = 0; oh < OH; oh++) {
+            const float *xr = xp + ((n * Hp + oh * SH) * Wp) * C;
+            const float *dr = dy + (n * OH + oh) * OW * O + j;
+#define ROWS_STEP(b0, b1)                                                                                                  \
+  BLOCK4X8_FMA(wasm_f32x4_splat(xr[o0]), wasm_f32x4_splat(xr[o1]), wasm_f32x4_splat(xr[o2]), wasm_f32x4_splat(xr[o3]), b0, b1)
+            if (cols >= 8) {
+              for (int ow = 0; ow < OW; ow++, xr += SW * C, dr += O) ROWS_STEP(wasm_v128_load(dr), wasm_v128_load(dr + 4));
+            } else {
+              /* Ragged columns: eight floats run into the next position's, which only fill
+                 lanes never stored; the very last position of dy loads only what it has. */
+              const int whole = n == N - 1 && oh == OH - 1 ? OW - 1 : OW;
+              int ow = 0;
+              for (; ow < whole; ow++, xr += SW * C, dr += O) ROWS_STEP(wasm_v128_load(dr), wasm_v128_load(dr + 4));
+              for (; ow < OW; ow++, xr += SW * C, dr += O) {
+                v128_t b0, b1;
+                LOAD8(dr, cols, b0, b1);
+                ROWS_STEP(b0, b1);
+              }
+            }
+#undef ROWS_STEP
+          }
+        }
+        wasm_v128_store(a0 + j, c00), wasm_v128_store(a0 + j + 4, c01);
+        if (cnt > 1) wasm_v128_store(a0 + O8 + j, c10), wasm_v128_store(a0 + O8 + j + 4, c11);
+        if (cnt > 2) wasm_v128_store(a0 + 2 * O8 + j, c20), wasm_v128_store(a0 + 2 * O8 + j + 4, c21);
+        if (cnt > 3) wasm_v128_store(a0 + 3 * O8 + j, c30), wasm_v128_store(a0 + 3 * O8 + j + 4, c31);
+      }
+    }
   }
   for (int i = r0; i < r1; i++)
     for (int o = 0; o < O; o++) dw[i * O + o] = acc[(i - r0) * O8 + o];
+}
+
+/* Where output position q (flattened n, oh, ow) starts reading the padded input. */
+static const float *position_base(const float *xp, int q, int OH, int OW, int Hp, int Wp, int C, int SH, int SW) {
+  const int n = q / (OH * OW), oh = (q / OW) % OH, ow = q % OW;
+  return xp + ((n * Hp + oh * SH) * Wp + ow * SW) * C;
 }
 
 /* dst[K][O8] = w[K][O] zero-padded (a filter, or with K = 1 a bias), for conv_forward_rows. */
@@ -312,9 +280,6 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
     o1 = hi < 0 ? 0 : hi / (stride) + 1;                                        \
     if (o1 > (out)) o1 = (out);                                                 \
   } while (0)
-
-/* Output positions per pass of the filter gradient below (a chunk of whole images): x and dy stay in L2. */
-#define TAPS_CHUNK 256
 
 /*
  * Rows r0..r1 of dW[kh][kw][c][o] = Σ over the outputs where tap (kh, kw) lands inside x of
