@@ -61,10 +61,37 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
   }
 }
 
+/*
+ * dx where the windows tile the input exactly (stride = window, no padding, nothing left
+ * over: d2l's 2x2 average pooling): every input takes its one window's gradient · scale,
+ * stored once, without clearing dx first or reading it back.
+ */
+static void avg_pool_grad_tiled(const float *dy, float *dx, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW) {
+  const v128_t s = wasm_f32x4_splat(scale);
+  for (int n = 0; n < N; n++) {
+    for (int h = 0; h < H; h++) {
+      const float *grow = dy + (n * OH + h / KH) * OW * C;
+      float *d = dx + (n * H + h) * W * C;
+      for (int ow = 0; ow < OW; ow++) {
+        const float *g = grow + ow * C;
+        for (int k = 0; k < KW; k++, d += C) {
+          int c = 0;
+          for (; c + 4 <= C; c += 4) wasm_v128_store(d + c, wasm_f32x4_mul(wasm_v128_load(g + c), s));
+          for (; c < C; c++) d[c] = g[c] * scale;
+        }
+      }
+    }
+  }
+}
+
 /* dx = 0, then each output's gradient · scale is added over its window (scale = 1/(KH·KW)). */
 EXPORT("avg_pool_grad")
 void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
                    int SW, int PT, int PL) {
+  if (SH == KH && SW == KW && PT == 0 && PL == 0 && OH * KH == H && OW * KW == W) {
+    avg_pool_grad_tiled(dy, dx, scale, N, H, W, C, OH, OW, KH, KW);
+    return;
+  }
   __builtin_memset(dx, 0, sizeof(float) * N * H * W * C);
   const v128_t s = wasm_f32x4_splat(scale);
   const float *g = dy;
