@@ -10,6 +10,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { activationGradConfig, reluGradient, sigmoidGradient, tanhGradient } from './activationGrad';
+import { attentionConfig, attentionGradConfig, attentionGradient } from './attention';
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
@@ -54,6 +55,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   batchNormTrainGradConfig,
   movingStatsConfig,
   optimizerStepConfig,
+  attentionConfig,
+  attentionGradConfig,
   dropoutConfig,
   layerNormConfig,
   layerNormGradConfig,
@@ -87,7 +90,7 @@ export function registerWasmTrainingKernels(): void {
   // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
   // FusedBatchNorm's, Softmax's and the activations' are several full-size ops; the rest
   // are our kernels'.
-  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient]) replaceGradient(g);
+  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
   // Tensors saved for backprop share memory instead of costing an Identity call each.

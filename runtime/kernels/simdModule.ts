@@ -55,6 +55,10 @@ export interface SimdKernels {
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
   dropout(x: number, y: number, n: number, base: number, threshold: number, scale: number): void;
   col_sum(x: number, out: number, scale: number, rows: number, C: number, acc: number): void;
+  /** See attention.c (q, k, v, out in [N, tokens, heads, dim]; p [N, heads, T, S]). */
+  attention_scratch_floats(T: number, S: number, D: number, DV: number): number;
+  attention_forward(q: number, k: number, v: number, o: number, p: number, scratch: number, bh0: number, bh1: number, H: number, T: number, S: number, D: number, DV: number, scale: number, causal: number, drop: number, base: number, threshold: number, keep: number): void;
+  attention_backward(dout: number, q: number, k: number, v: number, p: number, dq: number, dk: number, dv: number, scratch: number, bh0: number, bh1: number, H: number, T: number, S: number, D: number, DV: number, scale: number, drop: number, base: number, threshold: number, keep: number): void;
   /** See transpose.c ([A, B, C, D] → [A, C, B, D], D a multiple of 4). */
   swap_middle_axes(x: number, y: number, A: number, B: number, C: number, D: number): void;
   /** See optim.c. */

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { attentionAvailable, attentionOp } from '../kernels/attention.js';
 import { DropoutSeeds, dense, dropout } from './common.js';
+
+/** Tests turn the fused wasm kernel off to compare it with the op-by-op path. */
+export const tuning = { fused: true };
 
 type Kwargs = Record<string, unknown>;
 export interface MultiHeadAttentionConfig {
@@ -82,6 +86,21 @@ export class MultiHeadAttention extends tfl.layers.Layer {
       const xs = inputs as tf.Tensor[];
       const [query, value] = [xs[0]!, xs[1]!];
       const key = xs[2] ?? value;
+      const training = kwargs['training'] === true && this.dropout > 0;
+      if (tuning.fused && query.dtype === 'float32' && attentionAvailable()) {
+        // One kernel on wasm (kernels/attention.ts): heads stay in the [b, t, h, dim] layout,
+        // the same dropout mask as below for the same seed.
+        const heads = (x: tf.Tensor, name: string, dim: number) =>
+          tf.reshape(dense(x, this.w[`${name}/kernel`]!.read(), this.w[`${name}/bias`]?.read() ?? null), [x.shape[0]!, x.shape[1]!, this.numHeads, dim]);
+        const o = attentionOp(heads(query, 'query', this.keyDim), heads(key, 'key', this.keyDim), heads(value, 'value', this.valueDim), {
+          scale: 1 / Math.sqrt(this.keyDim),
+          causal: this.causal,
+          rate: training ? this.dropout : 0,
+          seed: training ? this.seeds.next() : 0,
+        });
+        const attended = tf.reshape(o, [query.shape[0]!, query.shape[1]!, this.numHeads * this.valueDim]);
+        return dense(attended, this.w['output/kernel']!.read(), this.w['output/bias']?.read() ?? null);
+      }
       const proj = (x: tf.Tensor, name: string, dim: number) => {
         const y = dense(x, this.w[`${name}/kernel`]!.read(), this.w[`${name}/bias`]?.read() ?? null);
         // [b, t, h·dim] → [b, h, t, dim]
@@ -98,7 +117,7 @@ export class MultiHeadAttention extends tfl.layers.Layer {
         scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
       }
       let weights = tf.softmax(scores);
-      if (kwargs['training'] === true && this.dropout > 0) weights = dropout(weights, this.dropout, this.seeds.next());
+      if (training) weights = dropout(weights, this.dropout, this.seeds.next());
       const attended = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [
         query.shape[0]!,
         query.shape[1]!,
