@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../contracts/index.js';
+import { simdModuleBuilt } from './kernels/simdModule.js';
 import { wasmThreadCount, wasmThreadsInUse, withWasmThreads } from './wasmThreads.js';
 
 const require = createRequire(import.meta.url);
@@ -19,7 +20,7 @@ export interface BackendChoice {
   readonly tfBackend: string;
   /** Why earlier choices were skipped, for the start-of-run report. */
   readonly notes: readonly string[];
-  /** CPU threads the backend computes on (WASM: XNNPACK's pool; 1 for the pure-JS backend). */
+  /** CPU threads the backend computes on (WASM: our kernels' pool, or XNNPACK's without it; 1 for the pure-JS backend). */
   readonly threads: number;
 }
 
@@ -37,7 +38,8 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>, threads: number): 
     case 'wasm': {
       const { registerWasmTrainingKernels } = await import('./kernels/index.js');
       registerWasmTrainingKernels();
-      const ok = await withWasmThreads(threads, () => tf.setBackend('wasm'));
+      // With our SIMD kernels built, they do the threading and XNNPACK runs on one thread.
+      const ok = await withWasmThreads(threads, () => tf.setBackend('wasm'), simdModuleBuilt() ? 1 : threads);
       if (!ok) throw new Error('the wasm backend did not initialise');
       return 'wasm';
     }

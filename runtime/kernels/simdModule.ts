@@ -141,6 +141,12 @@ function load(backend: WasmBackend): typeof cached {
   return cached;
 }
 
+/** Whether our module for the threaded build is built (and not disabled), before any backend starts. */
+export function simdModuleBuilt(): boolean {
+  if (process.env.LAYERLAB_SIMD === '0') return false;
+  return CANDIDATES.some((dir) => existsSync(fileURLToPath(new URL(dir + 'layerlab-kernels-mt.wasm', import.meta.url))));
+}
+
 /** Our kernels on `backend`'s memory, or null when they are not built, disabled or cannot load. */
 export function simdKernels(backend: WasmBackend): SimdKernels | null {
   if (process.env.LAYERLAB_SIMD === '0') return null;

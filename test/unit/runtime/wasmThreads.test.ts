@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { layerlab } from '../../helpers/cli.js';
 import { template } from '../../helpers/paths.js';
@@ -44,4 +46,13 @@ describe('the threaded WASM build under Node', () => {
     const epoch = events.find((e) => e.type === 'epoch');
     expect(Number.isFinite(epoch.trainLoss)).toBe(true);
   }, 120_000);
+
+  it('gives our kernels the threads and XNNPACK one when our SIMD module is built (its woken workers cost more than they give)', () => {
+    const probe = fileURLToPath(new URL('../../helpers/threadsProbe.mts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', probe], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(got.threads).toBe(2);
+    expect(got).toEqual(got.built ? { threads: 2, xnnpack: 1, built: true, pool: 2 } : { threads: 2, xnnpack: 2, built: false, pool: 0 });
+  }, 60_000);
 });

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../runtime/kernels';
-import { simdKernels } from '../../../../runtime/kernels/simdModule';
+import { simdKernels, simdModuleBuilt } from '../../../../runtime/kernels/simdModule';
 import type { WasmBackend } from '../../../../runtime/kernels/wasmBackend';
 import { withWasmThreads } from '../../../../runtime/wasmThreads';
 
@@ -20,7 +20,8 @@ export { tf };
  */
 export async function ready(): Promise<void> {
   await tf.setBackend('cpu');
-  await withWasmThreads(2, () => tf.setBackend('wasm'));
+  // As the product starts it (runtime/backend.ts): our kernels on both threads, XNNPACK on one.
+  await withWasmThreads(2, () => tf.setBackend('wasm'), simdModuleBuilt() ? 1 : 2);
   registerWasmTrainingKernels();
 }
 
