@@ -61,3 +61,12 @@ static inline void store8(float *c, v128_t lo, v128_t hi, int cols) {
     store_partial(c, lo, cols);
   }
 }
+
+/* Stores the block's first `rows` (1..4) rows, `stride` floats apart from c (`cols` columns each). */
+#define STORE4X8(c, stride, cols, rows)                                  \
+  do {                                                                   \
+    store8((c), c00, c01, (cols));                                       \
+    if ((rows) > 1) store8((c) + (stride), c10, c11, (cols));            \
+    if ((rows) > 2) store8((c) + 2 * (stride), c20, c21, (cols));        \
+    if ((rows) > 3) store8((c) + 3 * (stride), c30, c31, (cols));        \
+  } while (0)

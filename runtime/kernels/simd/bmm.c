@@ -111,10 +111,7 @@ void gemm(const float *A, int a_row, int a_col, const float *B, int ldb, int tra
                          wasm_f32x4_splat(ap[3 * a_row]), b0, b1);
           }
         }
-        store8(ci + j, c00, c01, cols);
-        store8(ci + ldc + j, c10, c11, cols);
-        store8(ci + 2 * ldc + j, c20, c21, cols);
-        store8(ci + 3 * ldc + j, c30, c31, cols);
+        STORE4X8(ci + j, ldc, cols, 4);
       }
     }
     for (int i = m4; i < m; i++) {

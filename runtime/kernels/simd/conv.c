@@ -191,10 +191,7 @@ void conv_forward_rows(const float *xp, const float *wpack, const float *bias8, 
         }
       }
       const int cols = O - j;
-      store8(out + q * O + j, c00, c01, cols);
-      if (cnt > 1) store8(out + (q + 1) * O + j, c10, c11, cols);
-      if (cnt > 2) store8(out + (q + 2) * O + j, c20, c21, cols);
-      if (cnt > 3) store8(out + (q + 3) * O + j, c30, c31, cols);
+      STORE4X8(out + q * O + j, O, cols, cnt);
     }
   }
 }
@@ -261,10 +258,7 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
             }
           }
           const int cols = O - j;
-          store8(o0 + j, c00, c01, cols);
-          if (cnt > 1) store8(o0 + ostride + j, c10, c11, cols);
-          if (cnt > 2) store8(o0 + 2 * ostride + j, c20, c21, cols);
-          if (cnt > 3) store8(o0 + 3 * ostride + j, c30, c31, cols);
+          STORE4X8(o0 + j, ostride, cols, cnt);
         }
       }
     }
@@ -388,10 +382,7 @@ void conv_input_grad_images(const float *dy, const float *wt, float *dx, int n0,
             }
           }
           const int cols = C - j;
-          store8(x0 + j, c00, c01, cols);
-          if (cnt > 1) store8(x0 + xstride + j, c10, c11, cols);
-          if (cnt > 2) store8(x0 + 2 * xstride + j, c20, c21, cols);
-          if (cnt > 3) store8(x0 + 3 * xstride + j, c30, c31, cols);
+          STORE4X8(x0 + j, xstride, cols, cnt);
         }
       }
     }
