@@ -15,6 +15,7 @@ function named(variableGradients: VariableGradients): { index: number; variable:
 
 /** Whether the one-kernel step applies: our kernel on the active wasm backend, float32 throughout. */
 const fused = (items: { variable: tf.Variable; gradient: tf.Tensor }[]) =>
+  items.length > 0 &&
   tf.getBackend() === 'wasm' && tf.getKernel(OptimizerStep, 'wasm') !== undefined && items.every((it) => it.variable.dtype === 'float32' && it.gradient.dtype === 'float32');
 
 /** tfjs's SGD, with the whole step as one kernel on wasm (same arithmetic). */
