@@ -58,7 +58,7 @@ export type TrainConfigInput = z.input<typeof trainConfig>;
 export interface StartEvent {
   readonly type: 'start';
   readonly backend: string;
-  /** CPU threads the backend computes on (WASM's XNNPACK pool; 1 on the pure-JS backend). */
+  /** CPU threads the backend computes on (WASM: our kernels' pool, or XNNPACK's without it; 1 on the pure-JS backend). */
   readonly threads: number;
   readonly dataset: string;
   readonly trainExamples: number;
