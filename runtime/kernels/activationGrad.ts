@@ -8,7 +8,7 @@
 import { engine, getBackend, Relu, Sigmoid, Tanh, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { stockGradient } from './gradients';
-import { simdKernels, simdPool, slice } from './simdModule';
+import { runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -17,9 +17,6 @@ export const ActivationGrad = 'LayerlabActivationGrad';
 /** simd/act.c's kinds, and what each reads beside dy. */
 const KINDS = { sigmoid: 0, tanh: 1, relu: 2 } as const;
 type Kind = keyof typeof KINDS;
-
-/** Below this many elements one thread does it all. */
-const PARALLEL_FROM = 1 << 16;
 
 /** One element, rounded to float32 after each operation as tfjs-core's op chain is (1 - y² cancels near ±1). */
 function gradOne(kind: Kind, g: number, s: number): number {
@@ -36,16 +33,8 @@ function activationGrad(args: { inputs: { dy: TensorInfo; s: TensorInfo }; backe
   let done = 0;
   if (simdKernels(backend) && n >= 4) {
     done = n - (n % 4);
-    const pool = simdPool(backend);
-    const parts = done < PARALLEL_FROM ? 1 : pool.size;
     const [pdy, ps, pdx] = [offsetOf(backend, inputs.dy), offsetOf(backend, inputs.s), offsetOf(backend, out)];
-    pool.run(
-      'act_grad',
-      Array.from({ length: parts }, (_, i) => {
-        const [i0, i1] = slice(done, parts, i, 4);
-        return [pdy + 4 * i0, ps + 4 * i0, pdx + 4 * i0, i1 - i0, KINDS[attrs.kind]];
-      }),
-    );
+    runSliced(backend, 'act_grad', done, 4, (i0, i1) => [pdy + 4 * i0, ps + 4 * i0, pdx + 4 * i0, i1 - i0, KINDS[attrs.kind]]);
   }
   const dy = heapF32(backend, inputs.dy);
   const s = heapF32(backend, inputs.s);

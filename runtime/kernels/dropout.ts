@@ -11,7 +11,7 @@
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, simdPool, slice } from './simdModule';
+import { runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -40,16 +40,8 @@ function dropout(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs:
   if (simdKernels(backend)) {
     // The same hash and mask, eight elements per step (simd/norm.c), split across the threads:
     // a slice from element i0 (even) starts its pair counter at i0 / 2.
-    const pool = simdPool(backend);
-    const parts = n < 1 << 16 ? 1 : pool.size;
     const [px, py] = [offsetOf(backend, inputs.x), offsetOf(backend, y)];
-    pool.run(
-      'dropout',
-      Array.from({ length: parts }, (_, i) => {
-        const [i0, i1] = slice(n, parts, i, 8);
-        return [px + 4 * i0, py + 4 * i0, i1 - i0, (base + Math.imul(i0 >>> 1, 0x9e3779b9)) >>> 0, threshold, scale];
-      }),
-    );
+    runSliced(backend, 'dropout', n, 8, (i0, i1) => [px + 4 * i0, py + 4 * i0, i1 - i0, (base + Math.imul(i0 >>> 1, 0x9e3779b9)) >>> 0, threshold, scale]);
     return y;
   }
   const x = heapF32(backend, inputs.x);

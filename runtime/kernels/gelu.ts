@@ -10,7 +10,7 @@
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, simdPool, slice } from './simdModule';
+import { runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -28,9 +28,6 @@ function cdf(x: number): number {
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** Below this many elements one thread does it all. */
-const PARALLEL_FROM = 1 << 16;
-
 /**
  * Runs simd/gelu.c's `fn` over the first multiple of 4 of `n` elements, split across the
  * threads (`args(start, end)` gives one slice's call); returns how many it did (0 without
@@ -39,10 +36,7 @@ const PARALLEL_FROM = 1 << 16;
 function simdPart(backend: WasmBackend, n: number, fn: 'gelu' | 'gelu_train', args: (i0: number, i1: number) => number[]): number {
   if (!simdKernels(backend)) return 0;
   const count = n - (n % 4);
-  if (count === 0) return 0;
-  const pool = simdPool(backend);
-  const parts = count < PARALLEL_FROM ? 1 : pool.size;
-  pool.run(fn, Array.from({ length: parts }, (_, i) => args(...slice(count, parts, i, 4))));
+  if (count > 0) runSliced(backend, fn, count, 4, args);
   return count;
 }
 

@@ -161,6 +161,20 @@ export function simdPool(backend: WasmBackend): SimdPool {
   return load(backend)?.pool ?? absent;
 }
 
+/** Elements below which {@link runSliced} keeps a job on one thread (a hand-off costs more than it saves). */
+const PARALLEL_FROM = 1 << 16;
+
+/**
+ * Runs export `fn` over items [0, n) (of `perItem` elements each: a row, say) in one slice
+ * per thread, boundaries on multiples of `align`, or in one call when the job is small;
+ * `args(i0, i1)` gives a slice's call.
+ */
+export function runSliced(backend: WasmBackend, fn: string, n: number, align: number, args: (i0: number, i1: number) => number[], perItem = 1): void {
+  const pool = simdPool(backend);
+  const parts = n * perItem < PARALLEL_FROM ? 1 : pool.size;
+  pool.run(fn, Array.from({ length: parts }, (_, i) => args(...slice(n, parts, i, align))));
+}
+
 /** [start, end) of slice `i` of `n` items cut into `parts`, boundaries on multiples of `align`. */
 export function slice(n: number, parts: number, i: number, align = 1): [number, number] {
   const per = Math.ceil(n / parts / align) * align;

@@ -8,21 +8,11 @@
 import { engine, getBackend, Softmax, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { stockGradient } from './gradients';
-import { simdKernels, simdPool, slice } from './simdModule';
+import { runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const SoftmaxGrad = 'LayerlabSoftmaxGrad';
-
-/** Below this many elements one thread does it all. */
-const PARALLEL_FROM = 1 << 15;
-
-/** Runs simd/softmax.c's `fn` over `rows` rows of `d`, split across the threads; `args(r0, r1)` gives one slice's call. */
-function rowsOnPool(backend: WasmBackend, fn: 'softmax_grad_rows', rows: number, d: number, args: (r0: number, r1: number) => number[]): void {
-  const pool = simdPool(backend);
-  const parts = rows * d < PARALLEL_FROM ? 1 : pool.size;
-  pool.run(fn, Array.from({ length: parts }, (_, i) => args(...slice(rows, parts, i))));
-}
 
 function softmaxGrad(args: { inputs: { dy: TensorInfo; y: TensorInfo }; backend: WasmBackend }): TensorInfo {
   const { inputs, backend } = args;
@@ -32,7 +22,7 @@ function softmaxGrad(args: { inputs: { dy: TensorInfo; y: TensorInfo }; backend:
   if (rows === 0) return out;
   if (simdKernels(backend)) {
     const [pdy, py, pdx] = [offsetOf(backend, inputs.dy), offsetOf(backend, inputs.y), offsetOf(backend, out)];
-    rowsOnPool(backend, 'softmax_grad_rows', rows, d, (r0, r1) => [pdy + 4 * r0 * d, py + 4 * r0 * d, pdx + 4 * r0 * d, r1 - r0, d]);
+    runSliced(backend, 'softmax_grad_rows', rows, 1, (r0, r1) => [pdy + 4 * r0 * d, py + 4 * r0 * d, pdx + 4 * r0 * d, r1 - r0, d], d);
     return out;
   }
   const dy = heapF32(backend, inputs.dy);
