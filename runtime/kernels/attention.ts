@@ -65,8 +65,7 @@ function attention(args: { inputs: { q: TensorInfo; k: TensorInfo; v: TensorInfo
 
 function attentionGrad(args: { inputs: { dy: TensorInfo; q: TensorInfo; k: TensorInfo; v: TensorInfo; p: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
-  const [, T, H, D, S, DV] = dims(inputs.q, inputs.v);
-  const N = inputs.q.shape[0]!;
+  const [N, T, H, D, S, DV] = dims(inputs.q, inputs.v);
   const dq = alloc(backend, [...inputs.q.shape]);
   const dk = alloc(backend, [...inputs.k.shape]);
   const dv = alloc(backend, [...inputs.v.shape]);

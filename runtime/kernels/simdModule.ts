@@ -90,6 +90,11 @@ export function convArgs(g: ConvGeometry): ConvArgs {
 /** Where the build puts the modules, seen from the source tree and from each bundle. */
 const CANDIDATES = ['./simd/', '../simd/', '../../dist/simd/'];
 
+/** The built module `file` (plain or -mt), or undefined when the build made none. */
+function modulePath(file: string): string | undefined {
+  return CANDIDATES.map((dir) => fileURLToPath(new URL(dir + file, import.meta.url))).find((path) => existsSync(path));
+}
+
 let cached: { memory: WasmMemory; kernels: SimdKernels | null; pool: SimdPool } | undefined;
 
 /** The pool without a module: a caller that forgot to check simdKernels() hears of it. */
@@ -124,9 +129,8 @@ function load(backend: WasmBackend): typeof cached {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const file = shared ? 'layerlab-kernels-mt.wasm' : 'layerlab-kernels.wasm';
   cached = { memory, kernels: null, pool: absent };
-  for (const dir of CANDIDATES) {
-    const path = fileURLToPath(new URL(dir + file, import.meta.url));
-    if (!existsSync(path)) continue;
+  const path = modulePath(file);
+  if (path !== undefined) {
     try {
       const module = new WebAssembly.Module(readFileSync(path));
       const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -136,7 +140,6 @@ function load(backend: WasmBackend): typeof cached {
     } catch {
       // An unloadable module (a build for another memory, say) leaves the JS/XNNPACK paths.
     }
-    break;
   }
   return cached;
 }
@@ -144,7 +147,7 @@ function load(backend: WasmBackend): typeof cached {
 /** Whether our module for the threaded build is built (and not disabled), before any backend starts. */
 export function simdModuleBuilt(): boolean {
   if (process.env.LAYERLAB_SIMD === '0') return false;
-  return CANDIDATES.some((dir) => existsSync(fileURLToPath(new URL(dir + 'layerlab-kernels-mt.wasm', import.meta.url))));
+  return modulePath('layerlab-kernels-mt.wasm') !== undefined;
 }
 
 /** Our kernels on `backend`'s memory, or null when they are not built, disabled or cannot load. */

@@ -87,42 +87,37 @@ export class MultiHeadAttention extends tfl.layers.Layer {
       const [query, value] = [xs[0]!, xs[1]!];
       const key = xs[2] ?? value;
       const training = kwargs['training'] === true && this.dropout > 0;
+      // The projections, [b, t, h·dim] viewed as [b, t, h, dim].
+      const heads = (x: tf.Tensor, name: string, dim: number) =>
+        tf.reshape(dense(x, this.w[`${name}/kernel`]!.read(), this.w[`${name}/bias`]?.read() ?? null), [x.shape[0]!, x.shape[1]!, this.numHeads, dim]);
+      let attended: tf.Tensor; // [b, tq, h, dv]
       if (tuning.fused && query.dtype === 'float32' && attentionAvailable()) {
         // One kernel on wasm (kernels/attention.ts): heads stay in the [b, t, h, dim] layout,
         // the same dropout mask as below for the same seed.
-        const heads = (x: tf.Tensor, name: string, dim: number) =>
-          tf.reshape(dense(x, this.w[`${name}/kernel`]!.read(), this.w[`${name}/bias`]?.read() ?? null), [x.shape[0]!, x.shape[1]!, this.numHeads, dim]);
-        const o = attentionOp(heads(query, 'query', this.keyDim), heads(key, 'key', this.keyDim), heads(value, 'value', this.valueDim), {
+        attended = attentionOp(heads(query, 'query', this.keyDim), heads(key, 'key', this.keyDim), heads(value, 'value', this.valueDim), {
           scale: 1 / Math.sqrt(this.keyDim),
           causal: this.causal,
           rate: training ? this.dropout : 0,
           seed: training ? this.seeds.next() : 0,
         });
-        const attended = tf.reshape(o, [query.shape[0]!, query.shape[1]!, this.numHeads * this.valueDim]);
-        return dense(attended, this.w['output/kernel']!.read(), this.w['output/bias']?.read() ?? null);
+      } else {
+        // [b, t, h, dim] → [b, h, t, dim]
+        const proj = (x: tf.Tensor, name: string, dim: number) => tf.transpose(heads(x, name, dim), [0, 2, 1, 3]);
+        // Scaling q by 1/√d rather than the scores: the same product, on t·d values instead of t·t.
+        const q = tf.mul(proj(query, 'query', this.keyDim), 1 / Math.sqrt(this.keyDim));
+        const k = proj(key, 'key', this.keyDim);
+        const v = proj(value, 'value', this.valueDim);
+        let scores = tf.matMul(q, k, false, true);
+        if (this.causal) {
+          const [tq, tk] = [query.shape[1]!, key.shape[1]!];
+          const allowed = tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0);
+          scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
+        }
+        let weights = tf.softmax(scores);
+        if (training) weights = dropout(weights, this.dropout, this.seeds.next());
+        attended = tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]);
       }
-      const proj = (x: tf.Tensor, name: string, dim: number) => {
-        const y = dense(x, this.w[`${name}/kernel`]!.read(), this.w[`${name}/bias`]?.read() ?? null);
-        // [b, t, h·dim] → [b, h, t, dim]
-        return tf.transpose(tf.reshape(y, [x.shape[0]!, x.shape[1]!, this.numHeads, dim]), [0, 2, 1, 3]);
-      };
-      // Scaling q by 1/√d rather than the scores: the same product, on t·d values instead of t·t.
-      const q = tf.mul(proj(query, 'query', this.keyDim), 1 / Math.sqrt(this.keyDim));
-      const k = proj(key, 'key', this.keyDim);
-      const v = proj(value, 'value', this.valueDim);
-      let scores = tf.matMul(q, k, false, true);
-      if (this.causal) {
-        const [tq, tk] = [query.shape[1]!, key.shape[1]!];
-        const allowed = tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0);
-        scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
-      }
-      let weights = tf.softmax(scores);
-      if (training) weights = dropout(weights, this.dropout, this.seeds.next());
-      const attended = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [
-        query.shape[0]!,
-        query.shape[1]!,
-        this.numHeads * this.valueDim,
-      ]);
+      attended = tf.reshape(attended, [query.shape[0]!, query.shape[1]!, this.numHeads * this.valueDim]);
       return dense(attended, this.w['output/kernel']!.read(), this.w['output/bias']?.read() ?? null);
     });
   }
