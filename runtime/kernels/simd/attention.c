@@ -28,17 +28,6 @@ static void tile_dropout(const float *src, float *dst, int n, int start, unsigne
   dropout(src - shift, dst - shift, n + shift, base + (unsigned)(start >> 1) * 0x9e3779b9u, threshold, keep);
 }
 
-static float hmax(v128_t v) {
-  const float a = wasm_f32x4_extract_lane(v, 0), b = wasm_f32x4_extract_lane(v, 1);
-  const float c = wasm_f32x4_extract_lane(v, 2), d = wasm_f32x4_extract_lane(v, 3);
-  const float ab = a > b ? a : b, cd = c > d ? c : d;
-  return ab > cd ? ab : cd;
-}
-
-static float hsum(v128_t v) {
-  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
-}
-
 /*
  * Each row of s [T][S]: softmax(s·scale), the causal mask first adding -1e9 where j > i (as
  * the unfused layer does). scale > 0, so the row's maximum is taken before scaling and the

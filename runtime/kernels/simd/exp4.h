@@ -2,9 +2,7 @@
  * e^x four lanes at a time (gelu.c, attention.c): range reduction to r = x - k·ln 2, a
  * degree-6 polynomial, and 2^k built in the exponent bits.
  */
-#include <wasm_simd128.h>
-
-static inline v128_t splat(float v) { return wasm_f32x4_splat(v); }
+#include "lanes.h"
 
 /*
  * e^x for x in [-87, 88] (clamped; NaN stays NaN), relative error about 1e-7. k = round(x·log2 e)

@@ -7,7 +7,7 @@
  * rows and are added up in float64. Same rules as bmm.c: no state, no stack frame; `acc`
  * arguments are caller scratch.
  */
-#include <wasm_simd128.h>
+#include "lanes.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
 #define CHUNK 256
@@ -109,10 +109,6 @@ void bn_backward(const float *dy, const float *x, const float *gamma, const floa
       wasm_v128_store(o + c, v);
     }
   }
-}
-
-static float hsum(v128_t v) {
-  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
 }
 
 /* Layer norm over the last axis (D features per row): y = (x - μ)·r·γ + β; saves μ and r per row. */

@@ -5,15 +5,9 @@
  * tfjs runs it as four full-size ops (Multiply, Sum, Sub, Multiply). softmax.ts keeps the
  * same arithmetic in JS. (The forward stays XNNPACK's: ours was 20% slower.) Same rules as bmm.c.
  */
-#include <wasm_simd128.h>
-
-static inline v128_t splat(float v) { return wasm_f32x4_splat(v); }
+#include "lanes.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
-
-static float hsum(v128_t v) {
-  return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
-}
 
 /* dx[r] = y[r]·(dy[r] - Σ dy[r]·y[r]) for rows r < rows of d floats. */
 EXPORT("softmax_grad_rows")
