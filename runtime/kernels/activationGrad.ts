@@ -5,9 +5,9 @@
  * (~1 ms a step on LeNet's first activation), Relu's dy·step(x) is Step, Cast and Multiply.
  * Other backends keep tfjs-core's gradients.
  */
-import { engine, getBackend, Relu, Sigmoid, Tanh, util } from '@tensorflow/tfjs-core';
+import { engine, Relu, Sigmoid, Tanh, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { stockGradient } from './gradients';
+import { wasmGradient } from './gradients';
 import { runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -48,16 +48,9 @@ export const activationGradConfig: KernelConfig = { kernelName: ActivationGrad, 
 
 /** `kernelName`'s gradient from dy and its saved output (or input): ours on wasm for float32, tfjs-core's elsewhere. */
 function gradient(kernelName: string, kind: Kind, save: 'input' | 'output'): GradConfig {
-  return {
-    kernelName,
-    ...(save === 'input' ? { inputsToSave: ['x'] } : { outputsToSave: [true] }),
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const [s] = saved as [Tensor];
-      const g = dy as Tensor;
-      if (getBackend() !== 'wasm' || s.dtype !== 'float32' || g.dtype !== 'float32') return stockGradient(kernelName).gradFunc(dy, saved, attrs);
-      return { x: () => engine().runKernel(ActivationGrad, { dy: g, s }, { kind } as unknown as NamedAttrMap) as Tensor };
-    },
-  };
+  return wasmGradient({ kernelName, ...(save === 'input' ? { inputsToSave: ['x'] } : { outputsToSave: [true] }) }, (dy, [s]) =>
+    s!.dtype !== 'float32' ? undefined : { x: () => engine().runKernel(ActivationGrad, { dy, s: s! }, { kind } as unknown as NamedAttrMap) as Tensor },
+  );
 }
 
 export const sigmoidGradient = gradient(Sigmoid, 'sigmoid', 'output');

@@ -10,9 +10,9 @@
  * BatchNormalization passes them) on the wasm backend take this path; anything else uses
  * tfjs-core's gradient unchanged.
  */
-import { engine, getBackend, util } from '@tensorflow/tfjs-core';
-import { stockGradient } from './gradients';
-import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, util } from '@tensorflow/tfjs-core';
+import { wasmGradient } from './gradients';
+import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -70,17 +70,13 @@ export const batchNormGradPartConfig: KernelConfig = {
 };
 
 /** FusedBatchNorm's gradient: ours on wasm for per-channel statistics, tfjs-core's otherwise. */
-export const batchNormGradConfig: GradConfig = {
-  kernelName: 'FusedBatchNorm',
-  inputsToSave: ['x', 'mean', 'variance', 'scale'],
-  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+export const batchNormGradConfig: GradConfig = wasmGradient(
+  { kernelName: 'FusedBatchNorm', inputsToSave: ['x', 'mean', 'variance', 'scale'] },
+  (g, saved, attrs) => {
     const [x, mean, variance, scale] = saved as [Tensor, Tensor, Tensor, Tensor | undefined];
-    const g = dy as Tensor;
     const C = x.shape[x.shape.length - 1];
     const perChannel = mean.rank === 1 && variance.rank === 1 && mean.shape[0] === C && variance.shape[0] === C && (scale == null || (scale.rank === 1 && scale.shape[0] === C));
-    if (getBackend() !== 'wasm' || !perChannel || x.dtype !== 'float32' || g.dtype !== 'float32') {
-      return stockGradient('FusedBatchNorm').gradFunc(dy, saved, attrs);
-    }
+    if (!perChannel || x.dtype !== 'float32') return undefined;
     const part = (p: Part) => (): Tensor => {
       const inputs: Record<string, Tensor> = { dy: g, x, mean, variance };
       if (scale != null) inputs.scale = scale;
@@ -88,4 +84,4 @@ export const batchNormGradConfig: GradConfig = {
     };
     return { x: part('x'), mean: part('mean'), variance: part('variance'), scale: part('scale'), offset: part('offset') };
   },
-};
+);

@@ -5,9 +5,9 @@
  * on attention's [128, 4, 65, 65] weights, against ~1.7 ms here. Other backends keep
  * tfjs-core's gradient. The forward stays the stock (XNNPACK) kernel, which beat ours.
  */
-import { engine, getBackend, Softmax, util } from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { stockGradient } from './gradients';
+import { engine, Softmax, util } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmGradient } from './gradients';
 import { runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -40,13 +40,6 @@ function softmaxGrad(args: { inputs: { dy: TensorInfo; y: TensorInfo }; backend:
 export const softmaxGradConfig: KernelConfig = { kernelName: SoftmaxGrad, backendName: 'wasm', kernelFunc: softmaxGrad as unknown as KernelFunc };
 
 /** Softmax's gradient: one pass per row on wasm, tfjs-core's elsewhere. */
-export const softmaxGradient: GradConfig = {
-  kernelName: Softmax,
-  outputsToSave: [true],
-  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-    const [y] = saved as [Tensor];
-    const g = dy as Tensor;
-    if (getBackend() !== 'wasm' || y.dtype !== 'float32' || g.dtype !== 'float32' || y.rank === 0) return stockGradient(Softmax).gradFunc(dy, saved, attrs);
-    return { logits: () => engine().runKernel(SoftmaxGrad, { dy: g, y }) as Tensor };
-  },
-};
+export const softmaxGradient: GradConfig = wasmGradient({ kernelName: Softmax, outputsToSave: [true] }, (dy, [y]) =>
+  y!.dtype !== 'float32' || y!.rank === 0 ? undefined : { logits: () => engine().runKernel(SoftmaxGrad, { dy, y: y! }) as Tensor },
+);
