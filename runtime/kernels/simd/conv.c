@@ -196,6 +196,13 @@ void conv_forward_rows(const float *xp, const float *wpack, const float *bias8, 
   }
 }
 
+/* p0..p3: the block's four images from `first`, `image` floats apart; a short block (cnt < 4) repeats its first. */
+#define FOUR_IMAGES(p, first, image, cnt)                \
+  const float *p##0 = (first);                          \
+  const float *p##1 = (cnt) > 1 ? p##0 + (image) : p##0; \
+  const float *p##2 = (cnt) > 2 ? p##0 + 2 * (image) : p##0; \
+  const float *p##3 = (cnt) > 3 ? p##0 + 3 * (image) : p##0
+
 /* [t0, t1): the filter taps along one axis that land inside the input (size) for output index o. */
 #define VALID_TAPS(o, stride, dil, pad, size, k, t0, t1)                        \
   do {                                                                          \
@@ -211,7 +218,7 @@ void conv_forward_rows(const float *xp, const float *wpack, const float *bias8, 
  * register block is one output position in four images, which share their valid taps. At
  * the end of a ResNet on 32x32 images a 3x3 'same' convolution over a 2x2 map meets the
  * input with 4 of its 9 taps; the padded-copy kernel above multiplies all 9. A short last
- * block repeats its last image (not stored). wpack, bias8: as for conv_forward_rows. Image
+ * block repeats its first image (not stored). wpack, bias8: as for conv_forward_rows. Image
  * ranges are independent, so threads split them.
  */
 EXPORT("conv_forward_images")
@@ -223,10 +230,7 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
   const int image = H * W * C;
   for (int n = n0; n < n1; n += 4) {
     const int cnt = n1 - n < 4 ? n1 - n : 4;
-    const float *i0 = x + n * image;
-    const float *i1 = cnt > 1 ? i0 + image : i0;
-    const float *i2 = cnt > 2 ? i0 + 2 * image : i0;
-    const float *i3 = cnt > 3 ? i0 + 3 * image : i0;
+    FOUR_IMAGES(i, x + n * image, image, cnt);
     for (int oh = 0; oh < OH; oh++) {
       int kh0, kh1;
       VALID_TAPS(oh, SH, DH, PT, H, KH, kh0, kh1);
@@ -345,7 +349,7 @@ void conv_filter_grad_taps(const float *x, const float *dy, float *dw, int r0, i
  * for w) of Σ_o dy[n][oh][ow][o] · W[kh][kw][c][o], for images n0..n1, four images by eight
  * input channels per register block (a 3x3 stride-2 filter meets each input with 2.25 taps
  * on average; col2im would compute all 9 and scatter). wt: W as [kh][kw][o][roundup(C, 8)]
- * (pack_filter_transposed). A short last block repeats its last image (not stored).
+ * (pack_filter_transposed). A short last block repeats its first image (not stored).
  */
 EXPORT("conv_input_grad_images")
 void conv_input_grad_images(const float *dy, const float *wt, float *dx, int n0, int n1,
@@ -356,10 +360,7 @@ void conv_input_grad_images(const float *dy, const float *wt, float *dx, int n0,
   const int image = OH * OW * O;
   for (int n = n0; n < n1; n += 4) {
     const int cnt = n1 - n < 4 ? n1 - n : 4;
-    const float *d0 = dy + n * image;
-    const float *d1 = cnt > 1 ? d0 + image : d0;
-    const float *d2 = cnt > 2 ? d0 + 2 * image : d0;
-    const float *d3 = cnt > 3 ? d0 + 3 * image : d0;
+    FOUR_IMAGES(d, dy + n * image, image, cnt);
     for (int ih = 0; ih < H; ih++) {
       for (int iw = 0; iw < W; iw++) {
         float *x0 = dx + ((n * H + ih) * W + iw) * C;
