@@ -97,7 +97,7 @@ void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *w
     const int n1 = n0 + images < N ? n0 + images : N;
     for (int i = r0; i < r1; i += 4) {
       const int cnt = r1 - i < 4 ? r1 - i : 4;
-      /* A short block repeats its last row (computed, not kept). */
+      /* A short block repeats its first row (computed, not kept). */
       const int o0 = tap_offset(i, KW, C, DH, DW, Wp);
       const int o1 = tap_offset(cnt > 1 ? i + 1 : i, KW, C, DH, DW, Wp);
       const int o2 = tap_offset(cnt > 2 ? i + 2 : i, KW, C, DH, DW, Wp);
@@ -169,7 +169,7 @@ void conv_forward_rows(const float *xp, const float *wpack, const float *bias8, 
   const int Hp = padded_h(&g), Wp = padded_w(&g);
   for (int q = q0; q < q1; q += 4) {
     const int cnt = q1 - q < 4 ? q1 - q : 4;
-    /* Input bases of the block's positions (a short block repeats its last one). */
+    /* Input bases of the block's positions (a short block repeats its first). */
     const float *x0 = position_base(xp, q, OH, OW, Hp, Wp, C, SH, SW);
     const float *x1 = position_base(xp, cnt > 1 ? q + 1 : q, OH, OW, Hp, Wp, C, SH, SW);
     const float *x2 = position_base(xp, cnt > 2 ? q + 2 : q, OH, OW, Hp, Wp, C, SH, SW);
