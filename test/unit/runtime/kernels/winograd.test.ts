@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
+
+/**
+ * Winograd's transforms add and halve before multiplying, so its float32 results differ from a
+ * direct sum in the last bits of terms up to ~4x the inputs: a few times the direct kernels'
+ * 1e-5 (max abs error over max |reference|).
+ */
+const TOLERANCE = 5e-5;
+
+/** Where simd/winograd.c applies: 3x3, unit stride, no dilation, channels multiples of 4, outputs at least 4x4. */
+const geometry = fc.record({
+  batch: fc.integer({ min: 1, max: 6 }),
+  h: fc.integer({ min: 4, max: 11 }),
+  w: fc.integer({ min: 4, max: 11 }),
+  c: fc.constantFrom(4, 8, 12, 16),
+  // 4 and 12 leave half of the last 8-column register block unused.
+  oc: fc.constantFrom(4, 8, 12, 16, 20),
+  pad: fc.oneof(
+    fc.constantFrom('valid' as const, 'same' as const),
+    fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
+  ),
+  seed: fc.nat(),
+});
+
+type Case = { batch: number; h: number; w: number; c: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
+
+/** Forward (with bias), input gradient and filter gradient of one case: on wasm by Winograd where it fits, and on CPU. */
+async function compare(k: Case): Promise<{ uses: number; errors: number[] } | undefined> {
+  const xShape = [k.batch, k.h, k.w, k.c];
+  const fShape = [3, 3, k.c, k.oc];
+  const outShape = convOut(xShape, fShape, [1, 1], k.pad, [1, 1]);
+  if (outShape === undefined || outShape[1] < 4 || outShape[2] < 4) return undefined;
+  const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+  const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
+  const bias = signed(k.oc, k.seed + 2);
+  const dy = signed(outShape.reduce((a, b) => a * b), k.seed + 3);
+  const attrs = { strides: [1, 1], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+  const runs = [
+    () => kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: 'linear' }),
+    () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, { ...attrs, inputShape: xShape }),
+    () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, { ...attrs, filterShape: fShape }),
+  ];
+  const { tuning } = await import('../../../../runtime/kernels/winograd');
+  const before = tuning.uses;
+  const errors: number[] = [];
+  for (const run of runs) {
+    const ours = await on('wasm', run);
+    const ref = await on('cpu', run);
+    expect(ours.shape).toEqual(ref.shape);
+    errors.push(relError(ours.values, ref.values));
+  }
+  return { uses: tuning.uses - before, errors };
+}
+
+describe("Winograd F(2x2, 3x3) convolutions (simd/winograd.c) vs CPU", () => {
+  beforeAll(ready);
+
+  it(`matches the forward convolution, its input gradient and its filter gradient on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    await fc.assert(
+      fc.asyncProperty(geometry, async (k) => {
+        const r = await compare(k);
+        fc.pre(r !== undefined);
+        // All three ran on Winograd (the input gradient is a forward convolution of dy).
+        expect(r!.uses).toBe(3);
+        for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it.for<[string, Case]>([
+    ['32 images of 16x16x16 → 16 (tiles split across both threads, several chunks each)', { batch: 32, h: 16, w: 16, c: 16, oc: 16, pad: 'same', seed: 11 }],
+    ['8 images of 9x7x32 → 64, odd maps (half-empty edge tiles)', { batch: 8, h: 9, w: 7, c: 32, oc: 64, pad: 'same', seed: 12 }],
+    ['3 images of 6x6x128 → 128, valid (one chunk of few tiles, long contractions)', { batch: 3, h: 6, w: 6, c: 128, oc: 128, pad: 'valid', seed: 13 }],
+  ])('matches on larger shapes: %s', async ([, k], ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const r = await compare(k);
+    expect(r!.uses).toBe(3);
+    for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('trains a small 3x3 network to the same losses with and without Winograd', async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const losses = async (enabled: boolean) => {
+      tuning.enabled = enabled;
+      await tf.setBackend('wasm');
+      const x = tf.tensor4d(signed(8 * 8 * 8 * 4, 21), [8, 8, 8, 4]);
+      const target = tf.tensor4d(signed(8 * 8 * 8 * 8, 22), [8, 8, 8, 8]);
+      const w1 = tf.variable(tf.mul(tf.tensor4d(signed(3 * 3 * 4 * 8, 23), [3, 3, 4, 8]), 0.3));
+      const w2 = tf.variable(tf.mul(tf.tensor4d(signed(3 * 3 * 8 * 8, 24), [3, 3, 8, 8]), 0.3));
+      const opt = tf.train.sgd(0.01);
+      const out: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const loss = opt.minimize(() => tf.mean(tf.square(tf.sub(tf.conv2d(tf.relu(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same')), w2 as tf.Tensor4D, 1, 'same'), target))) as tf.Scalar, true)!;
+        out.push(loss.dataSync()[0]!);
+        loss.dispose();
+      }
+      tf.dispose([x, target, w1, w2]);
+      opt.dispose();
+      return out;
+    };
+    try {
+      const direct = await losses(false);
+      const winograd = await losses(true);
+      expect(direct[4]!).toBeLessThan(direct[0]!);
+      for (let i = 0; i < 5; i++) expect(Math.abs(winograd[i]! - direct[i]!) / direct[i]!).toBeLessThan(1e-4);
+    } finally {
+      tuning.enabled = true;
+    }
+  });
+});
