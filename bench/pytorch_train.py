@@ -35,9 +35,12 @@ class Residual(nn.Module):
         return torch.relu(y + (self.proj(x) if self.proj is not None else x))
 
 
-def resnet18(width=16, in_ch=3):
+def resnet18(width=16, in_ch=3, cifar=False):
     w = [width, width * 2, width * 4, width * 8]
-    layers = [nn.Conv2d(in_ch, w[0], 7, 2, 3), nn.BatchNorm2d(w[0]), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    if cifar:  # CIFAR's stem: one 3x3 stride-1 convolution, no max-pool
+        layers = [nn.Conv2d(in_ch, w[0], 3, 1, 1), nn.BatchNorm2d(w[0]), nn.ReLU()]
+    else:
+        layers = [nn.Conv2d(in_ch, w[0], 7, 2, 3), nn.BatchNorm2d(w[0]), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
     cin = w[0]
     for i, c in enumerate(w):
         layers += [Residual(cin, c, 1 if i == 0 else 2), Residual(c, c, 1)]
@@ -79,7 +82,8 @@ class ViT(nn.Module):
         return self.head(x[:, 0])
 
 
-MODELS = {"lenet": (lenet, (1, 28, 28)), "resnet18": (resnet18, (3, 32, 32)), "vit-tiny": (ViT, (3, 32, 32))}
+MODELS = {"lenet": (lenet, (1, 28, 28)), "resnet18": (resnet18, (3, 32, 32)),
+          "resnet18-cifar": (lambda: resnet18(cifar=True), (3, 32, 32)), "vit-tiny": (ViT, (3, 32, 32))}
 
 
 def run(spec):
@@ -108,6 +112,7 @@ def run(spec):
     secs = time.perf_counter() - t0
     cpu = time.process_time() - c0
     return {"model": spec["model"], "batch": spec["batch"], "steps": spec["steps"],
+            "params": sum(p.numel() for p in model.parameters()),
             "msPerStep": round(secs / spec["steps"] * 1000, 2),
             "cpuMsPerStep": round(cpu / spec["steps"] * 1000, 2),
             "examplesPerSec": round(spec["batch"] * spec["steps"] / secs, 1)}

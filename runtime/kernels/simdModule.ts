@@ -48,13 +48,13 @@ export interface SimdKernels {
   pack_filter_transposed(w: number, dst: number, taps: number, C: number, O: number): void;
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */
   conv_forward_images(x: number, wpack: number, bias8: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
-  /** See winograd.c: 3x3, unit stride, no dilation, C and O multiples of 4. */
+  /** See winograd.c: F(4x4, 3x3) for 3x3 unit-stride convolutions, C and O multiples of 4. */
   winograd_filter(w: number, u: number, C: number, O: number): void;
   winograd_scratch_floats(tiles: number, C: number, O: number): number;
   winograd_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd_grad_scratch_floats(tiles: number, C: number, O: number): number;
   winograd_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
-  winograd_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, C: number, O: number): void;
+  winograd_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */
   bn_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, rows: number, C: number, acc: number): void;
   bn_backward(dy: number, x: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, dx: number, dgamma: number, dbeta: number, rows: number, C: number, acc: number): void;

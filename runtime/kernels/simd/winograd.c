@@ -1,12 +1,21 @@
 /*
- * 3x3 convolutions with unit stride and no dilation by Winograd's F(2x2, 3x3) (Lavin & Gray,
- * "Fast Algorithms for Convolutional Neural Networks", 2015): each 2x2 block of outputs
- * ("tile") is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A of the 4x4 input patch d under it, so a tile costs 16
- * multiplications per (input, output) channel pair instead of 36. Summed over input
- * channels, the 16 elementwise products become 16 matrix products [tiles x C]·[C x O].
+ * 3x3 convolutions with unit stride and no dilation by Winograd's F(4x4, 3x3): a 4x4 block of
+ * outputs is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A of the 6x6 input patch d under it, 36 multiplications
+ * per (input, output) channel pair where a direct convolution takes 144 (Lavin & Gray, "Fast
+ * Algorithms for Convolutional Neural Networks", 2015; F(2x2, 3x3), 64 multiplications, was
+ * slower here on every ResNet-18 shape). The matrices, from interpolation points 0, ±1, ±2, ∞:
  *
- * Tiles are taken a chunk at a time so that the transformed inputs V and products M stay in
- * cache: transform the chunk's inputs, multiply, transform back into the output. Channels
+ *   Bᵀ = [4  0 -5  0  1  0]    G = [ 1/4     0     0]    Aᵀ = [1  1  1  1  1  0]
+ *        [0 -4 -4  1  1  0]        [-1/6  -1/6  -1/6]         [0  1 -1  2 -2  0]
+ *        [0  4 -4 -1  1  0]        [-1/6   1/6  -1/6]         [0  1  1  4  4  0]
+ *        [0 -2 -1  2  1  0]        [1/24  1/12   1/6]         [0  1 -1  8 -8  1]
+ *        [0  2 -1 -2  1  0]        [1/24 -1/12   1/6]
+ *        [0  4  0 -5  0  1]        [   0     0     1]
+ *
+ * Summed over input channels, the 36 elementwise products become 36 matrix products
+ * [tiles x C]·[C x O]. Tiles are taken a chunk at a time so that the transformed inputs V and
+ * products M stay in cache: transform the chunk's inputs, multiply, transform back into the
+ * output. The transforms run along columns into a small scratch, then along rows. Channels
  * run in the lanes (C and O multiples of 4). Same rules as conv.c: no state, no stack frame,
  * only the memory handed in.
  */
@@ -16,305 +25,386 @@
 
 static int ceil8(int n) { return (n + 7) & ~7; }
 
-/* Floats added between the 16 matrices of V and of M: at power-of-two strides their 16 streams would share cache sets. */
+/* Floats added between the 36 matrices of U, V, M and E: at power-of-two strides their streams would share cache sets. */
 #define SKEW 16
 
-/*
- * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [3][3][C][O]), f = 4i + j,
- * G = [[1, 0, 0], [½, ½, ½], [½, -½, ½], [0, 0, 1]]; columns O..O8 are 0.
- */
-EXPORT("winograd_filter")
-void winograd_filter(const float *w, float *u, int C, int O) {
-  const int O8 = ceil8(O);
-  for (int c = 0; c < C; c++) {
-    for (int o = 0; o < O8; o++) {
-      float *d = u + c * O8 + o;
-      const int fs = C * O8; /* floats between consecutive f */
-      if (o >= O) {
-        for (int f = 0; f < 16; f++) d[f * fs] = 0.0f;
-        continue;
-      }
-#define W(kh, kw) w[(((kh) * 3 + (kw)) * C + c) * O + o]
-      /* Rows of G·g (4 x 3), then each row times Gᵀ. */
-      const float a0 = W(0, 0), a1 = W(0, 1), a2 = W(0, 2);
-      const float b0 = 0.5f * (W(0, 0) + W(1, 0) + W(2, 0)), b1 = 0.5f * (W(0, 1) + W(1, 1) + W(2, 1)), b2 = 0.5f * (W(0, 2) + W(1, 2) + W(2, 2));
-      const float c0 = 0.5f * (W(0, 0) - W(1, 0) + W(2, 0)), c1 = 0.5f * (W(0, 1) - W(1, 1) + W(2, 1)), c2 = 0.5f * (W(0, 2) - W(1, 2) + W(2, 2));
-      const float e0 = W(2, 0), e1 = W(2, 1), e2 = W(2, 2);
-#undef W
-#define ROW(i, x0, x1, x2)                                   \
-  do {                                                       \
-    d[(4 * (i) + 0) * fs] = (x0);                            \
-    d[(4 * (i) + 1) * fs] = 0.5f * ((x0) + (x1) + (x2));     \
-    d[(4 * (i) + 2) * fs] = 0.5f * ((x0) - (x1) + (x2));     \
-    d[(4 * (i) + 3) * fs] = (x2);                            \
-  } while (0)
-      ROW(0, a0, a1, a2);
-      ROW(1, b0, b1, b2);
-      ROW(2, c0, c1, c2);
-      ROW(3, e0, e1, e2);
-#undef ROW
-    }
-  }
-}
-
-/* Floats of scratch one call of winograd_forward needs for `tiles` tiles a chunk. */
-EXPORT("winograd_scratch_floats")
-int winograd_scratch_floats(int tiles, int C, int O) { return 16 * (tiles * C + SKEW) + 16 * (tiles * ceil8(O) + SKEW); }
-
-/* Input patch rows (or columns) 0..3 of a tile inside the input: bit k set when k is. */
-static int inside_mask(int first, int size) {
-  int m = 0;
-  for (int k = 0; k < 4; k++)
-    if (first + k >= 0 && first + k < size) m |= 1 << k;
-  return m;
-}
-
-/* The patch's vector at (row k, column l): every one inside (interior tiles), or 0 where it is padding. */
-#define INSIDE(k, l) wasm_v128_load(p + (k) * rs + (l) * C)
-#define MASKED(k, l) (((rows >> (k)) & (cols >> (l)) & 1) ? wasm_v128_load(p + (k) * rs + (l) * C) : zero)
-
-/* V[f] = (Bᵀ d B)[f] for the patch d at p through PATCH, v: f = 0's four channels. */
-#define INPUT_TRANSFORM(PATCH)                                                                      \
-  do {                                                                                              \
-    /* Row i of Bᵀd from two patch rows, then times B along the row. */                            \
-    OUT_ROW(0, wasm_f32x4_sub, PATCH, 0, 2);                                                        \
-    OUT_ROW(1, wasm_f32x4_add, PATCH, 1, 2);                                                        \
-    OUT_ROW(2, wasm_f32x4_sub, PATCH, 2, 1);                                                        \
-    OUT_ROW(3, wasm_f32x4_sub, PATCH, 1, 3);                                                        \
-  } while (0)
-#define OUT_ROW(i, op, PATCH, ka, kb)                                                               \
-  do {                                                                                              \
-    const v128_t r0 = op(PATCH(ka, 0), PATCH(kb, 0)), r1 = op(PATCH(ka, 1), PATCH(kb, 1));          \
-    const v128_t r2 = op(PATCH(ka, 2), PATCH(kb, 2)), r3 = op(PATCH(ka, 3), PATCH(kb, 3));          \
-    wasm_v128_store(v + (4 * (i) + 0) * vs, wasm_f32x4_sub(r0, r2));                                \
-    wasm_v128_store(v + (4 * (i) + 1) * vs, wasm_f32x4_add(r1, r2));                                \
-    wasm_v128_store(v + (4 * (i) + 2) * vs, wasm_f32x4_sub(r2, r1));                                \
-    wasm_v128_store(v + (4 * (i) + 3) * vs, wasm_f32x4_sub(r1, r3));                                \
-  } while (0)
+/* Floats from one transformed filter matrix U[f] ([C][O8]) to the next. */
+static int u_stride(int C, int O8) { return C * O8 + SKEW; }
 
 /* Steps the tile coordinates (n, th, tw) to the next tile (an expression, for a loop's step). */
 #define NEXT_TILE() (++tw == TW ? (tw = 0, ++th == TH ? (th = 0, n++) : 0) : 0)
 
+/* Patch rows (or columns) 0..k-1 from `first` that lie inside 0..size-1: bit i set when first + i does. */
+static int inside_mask(int first, int size, int k) {
+  int m = 0;
+  for (int i = 0; i < k; i++)
+    if (first + i >= 0 && first + i < size) m |= 1 << i;
+  return m;
+}
+
+/* y0..y5 = Bᵀ·(x0..x5) on vectors. */
+#define BT6(x0, x1, x2, x3, x4, x5, y0, y1, y2, y3, y4, y5)                            \
+  do {                                                                                \
+    const v128_t four = wasm_f32x4_splat(4.0f), five = wasm_f32x4_splat(5.0f);        \
+    const v128_t two = wasm_f32x4_splat(2.0f);                                        \
+    const v128_t a = wasm_f32x4_sub((x4), wasm_f32x4_mul(four, (x2)));                \
+    const v128_t b = wasm_f32x4_sub(wasm_f32x4_mul(four, (x1)), (x3));                \
+    const v128_t c = wasm_f32x4_sub((x4), (x2));                                      \
+    const v128_t d = wasm_f32x4_mul(two, wasm_f32x4_sub((x1), (x3)));                 \
+    y0 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, (x0)), wasm_f32x4_mul(five, (x2))), (x4)); \
+    y1 = wasm_f32x4_sub(a, b);                                                        \
+    y2 = wasm_f32x4_add(a, b);                                                        \
+    y3 = wasm_f32x4_sub(c, d);                                                        \
+    y4 = wasm_f32x4_add(c, d);                                                        \
+    y5 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, (x1)), wasm_f32x4_mul(five, (x3))), (x5)); \
+  } while (0)
+
 /*
- * V[f][t][c] = (Bᵀ d B)[f] for the 4x4 input patch d of tiles g0..g0+tn (numbered n, tile row,
- * tile column; TH x TW tiles an image), out-of-range inputs 0, Bᵀ = [[1,0,-1,0],[0,1,1,0],
- * [0,-1,1,0],[0,1,0,-1]]; V's 16 matrices are vs floats apart.
+ * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [3][3][C][O]), f = 6i + j,
+ * the 36 matrices u_stride(C, O8) floats apart; columns O..O8 are 0. O a multiple of 4.
  */
-static void transform_inputs(const float *x, float *V, int vs, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
+EXPORT("winograd_filter")
+void winograd_filter(const float *w, float *u, int C, int O) {
+  const int O8 = ceil8(O), fs = u_stride(C, O8);
   const v128_t zero = wasm_f32x4_splat(0);
-  const int rs = W * C; /* floats from one input row to the next */
-  int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
-  for (int t = 0; t < tn; t++, NEXT_TILE()) {
-    const int ih = 2 * th - PT, iw = 2 * tw - PL;
-    const int rows = inside_mask(ih, H), cols = inside_mask(iw, W);
-    const float *p = x + ((n * H + ih) * W + iw) * C;
-    float *v = V + t * C;
-    if (rows == 15 && cols == 15) {
-      for (int c = 0; c < C; c += 4, p += 4, v += 4) INPUT_TRANSFORM(INSIDE);
-    } else {
-      for (int c = 0; c < C; c += 4, p += 4, v += 4) INPUT_TRANSFORM(MASKED);
+  const v128_t quarter = wasm_f32x4_splat(0.25f), sixth = wasm_f32x4_splat(1.0f / 6.0f);
+  const v128_t twelfth = wasm_f32x4_splat(1.0f / 12.0f), ttf = wasm_f32x4_splat(1.0f / 24.0f);
+  for (int c = 0; c < C; c++) {
+    for (int o = 0; o < O8; o += 4) {
+      float *d = u + c * O8 + o;
+      if (o >= O) {
+        for (int f = 0; f < 36; f++) wasm_v128_store(d + f * fs, zero);
+        continue;
+      }
+#define W(kh, kw) wasm_v128_load(w + (((kh) * 3 + (kw)) * C + c) * O + o)
+      /* G·(a, b, c): (a/4, -(a+b+c)/6, -(a-b+c)/6, a/24 + b/12 + c/6, a/24 - b/12 + c/6, c). */
+#define G6(a, b, cc, y0, y1, y2, y3, y4, y5)                                                   \
+  do {                                                                                         \
+    const v128_t sac = wasm_f32x4_add((a), (cc));                                              \
+    const v128_t e = wasm_f32x4_add(wasm_f32x4_mul(ttf, (a)), wasm_f32x4_mul(sixth, (cc)));    \
+    const v128_t bb = wasm_f32x4_mul(twelfth, (b));                                            \
+    y0 = wasm_f32x4_mul(quarter, (a));                                                         \
+    y1 = wasm_f32x4_neg(wasm_f32x4_mul(sixth, wasm_f32x4_add(sac, (b))));                      \
+    y2 = wasm_f32x4_neg(wasm_f32x4_mul(sixth, wasm_f32x4_sub(sac, (b))));                      \
+    y3 = wasm_f32x4_add(e, bb);                                                                \
+    y4 = wasm_f32x4_sub(e, bb);                                                                \
+    y5 = (cc);                                                                                 \
+  } while (0)
+      /* Columns of G·g (6 x 3), then each of its rows times Gᵀ. */
+      v128_t r00, r10, r20, r30, r40, r50, r01, r11, r21, r31, r41, r51, r02, r12, r22, r32, r42, r52;
+      G6(W(0, 0), W(1, 0), W(2, 0), r00, r10, r20, r30, r40, r50);
+      G6(W(0, 1), W(1, 1), W(2, 1), r01, r11, r21, r31, r41, r51);
+      G6(W(0, 2), W(1, 2), W(2, 2), r02, r12, r22, r32, r42, r52);
+#define ROW(i, a, b, cc)                                                        \
+  do {                                                                          \
+    v128_t y0, y1, y2, y3, y4, y5;                                              \
+    G6(a, b, cc, y0, y1, y2, y3, y4, y5);                                       \
+    wasm_v128_store(d + (6 * (i) + 0) * fs, y0);                                \
+    wasm_v128_store(d + (6 * (i) + 1) * fs, y1);                                \
+    wasm_v128_store(d + (6 * (i) + 2) * fs, y2);                                \
+    wasm_v128_store(d + (6 * (i) + 3) * fs, y3);                                \
+    wasm_v128_store(d + (6 * (i) + 4) * fs, y4);                                \
+    wasm_v128_store(d + (6 * (i) + 5) * fs, y5);                                \
+  } while (0)
+      ROW(0, r00, r01, r02);
+      ROW(1, r10, r11, r12);
+      ROW(2, r20, r21, r22);
+      ROW(3, r30, r31, r32);
+      ROW(4, r40, r41, r42);
+      ROW(5, r50, r51, r52);
+#undef ROW
+#undef G6
+#undef W
     }
   }
 }
+
+/* M[f] = V[f] · U[f] for f < nf: four tiles by eight output channels per register block, a
+   panel of eight U columns at a time (it stays in L1 across the chunk's tiles). */
+static void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int nf) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int f = 0; f < nf; f++) {
+    const float *vf = V + f * vs, *uf = u + f * u_stride(C, O8);
+    float *mf = M + f * ms;
+    for (int j = 0; j < O8; j += 8) {
+      for (int t = 0; t < tn; t += 4) {
+        const int cnt = tn - t < 4 ? tn - t : 4;
+        const float *a0 = vf + t * C;
+        const float *a1 = cnt > 1 ? a0 + C : a0, *a2 = cnt > 2 ? a0 + 2 * C : a0, *a3 = cnt > 3 ? a0 + 3 * C : a0;
+        v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        const float *b = uf + j;
+        for (int c = 0; c < C; c++, b += O8) {
+          const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+          BLOCK4X8_FMA(wasm_v128_load32_splat(a0 + c), wasm_v128_load32_splat(a1 + c), wasm_v128_load32_splat(a2 + c),
+                       wasm_v128_load32_splat(a3 + c), b0, b1);
+        }
+        STORE4X8(mf + t * O8 + j, O8, 8, cnt);
+      }
+    }
+  }
+}
+
+/* P[f] += V[f]ᵀ · E[f] for f < nf (P: [nf][C][O8]): four input channels by eight output channels per register block. */
+static void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8, int nf) {
+  for (int f = 0; f < nf; f++) {
+    const float *vf = V + f * vs, *ef = E + f * es;
+    float *pf = P + f * C * O8;
+    for (int c = 0; c < C; c += 4) {
+      for (int j = 0; j < O8; j += 8) {
+        float *pc = pf + c * O8 + j;
+        v128_t c00 = wasm_v128_load(pc), c01 = wasm_v128_load(pc + 4);
+        v128_t c10 = wasm_v128_load(pc + O8), c11 = wasm_v128_load(pc + O8 + 4);
+        v128_t c20 = wasm_v128_load(pc + 2 * O8), c21 = wasm_v128_load(pc + 2 * O8 + 4);
+        v128_t c30 = wasm_v128_load(pc + 3 * O8), c31 = wasm_v128_load(pc + 3 * O8 + 4);
+        const float *a = vf + c, *b = ef + j;
+        for (int t = 0; t < tn; t++, a += C, b += O8) {
+          const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+          BLOCK4X8_FMA(wasm_v128_load32_splat(a), wasm_v128_load32_splat(a + 1), wasm_v128_load32_splat(a + 2),
+                       wasm_v128_load32_splat(a + 3), b0, b1);
+        }
+        STORE4X8(pc, O8, 8, 4);
+      }
+    }
+  }
+}
+
+/* Floats of scratch one call of winograd_forward needs for `tiles` tiles a chunk: V, M and 36 vectors. */
+EXPORT("winograd_scratch_floats")
+int winograd_scratch_floats(int tiles, int C, int O) { return 36 * (tiles * C + SKEW) + 36 * (tiles * ceil8(O) + SKEW) + 36 * 4; }
+
+/*
+ * V[f][t][c] = (Bᵀ d B)[f] for the 6x6 input patch d of tiles g0..g0+tn (numbered n, tile row,
+ * tile column; TH x TW tiles an image), out-of-range inputs 0; V's 36 matrices are vs floats
+ * apart; T: 36 vectors of scratch.
+ */
+static void transform_inputs(const float *x, float *V, int vs, float *T, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  const int rs = W * C;
+  int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
+  for (int t = 0; t < tn; t++, NEXT_TILE()) {
+    const int ih = 4 * th - PT, iw = 4 * tw - PL;
+    const int rows = inside_mask(ih, H, 6), cols = inside_mask(iw, W, 6);
+    const float *p = x + ((n * H + ih) * W + iw) * C;
+    float *v = V + t * C;
+    for (int c = 0; c < C; c += 4, p += 4, v += 4) {
+      /* Columns: T[k][l] = (Bᵀ d)[k][l]. */
+      for (int l = 0; l < 6; l++) {
+        v128_t d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero, d5 = zero;
+        if ((cols >> l) & 1) {
+          const float *q = p + l * C;
+          if (rows & 1) d0 = wasm_v128_load(q);
+          if (rows & 2) d1 = wasm_v128_load(q + rs);
+          if (rows & 4) d2 = wasm_v128_load(q + 2 * rs);
+          if (rows & 8) d3 = wasm_v128_load(q + 3 * rs);
+          if (rows & 16) d4 = wasm_v128_load(q + 4 * rs);
+          if (rows & 32) d5 = wasm_v128_load(q + 5 * rs);
+        }
+        v128_t y0, y1, y2, y3, y4, y5;
+        BT6(d0, d1, d2, d3, d4, d5, y0, y1, y2, y3, y4, y5);
+        float *tl = T + 4 * l;
+        wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2);
+        wasm_v128_store(tl + 72, y3), wasm_v128_store(tl + 96, y4), wasm_v128_store(tl + 120, y5);
+      }
+      /* Rows: V[6k + j] = (T B)[k][j]. */
+      for (int k = 0; k < 6; k++) {
+        const float *tk = T + 24 * k;
+        v128_t y0, y1, y2, y3, y4, y5;
+        BT6(wasm_v128_load(tk), wasm_v128_load(tk + 4), wasm_v128_load(tk + 8), wasm_v128_load(tk + 12), wasm_v128_load(tk + 16),
+            wasm_v128_load(tk + 20), y0, y1, y2, y3, y4, y5);
+        float *vk = v + 6 * k * vs;
+        wasm_v128_store(vk, y0), wasm_v128_store(vk + vs, y1), wasm_v128_store(vk + 2 * vs, y2);
+        wasm_v128_store(vk + 3 * vs, y3), wasm_v128_store(vk + 4 * vs, y4), wasm_v128_store(vk + 5 * vs, y5);
+      }
+    }
+  }
+}
+
+/* y0..y3 = Aᵀ·(m0..m5) on vectors. */
+#define AT6(m0, m1, m2, m3, m4, m5, y0, y1, y2, y3)                                       \
+  do {                                                                                    \
+    const v128_t s12 = wasm_f32x4_add((m1), (m2)), d12 = wasm_f32x4_sub((m1), (m2));      \
+    const v128_t s34 = wasm_f32x4_add((m3), (m4)), d34 = wasm_f32x4_sub((m3), (m4));      \
+    y0 = wasm_f32x4_add(wasm_f32x4_add((m0), s12), s34);                                  \
+    y1 = wasm_f32x4_add(d12, wasm_f32x4_mul(wasm_f32x4_splat(2.0f), d34));                \
+    y2 = wasm_f32x4_add(s12, wasm_f32x4_mul(wasm_f32x4_splat(4.0f), s34));                \
+    y3 = wasm_f32x4_add(wasm_f32x4_add(d12, wasm_f32x4_mul(wasm_f32x4_splat(8.0f), d34)), (m5)); \
+  } while (0)
 
 /*
  * out[n][oh][ow][o] = bias[o] + Σ_{kh, kw, c} x[n][oh + kh - PT][ow + kw - PL][c] · w[kh][kw][c][o]
- * (out of range: 0) for the 2x2 tiles t0..t1 (numbered n, tile row, tile column), `chunk`
- * tiles at a time through `scratch` (winograd_scratch_floats(chunk, C, O) floats; chunk a
- * multiple of 4). u from winograd_filter; bias may be 0. C and O multiples of 4. Tile ranges
- * write disjoint outputs, so threads split them, each with its own scratch.
+ * (out of range: 0) for the 4x4 tiles t0..t1 (numbered n, tile row, tile column), `chunk` at a
+ * time through `scratch` (winograd_scratch_floats(chunk, C, O) floats). u from
+ * winograd_filter; bias may be 0. Tile ranges write disjoint outputs, so threads split them,
+ * each with its own scratch.
  */
 EXPORT("winograd_forward")
 void winograd_forward(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk,
-                      int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+                       int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
   const int O8 = ceil8(O);
-  const int TH = (OH + 1) / 2, TW = (OW + 1) / 2;
-  const int vs = chunk * C + SKEW, ms = chunk * O8 + SKEW; /* floats from one f to the next */
-  float *V = scratch;           /* [16][chunk][C], vs apart */
-  float *M = scratch + 16 * vs; /* [16][chunk][O8], ms apart */
+  const int TH = (OH + 3) / 4, TW = (OW + 3) / 4;
+  const int vs = chunk * C + SKEW, ms = chunk * O8 + SKEW;
+  float *V = scratch;           /* [36][chunk][C], vs apart */
+  float *M = scratch + 36 * vs; /* [36][chunk][O8], ms apart */
+  float *T = M + 36 * ms;       /* 36 vectors */
   const v128_t zero = wasm_f32x4_splat(0);
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    transform_inputs(x, V, vs, g0, tn, H, W, C, TH, TW, PT, PL);
-    /* 2. M[f] = V[f] · U[f]: four tiles by eight output channels per register block, a panel
-       of eight U columns at a time (it stays in L1 across the chunk's tiles). */
-    for (int f = 0; f < 16; f++) {
-      const float *vf = V + f * vs, *uf = u + f * C * O8;
-      float *mf = M + f * ms;
-      for (int j = 0; j < O8; j += 8) {
-        for (int t = 0; t < tn; t += 4) {
-          const int cnt = tn - t < 4 ? tn - t : 4;
-          const float *a0 = vf + t * C;
-          const float *a1 = cnt > 1 ? a0 + C : a0, *a2 = cnt > 2 ? a0 + 2 * C : a0, *a3 = cnt > 3 ? a0 + 3 * C : a0;
-          v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-          const float *b = uf + j;
-          for (int c = 0; c < C; c++, b += O8) {
-            const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-            BLOCK4X8_FMA(wasm_v128_load32_splat(a0 + c), wasm_v128_load32_splat(a1 + c), wasm_v128_load32_splat(a2 + c),
-                         wasm_v128_load32_splat(a3 + c), b0, b1);
-          }
-          STORE4X8(mf + t * O8 + j, O8, 8, cnt);
-        }
-      }
-    }
-    /* 3. out = Aᵀ m A (+ bias) for each tile, Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]]. */
+    transform_inputs(x, V, vs, T, g0, tn, H, W, C, TH, TW, PT, PL);
+    winograd_products(V, vs, u, M, ms, tn, C, O8, 36);
+    /* out = Aᵀ m A (+ bias): columns into T (4 x 6), then rows. */
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
-      const int oh = 2 * th, ow = 2 * tw;
-      const int right = ow + 1 < OW, below = oh + 1 < OH;
+      const int oh = 4 * th, ow = 4 * tw;
+      const int rows = OH - oh < 4 ? OH - oh : 4, cols = OW - ow < 4 ? OW - ow : 4;
       float *y = out + ((n * OH + oh) * OW + ow) * O;
       for (int o = 0; o < O; o += 4) {
         const float *m = M + t * O8 + o;
-#define MV(i, j) wasm_v128_load(m + (4 * (i) + (j)) * ms)
-        /* Column j of Aᵀm: s0j = m0j + m1j + m2j, s1j = m1j - m2j - m3j. */
-#define S0(j) wasm_f32x4_add(wasm_f32x4_add(MV(0, j), MV(1, j)), MV(2, j))
-#define S1(j) wasm_f32x4_sub(wasm_f32x4_sub(MV(1, j), MV(2, j)), MV(3, j))
-        const v128_t s00 = S0(0), s01 = S0(1), s02 = S0(2), s03 = S0(3);
-        const v128_t s10 = S1(0), s11 = S1(1), s12 = S1(2), s13 = S1(3);
-#undef S0
-#undef S1
-#undef MV
+        for (int l = 0; l < 6; l++) {
+          const float *ml = m + l * ms;
+          v128_t y0, y1, y2, y3;
+          AT6(wasm_v128_load(ml), wasm_v128_load(ml + 6 * ms), wasm_v128_load(ml + 12 * ms), wasm_v128_load(ml + 18 * ms),
+              wasm_v128_load(ml + 24 * ms), wasm_v128_load(ml + 30 * ms), y0, y1, y2, y3);
+          float *tl = T + 4 * l;
+          wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2), wasm_v128_store(tl + 72, y3);
+        }
         const v128_t b = bias ? wasm_v128_load(bias + o) : zero;
-        wasm_v128_store(y + o, wasm_f32x4_add(b, wasm_f32x4_add(wasm_f32x4_add(s00, s01), s02)));
-        if (right) wasm_v128_store(y + O + o, wasm_f32x4_add(b, wasm_f32x4_sub(wasm_f32x4_sub(s01, s02), s03)));
-        if (below) {
-          wasm_v128_store(y + OW * O + o, wasm_f32x4_add(b, wasm_f32x4_add(wasm_f32x4_add(s10, s11), s12)));
-          if (right) wasm_v128_store(y + (OW + 1) * O + o, wasm_f32x4_add(b, wasm_f32x4_sub(wasm_f32x4_sub(s11, s12), s13)));
+        for (int k = 0; k < rows; k++) {
+          const float *tk = T + 24 * k;
+          v128_t y0, y1, y2, y3;
+          AT6(wasm_v128_load(tk), wasm_v128_load(tk + 4), wasm_v128_load(tk + 8), wasm_v128_load(tk + 12), wasm_v128_load(tk + 16),
+              wasm_v128_load(tk + 20), y0, y1, y2, y3);
+          float *yk = y + k * OW * O + o;
+          wasm_v128_store(yk, wasm_f32x4_add(b, y0));
+          if (cols > 1) wasm_v128_store(yk + O, wasm_f32x4_add(b, y1));
+          if (cols > 2) wasm_v128_store(yk + 2 * O, wasm_f32x4_add(b, y2));
+          if (cols > 3) wasm_v128_store(yk + 3 * O, wasm_f32x4_add(b, y3));
         }
       }
     }
   }
 }
 
-/* Floats of scratch one call of winograd_filter_grad needs for `tiles` tiles a chunk (its sums P included). */
+/* Floats of scratch one call of winograd_filter_grad needs for `tiles` tiles a chunk (its sums P last). */
 EXPORT("winograd_grad_scratch_floats")
-int winograd_grad_scratch_floats(int tiles, int C, int O) { return winograd_scratch_floats(tiles, C, O) + 16 * C * ceil8(O); }
+int winograd_grad_scratch_floats(int tiles, int C, int O) { return winograd_scratch_floats(tiles, C, O) + 36 * C * ceil8(O); }
+
+/* y0..y5 = A·(e0..e3) on vectors (A = (Aᵀ)ᵀ, 6 x 4). */
+#define A6(e0, e1, e2, e3, y0, y1, y2, y3, y4, y5)                                        \
+  do {                                                                                    \
+    const v128_t s02 = wasm_f32x4_add((e0), (e2)), s13 = wasm_f32x4_add((e1), (e3));      \
+    const v128_t q02 = wasm_f32x4_add((e0), wasm_f32x4_mul(wasm_f32x4_splat(4.0f), (e2))); \
+    const v128_t q13 = wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_add((e1), wasm_f32x4_mul(wasm_f32x4_splat(4.0f), (e3)))); \
+    y0 = (e0);                                                                            \
+    y1 = wasm_f32x4_add(s02, s13);                                                        \
+    y2 = wasm_f32x4_sub(s02, s13);                                                        \
+    y3 = wasm_f32x4_add(q02, q13);                                                        \
+    y4 = wasm_f32x4_sub(q02, q13);                                                        \
+    y5 = (e3);                                                                            \
+  } while (0)
 
 /*
- * The filter gradient by the same transforms (F(3x3, 2x2) in effect): for y = conv(x, w) as
- * in winograd_forward, Σ y·δ = Σ_f (A δ Aᵀ)_f (G w Gᵀ)_f (Bᵀ d B)_f summed over tiles, so
- * dW = Gᵀ [Σ_tiles (A δ Aᵀ) ⊙ (Bᵀ d B)] G with δ a tile's 2x2 block of dy: 16 products per
- * tile and channel pair instead of 36. This call sums P[f][c][o] = Σ_t V[f][t][c]·E[f][t][o]
- * over tiles t0..t1 into the P at the end of its scratch (winograd_grad_scratch_floats;
- * [16][C][O8]); winograd_filter_grad_finish adds the threads' P and transforms back.
+ * The filter gradient by the same transforms: for y = conv(x, w) as in winograd_forward,
+ * Σ y·δ = Σ_f (A δ Aᵀ)_f (G w Gᵀ)_f (Bᵀ d B)_f summed over tiles, so
+ * dW = Gᵀ [Σ_tiles (A δ Aᵀ) ⊙ (Bᵀ d B)] G with δ a tile's 4x4 block of dy (0 outside dy).
+ * This call sums P[f][c][o] = Σ_t V[f][t][c]·E[f][t][o] over tiles t0..t1 into the P at the
+ * end of its scratch (winograd_grad_scratch_floats; [36][C][O8]);
+ * winograd_filter_grad_finish adds the threads' P and transforms back.
  */
 EXPORT("winograd_filter_grad")
 void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                          int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+                           int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
   const int O8 = ceil8(O);
-  const int TH = (OH + 1) / 2, TW = (OW + 1) / 2;
+  const int TH = (OH + 3) / 4, TW = (OW + 3) / 4;
   const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
-  float *V = scratch;            /* [16][chunk][C], vs apart */
-  float *E = scratch + 16 * vs;  /* [16][chunk][O8], es apart */
-  float *P = E + 16 * es;        /* [16][C][O8] */
+  float *V = scratch;           /* [36][chunk][C], vs apart */
+  float *E = scratch + 36 * vs; /* [36][chunk][O8], es apart */
+  float *T = E + 36 * es;       /* 36 vectors */
+  float *P = T + 36 * 4;        /* [36][C][O8] */
   const v128_t zero = wasm_f32x4_splat(0);
-  __builtin_memset(P, 0, sizeof(float) * 16 * C * O8);
+  __builtin_memset(P, 0, sizeof(float) * 36 * C * O8);
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    transform_inputs(x, V, vs, g0, tn, H, W, C, TH, TW, PT, PL);
-    /* E[f][t] = (A δ Aᵀ)[f], A = [[1, 0], [1, 1], [1, -1], [0, -1]]; δ outside dy is 0. */
+    transform_inputs(x, V, vs, T, g0, tn, H, W, C, TH, TW, PT, PL);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
-      const int oh = 2 * th, ow = 2 * tw;
-      const int right = ow + 1 < OW, below = oh + 1 < OH;
+      const int oh = 4 * th, ow = 4 * tw;
+      const int rows = OH - oh < 4 ? OH - oh : 4, cols = OW - ow < 4 ? OW - ow : 4;
       const float *d = dy + ((n * OH + oh) * OW + ow) * O;
       float *e = E + t * O8;
       for (int o = 0; o < O8; o += 4) {
-        v128_t d00 = zero, d01 = zero, d10 = zero, d11 = zero;
-        if (o < O) {
-          d00 = wasm_v128_load(d + o);
-          if (right) d01 = wasm_v128_load(d + O + o);
-          if (below) d10 = wasm_v128_load(d + OW * O + o);
-          if (right && below) d11 = wasm_v128_load(d + (OW + 1) * O + o);
-        }
-        /* Rows of A δ: (d00, d01), (d00 + d10, d01 + d11), (d00 - d10, d01 - d11), (-d10, -d11); each row (a, b) times Aᵀ: a, a + b, a - b, -b. */
-#define E_ROW(i, a, b)                                                             \
-  do {                                                                             \
-    const v128_t ra = (a), rb = (b);                                               \
-    wasm_v128_store(e + (4 * (i) + 0) * es + o, ra);                               \
-    wasm_v128_store(e + (4 * (i) + 1) * es + o, wasm_f32x4_add(ra, rb));           \
-    wasm_v128_store(e + (4 * (i) + 2) * es + o, wasm_f32x4_sub(ra, rb));           \
-    wasm_v128_store(e + (4 * (i) + 3) * es + o, wasm_f32x4_neg(rb));               \
-  } while (0)
-        E_ROW(0, d00, d01);
-        E_ROW(1, wasm_f32x4_add(d00, d10), wasm_f32x4_add(d01, d11));
-        E_ROW(2, wasm_f32x4_sub(d00, d10), wasm_f32x4_sub(d01, d11));
-        E_ROW(3, wasm_f32x4_neg(d10), wasm_f32x4_neg(d11));
-#undef E_ROW
-      }
-    }
-    /* P[f] += V[f]ᵀ · E[f]: four input channels by eight output channels per register block. */
-    for (int f = 0; f < 16; f++) {
-      const float *vf = V + f * vs, *ef = E + f * es;
-      float *pf = P + f * C * O8;
-      for (int c = 0; c < C; c += 4) {
-        for (int j = 0; j < O8; j += 8) {
-          float *pc = pf + c * O8 + j;
-          v128_t c00 = wasm_v128_load(pc), c01 = wasm_v128_load(pc + 4);
-          v128_t c10 = wasm_v128_load(pc + O8), c11 = wasm_v128_load(pc + O8 + 4);
-          v128_t c20 = wasm_v128_load(pc + 2 * O8), c21 = wasm_v128_load(pc + 2 * O8 + 4);
-          v128_t c30 = wasm_v128_load(pc + 3 * O8), c31 = wasm_v128_load(pc + 3 * O8 + 4);
-          const float *a = vf + c, *b = ef + j;
-          for (int t = 0; t < tn; t++, a += C, b += O8) {
-            const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-            BLOCK4X8_FMA(wasm_v128_load32_splat(a), wasm_v128_load32_splat(a + 1), wasm_v128_load32_splat(a + 2),
-                         wasm_v128_load32_splat(a + 3), b0, b1);
+        /* Columns: T[f][j] = (A δ)[f][j] (6 x 4), δ outside dy (or past O) 0. */
+        for (int j = 0; j < 4; j++) {
+          v128_t e0 = zero, e1 = zero, e2 = zero, e3 = zero;
+          if (j < cols && o < O) {
+            const float *q = d + j * O + o;
+            e0 = wasm_v128_load(q);
+            if (rows > 1) e1 = wasm_v128_load(q + OW * O);
+            if (rows > 2) e2 = wasm_v128_load(q + 2 * OW * O);
+            if (rows > 3) e3 = wasm_v128_load(q + 3 * OW * O);
           }
-          STORE4X8(pc, O8, 8, 4);
+          v128_t y0, y1, y2, y3, y4, y5;
+          A6(e0, e1, e2, e3, y0, y1, y2, y3, y4, y5);
+          float *tj = T + 4 * j;
+          wasm_v128_store(tj, y0), wasm_v128_store(tj + 16, y1), wasm_v128_store(tj + 32, y2);
+          wasm_v128_store(tj + 48, y3), wasm_v128_store(tj + 64, y4), wasm_v128_store(tj + 80, y5);
+        }
+        /* Rows: E[6f + g] = (T Aᵀ)[f][g]. */
+        for (int f = 0; f < 6; f++) {
+          const float *tf = T + 16 * f;
+          v128_t y0, y1, y2, y3, y4, y5;
+          A6(wasm_v128_load(tf), wasm_v128_load(tf + 4), wasm_v128_load(tf + 8), wasm_v128_load(tf + 12), y0, y1, y2, y3, y4, y5);
+          float *ef = e + 6 * f * es + o;
+          wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2);
+          wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5);
         }
       }
     }
+    winograd_gradient_products(V, vs, E, es, P, tn, C, O8, 36);
   }
 }
 
+/* y0..y2 = Gᵀ·(p0..p5) on vectors. */
+#define GT6(p0, p1, p2, p3, p4, p5, y0, y1, y2)                                                             \
+  do {                                                                                                      \
+    const v128_t s12 = wasm_f32x4_add((p1), (p2)), d12 = wasm_f32x4_sub((p2), (p1));                        \
+    const v128_t s34 = wasm_f32x4_add((p3), (p4)), d34 = wasm_f32x4_sub((p3), (p4));                        \
+    y0 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(0.25f), (p0)), wasm_f32x4_mul(wasm_f32x4_splat(-1.0f / 6.0f), s12)), \
+                        wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 24.0f), s34));                               \
+    y1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 6.0f), d12), wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 12.0f), d34)); \
+    y2 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(-1.0f / 6.0f), s12), wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 6.0f), s34)), (p5)); \
+  } while (0)
+
 /*
  * dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw] of P = the sum of `parts` winograd_filter_grad sums,
- * the first at p0 and each `stride` floats after the last; Gᵀ = [[1, ½, ½, 0], [0, ½, -½, 0],
- * [0, ½, ½, 1]]. O a multiple of 4.
+ * the first at p0 and each `stride` floats after the last. O a multiple of 4; scratch: 18 vectors.
  */
 EXPORT("winograd_filter_grad_finish")
-void winograd_filter_grad_finish(const float *p0, int parts, int stride, float *dw, int C, int O) {
+void winograd_filter_grad_finish(const float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
   const int O8 = ceil8(O);
-  const v128_t half = wasm_f32x4_splat(0.5f);
   for (int c = 0; c < C; c++) {
     for (int o = 0; o < O; o += 4) {
-      /* q<k><j> = (Gᵀ P)[k][j], from P's column j. */
-#define PSUM(f, out)                                                              \
-  do {                                                                            \
-    const float *pp = p0 + ((f) * C + c) * O8 + o;                                \
-    out = wasm_v128_load(pp);                                                     \
-    for (int k = 1; k < parts; k++) out = wasm_f32x4_add(out, wasm_v128_load(pp + k * stride)); \
-  } while (0)
-#define COLUMN(j, q0, q1, q2)                                                     \
-  do {                                                                            \
-    v128_t p0j, p1j, p2j, p3j;                                                    \
-    PSUM(j, p0j);                                                                 \
-    PSUM(4 + (j), p1j);                                                           \
-    PSUM(8 + (j), p2j);                                                           \
-    PSUM(12 + (j), p3j);                                                          \
-    q0 = wasm_f32x4_add(p0j, wasm_f32x4_mul(half, wasm_f32x4_add(p1j, p2j)));    \
-    q1 = wasm_f32x4_mul(half, wasm_f32x4_sub(p1j, p2j));                          \
-    q2 = wasm_f32x4_add(p3j, wasm_f32x4_mul(half, wasm_f32x4_add(p1j, p2j)));    \
-  } while (0)
-      v128_t q00, q10, q20, q01, q11, q21, q02, q12, q22, q03, q13, q23;
-      COLUMN(0, q00, q10, q20);
-      COLUMN(1, q01, q11, q21);
-      COLUMN(2, q02, q12, q22);
-      COLUMN(3, q03, q13, q23);
-#undef COLUMN
-#undef PSUM
-      /* Row k of Q times G: (q0 + ½(q1 + q2), ½(q1 - q2), q3 + ½(q1 + q2)). */
-#define ROW(k, a, b, cc, d)                                                                     \
-  do {                                                                                          \
-    const v128_t s = wasm_f32x4_mul(half, wasm_f32x4_add((b), (cc)));                           \
-    wasm_v128_store(dw + (((k) * 3 + 0) * C + c) * O + o, wasm_f32x4_add((a), s));              \
-    wasm_v128_store(dw + (((k) * 3 + 1) * C + c) * O + o, wasm_f32x4_mul(half, wasm_f32x4_sub((b), (cc)))); \
-    wasm_v128_store(dw + (((k) * 3 + 2) * C + c) * O + o, wasm_f32x4_add((d), s));              \
-  } while (0)
-      ROW(0, q00, q01, q02, q03);
-      ROW(1, q10, q11, q12, q13);
-      ROW(2, q20, q21, q22, q23);
-#undef ROW
+      /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (3 x 6). */
+      for (int j = 0; j < 6; j++) {
+        v128_t p[6];
+        for (int i = 0; i < 6; i++) {
+          const float *pp = p0 + ((6 * i + j) * C + c) * O8 + o;
+          p[i] = wasm_v128_load(pp);
+          for (int k = 1; k < parts; k++) p[i] = wasm_f32x4_add(p[i], wasm_v128_load(pp + k * stride));
+        }
+        v128_t y0, y1, y2;
+        GT6(p[0], p[1], p[2], p[3], p[4], p[5], y0, y1, y2);
+        wasm_v128_store(scratch + 4 * j, y0), wasm_v128_store(scratch + 24 + 4 * j, y1), wasm_v128_store(scratch + 48 + 4 * j, y2);
+      }
+      /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */
+      for (int k = 0; k < 3; k++) {
+        const float *s = scratch + 24 * k;
+        v128_t y0, y1, y2;
+        GT6(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), wasm_v128_load(s + 16),
+            wasm_v128_load(s + 20), y0, y1, y2);
+        wasm_v128_store(dw + ((k * 3 + 0) * C + c) * O + o, y0);
+        wasm_v128_store(dw + ((k * 3 + 1) * C + c) * O + o, y1);
+        wasm_v128_store(dw + ((k * 3 + 2) * C + c) * O + o, y2);
+      }
     }
   }
 }

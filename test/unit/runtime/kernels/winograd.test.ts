@@ -3,17 +3,18 @@ import fc from 'fast-check';
 import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /**
- * Winograd's transforms add and halve before multiplying, so its float32 results differ from a
- * direct sum in the last bits of terms up to ~4x the inputs: a few times the direct kernels'
- * 1e-5 (max abs error over max |reference|).
+ * F(4x4, 3x3)'s transforms scale terms by up to 8 and 1/24 before summing, so its float32
+ * results differ from a direct sum by ~1e-6-1e-5 of the largest output (measured; F(2x2, 3x3)
+ * ~1e-6): ten times the direct kernels' 1e-5 (max abs error over max |reference|).
  */
-const TOLERANCE = 5e-5;
+const TOLERANCE = 1e-4;
 
 /** Where simd/winograd.c applies: 3x3, unit stride, no dilation, channels multiples of 4, outputs at least 4x4. */
 const geometry = fc.record({
   batch: fc.integer({ min: 1, max: 6 }),
-  h: fc.integer({ min: 4, max: 11 }),
-  w: fc.integer({ min: 4, max: 11 }),
+  // 4x4 tiles: maps from one tile to three, the last ones partly outside.
+  h: fc.integer({ min: 4, max: 13 }),
+  w: fc.integer({ min: 4, max: 13 }),
   c: fc.constantFrom(4, 8, 12, 16),
   // 4 and 12 leave half of the last 8-column register block unused.
   oc: fc.constantFrom(4, 8, 12, 16, 20),
@@ -54,7 +55,7 @@ async function compare(k: Case): Promise<{ uses: number; errors: number[] } | un
   return { uses: tuning.uses - before, errors };
 }
 
-describe("Winograd F(2x2, 3x3) convolutions (simd/winograd.c) vs CPU", () => {
+describe("Winograd F(4x4, 3x3) convolutions (simd/winograd.c) vs CPU", () => {
   beforeAll(ready);
 
   it(`matches the forward convolution, its input gradient and its filter gradient on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
@@ -73,7 +74,7 @@ describe("Winograd F(2x2, 3x3) convolutions (simd/winograd.c) vs CPU", () => {
 
   it.for<[string, Case]>([
     ['32 images of 16x16x16 → 16 (tiles split across both threads, several chunks each)', { batch: 32, h: 16, w: 16, c: 16, oc: 16, pad: 'same', seed: 11 }],
-    ['8 images of 9x7x32 → 64, odd maps (half-empty edge tiles)', { batch: 8, h: 9, w: 7, c: 32, oc: 64, pad: 'same', seed: 12 }],
+    ['8 images of 9x7x32 → 64, odd maps (edge tiles mostly outside)', { batch: 8, h: 9, w: 7, c: 32, oc: 64, pad: 'same', seed: 12 }],
     ['3 images of 6x6x128 → 128, valid (one chunk of few tiles, long contractions)', { batch: 3, h: 6, w: 6, c: 128, oc: 128, pad: 'valid', seed: 13 }],
   ])('matches on larger shapes: %s', async ([, k], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
