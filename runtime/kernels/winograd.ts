@@ -1,9 +1,11 @@
 /**
- * 3x3 convolutions with unit stride and no dilation by Winograd's F(4x4, 3x3)
- * (simd/winograd.c): 36 multiplications per 4x4 outputs and channel pair instead of 144, for
- * the forward convolution (conv2DCropped.ts; the unit-stride input gradient is one too) and
- * the filter gradient (conv2DBackpropFilter.ts). Tiles split across the threads, each with
- * its own scratch.
+ * Unit-stride, undilated convolutions by Winograd's minimal filtering: 3x3 ones by
+ * F(4x4, 3x3) (simd/winograd.c: 36 multiplications per 4x4 outputs and channel pair instead
+ * of 144), forward (conv2DCropped.ts; the unit-stride input gradient is one too) and filter
+ * gradient (conv2DBackpropFilter.ts); the filter gradient of 5x5 ones by F(2x2, 5x5)
+ * (simd/winograd5.c: 36 per 2x2 outputs instead of 100). Tiles split across the threads,
+ * each with its own scratch. The kernels take channels four at a time; for the 5x5 gradient
+ * other counts are padded with zero channels (LeNet's 6) where that wastes at most a quarter.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
@@ -23,46 +25,72 @@ export const tuning = { enabled: true, uses: 0 };
 const FORWARD_CHUNK = 16;
 const GRADIENT_CHUNK_FLOATS = 1 << 17;
 
+const ceil4 = (n: number) => (n + 3) & ~3;
+
+/** Padding n channels to a multiple of 4 wastes at most a quarter of the products (6 → 8, 3 → 4; not 1 → 4). */
+const pads = (n: number) => ceil4(n) * 3 <= n * 4;
+
+const unitStride = (g: ConvGeometry) => g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+
 /**
- * Where Winograd applies and measured faster than our direct kernels (ResNet-18 shapes,
- * batch 128: 1.7-3.3x, forward and filter gradient): 3x3, unit stride, no dilation, channels
- * in whole lanes, outputs of at least 4x4 (over a 2x2 map a tile's 36 products make 4
- * outputs, which the direct kernel gets from the 4 taps each meets).
+ * Where the forward F(4x4, 3x3) applies and measured faster than our direct kernels
+ * (ResNet-18 shapes at batch 128: 1.7-3.3x): 3x3, unit stride, no dilation, channels in whole
+ * lanes (the CIFAR stem's 3 padded to 4 gained nothing), outputs of at least 4x4 (over a 2x2
+ * map a tile's 36 products make 4 outputs, which the direct kernel gets from the 4 taps each
+ * meets).
  */
 export function winogradFits(g: ConvGeometry): boolean {
-  return (
-    tuning.enabled &&
-    g.kH === 3 &&
-    g.kW === 3 &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.dilationH === 1 &&
-    g.dilationW === 1 &&
-    g.inC % 4 === 0 &&
-    g.outC % 4 === 0 &&
-    g.outH >= 4 &&
-    g.outW >= 4
-  );
+  return tuning.enabled && g.kH === 3 && g.kW === 3 && unitStride(g) && g.inC % 4 === 0 && g.outC % 4 === 0 && g.outH >= 4 && g.outW >= 4;
 }
 
-/** Tiles of g (4x4 outputs each), a chunk's tiles, and how many threads split them. */
+/** Where the filter gradient by Winograd applies: as {@link winogradFits}, or 5x5 with channels padded (LeNet's second layer: 2.4 → 2.0 ms a step). */
+export function winogradGradientFits(g: ConvGeometry): boolean {
+  if (winogradFits(g)) return true;
+  return tuning.enabled && g.kH === 5 && g.kW === 5 && unitStride(g) && pads(g.inC) && pads(g.outC) && g.outH >= 4 && g.outW >= 4;
+}
+
+/** The kernels for g's filter size, its tiles (m x m outputs each), a chunk's tiles, and how many threads split them. */
 function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean) {
+  const m = g.kH === 3 ? 4 : 2;
   const O8 = (g.outC + 7) & ~7;
-  const tiles = g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4);
+  const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   const chunk = gradient ? Math.max(4, Math.floor(GRADIENT_CHUNK_FLOATS / (36 * (g.inC + O8)) / 4) * 4) : FORWARD_CHUNK;
   const parts = tiles < 2 * chunk ? 1 : simdPool(backend).size;
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
-  return { O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
+  const kernel = g.kH === 3 ? ('winograd' as const) : ('winograd5' as const);
+  return { kernel, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
 }
 
-/** x convolved with the 3x3 filter (+ bias) over geometry g. */
+/** Temporaries of one call, freed together. */
+class Scope {
+  private readonly owned: TensorInfo[] = [];
+  constructor(readonly backend: WasmBackend) {}
+  alloc(shape: number[]): TensorInfo {
+    const t = alloc(this.backend, shape);
+    this.owned.push(t);
+    return t;
+  }
+  free(): void {
+    for (const t of this.owned) free(this.backend, t);
+  }
+}
+
+/** t ([rows, n] as laid out) with its rows resized to m floats (zero-padded or cropped); t itself when n = m. */
+function columns(scope: Scope, simd: SimdKernels, t: TensorInfo, rows: number, n: number, m: number): TensorInfo {
+  if (n === m) return t;
+  const out = scope.alloc([rows * m]);
+  simd.copy_columns(offsetOf(scope.backend, t), offsetOf(scope.backend, out), rows, n, m);
+  return out;
+}
+
+/** x convolved with the 3x3 filter (+ bias) over geometry g (see {@link winogradFits}). */
 export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
+  tuning.uses++;
   const at = (t: TensorInfo) => offsetOf(backend, t);
   const { O8, chunk, parts, geometry, split } = tiling(backend, g, false);
-  tuning.uses++;
   const perThread = simd.winograd_scratch_floats(chunk, g.inC, g.outC);
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
-  const u = alloc(backend, [36 * (g.inC * O8 + 16)]); // 36 matrices u_stride() apart (simd/winograd.c)
+  const u = alloc(backend, [36 * (g.inC * O8 + 16)]); // 36 matrices u_stride() apart (simd/winograd.h)
   const scratch = alloc(backend, [parts * perThread]);
   simd.winograd_filter(at(filter), at(u), g.inC, g.outC);
   simdPool(backend).run('winograd_forward', Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
@@ -71,17 +99,29 @@ export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorI
   return out;
 }
 
-/** dW [3, 3, inC, outC] of the convolution of x over geometry g, from its output gradient dy. */
+/** dW [k, k, inC, outC] of the convolution of x over geometry g, from its output gradient dy (see {@link winogradGradientFits}). */
 export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const at = (t: TensorInfo) => offsetOf(backend, t);
-  const { chunk, parts, geometry, split } = tiling(backend, g, true);
   tuning.uses++;
-  const perThread = simd.winograd_grad_scratch_floats(chunk, g.inC, g.outC);
-  const sums = simd.winograd_scratch_floats(chunk, g.inC, g.outC); // where a thread's P starts in its scratch
-  const out = alloc(backend, [3, 3, g.inC, g.outC]);
-  const scratch = alloc(backend, [parts * perThread + 18 * 4]); // and 18 vectors for the finish
-  simdPool(backend).run('winograd_filter_grad', Array.from({ length: parts }, (_, i) => [at(x), at(dy), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
-  simd.winograd_filter_grad_finish(at(scratch) + sums * 4, parts, perThread, at(out), at(scratch) + parts * perThread * 4, g.inC, g.outC);
-  free(backend, scratch);
+  const scope = new Scope(backend);
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  const { kH: k, inC: C, outC: O } = g;
+  const C4 = ceil4(C);
+  const O4 = ceil4(O);
+  const x4 = columns(scope, simd, x, g.batch * g.inH * g.inW, C, C4);
+  const dy4 = columns(scope, simd, dy, g.batch * g.outH * g.outW, O, O4);
+  const { kernel, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true);
+  const perThread = simd.winograd_grad_scratch_floats(chunk, C4, O4);
+  const sums = simd.winograd_scratch_floats(chunk, C4, O4); // where a thread's P starts in its scratch
+  const out = alloc(backend, [k, k, C, O]);
+  const dw4 = C4 === C && O4 === O ? out : scope.alloc([k * k * C4 * O4]);
+  const scratch = scope.alloc([parts * perThread + 30 * 4]); // and 30 vectors for the finish
+  simdPool(backend).run(`${kernel}_filter_grad`, Array.from({ length: parts }, (_, i) => [at(x4), at(dy4), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
+  simd[`${kernel}_filter_grad_finish`](at(scratch) + sums * 4, parts, perThread, at(dw4), at(scratch) + parts * perThread * 4, C4, O4);
+  if (dw4 !== out) {
+    // [k, k, C4, O4] → [k, k, C4, O] → [k, k, C, O]
+    const narrow = columns(scope, simd, dw4, k * k * C4, O4, O);
+    simd.copy_columns(at(narrow), at(out), k * k, C4 * O, C * O);
+  }
+  scope.free();
   return out;
 }

@@ -19,20 +19,7 @@
  * run in the lanes (C and O multiples of 4). Same rules as conv.c: no state, no stack frame,
  * only the memory handed in.
  */
-#include "block4x8.h"
-
-#define EXPORT(name) __attribute__((export_name(name)))
-
-static int ceil8(int n) { return (n + 7) & ~7; }
-
-/* Floats added between the 36 matrices of U, V, M and E: at power-of-two strides their streams would share cache sets. */
-#define SKEW 16
-
-/* Floats from one transformed filter matrix U[f] ([C][O8]) to the next. */
-static int u_stride(int C, int O8) { return C * O8 + SKEW; }
-
-/* Steps the tile coordinates (n, th, tw) to the next tile (an expression, for a loop's step). */
-#define NEXT_TILE() (++tw == TW ? (tw = 0, ++th == TH ? (th = 0, n++) : 0) : 0)
+#include "winograd.h"
 
 /* Patch rows (or columns) 0..k-1 from `first` that lie inside 0..size-1: bit i set when first + i does. */
 static int inside_mask(int first, int size, int k) {
@@ -119,11 +106,11 @@ void winograd_filter(const float *w, float *u, int C, int O) {
   }
 }
 
-/* M[f] = V[f] · U[f] for f < nf: four tiles by eight output channels per register block, a
+/* M[f] = V[f] · U[f] for f < 36: four tiles by eight output channels per register block, a
    panel of eight U columns at a time (it stays in L1 across the chunk's tiles). */
-static void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int nf) {
+void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8) {
   const v128_t zero = wasm_f32x4_splat(0);
-  for (int f = 0; f < nf; f++) {
+  for (int f = 0; f < 36; f++) {
     const float *vf = V + f * vs, *uf = u + f * u_stride(C, O8);
     float *mf = M + f * ms;
     for (int j = 0; j < O8; j += 8) {
@@ -144,9 +131,9 @@ static void winograd_products(const float *V, int vs, const float *u, float *M, 
   }
 }
 
-/* P[f] += V[f]ᵀ · E[f] for f < nf (P: [nf][C][O8]): four input channels by eight output channels per register block. */
-static void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8, int nf) {
-  for (int f = 0; f < nf; f++) {
+/* P[f] += V[f]ᵀ · E[f] for f < 36 (P: [36][C][O8]): four input channels by eight output channels per register block. */
+void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8) {
+  for (int f = 0; f < 36; f++) {
     const float *vf = V + f * vs, *ef = E + f * es;
     float *pf = P + f * C * O8;
     for (int c = 0; c < C; c += 4) {
@@ -172,17 +159,12 @@ static void winograd_gradient_products(const float *V, int vs, const float *E, i
 EXPORT("winograd_scratch_floats")
 int winograd_scratch_floats(int tiles, int C, int O) { return 36 * (tiles * C + SKEW) + 36 * (tiles * ceil8(O) + SKEW) + 36 * 4; }
 
-/*
- * V[f][t][c] = (Bᵀ d B)[f] for the 6x6 input patch d of tiles g0..g0+tn (numbered n, tile row,
- * tile column; TH x TW tiles an image), out-of-range inputs 0; V's 36 matrices are vs floats
- * apart; T: 36 vectors of scratch.
- */
-static void transform_inputs(const float *x, float *V, int vs, float *T, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
+void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
   const v128_t zero = wasm_f32x4_splat(0);
   const int rs = W * C;
   int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
   for (int t = 0; t < tn; t++, NEXT_TILE()) {
-    const int ih = 4 * th - PT, iw = 4 * tw - PL;
+    const int ih = m * th - PT, iw = m * tw - PL;
     const int rows = inside_mask(ih, H, 6), cols = inside_mask(iw, W, 6);
     const float *p = x + ((n * H + ih) * W + iw) * C;
     float *v = V + t * C;
@@ -249,8 +231,8 @@ void winograd_forward(const float *x, const float *u, const float *bias, float *
   const v128_t zero = wasm_f32x4_splat(0);
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    transform_inputs(x, V, vs, T, g0, tn, H, W, C, TH, TW, PT, PL);
-    winograd_products(V, vs, u, M, ms, tn, C, O8, 36);
+    winograd_transform_inputs(x, V, vs, T, 4, g0, tn, H, W, C, TH, TW, PT, PL);
+    winograd_products(V, vs, u, M, ms, tn, C, O8);
     /* out = Aᵀ m A (+ bias): columns into T (4 x 6), then rows. */
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
@@ -324,7 +306,7 @@ void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t
   __builtin_memset(P, 0, sizeof(float) * 36 * C * O8);
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    transform_inputs(x, V, vs, T, g0, tn, H, W, C, TH, TW, PT, PL);
+    winograd_transform_inputs(x, V, vs, T, 4, g0, tn, H, W, C, TH, TW, PT, PL);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
       const int oh = 4 * th, ow = 4 * tw;
@@ -359,7 +341,7 @@ void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t
         }
       }
     }
-    winograd_gradient_products(V, vs, E, es, P, tn, C, O8, 36);
+    winograd_gradient_products(V, vs, E, es, P, tn, C, O8);
   }
 }
 
@@ -406,5 +388,17 @@ void winograd_filter_grad_finish(const float *p0, int parts, int stride, float *
         wasm_v128_store(dw + ((k * 3 + 2) * C + c) * O + o, y2);
       }
     }
+  }
+}
+
+/* dst[r][j] = src[r][j] for j < min(n, m), 0 for n <= j < m: rows of n floats to rows of m, padded or cropped (channel counts the kernels above cannot take). */
+EXPORT("copy_columns")
+void copy_columns(const float *src, float *dst, int rows, int n, int m) {
+  const int k = n < m ? n : m;
+  for (int r = 0; r < rows; r++) {
+    const float *s = src + r * n;
+    float *d = dst + r * m;
+    for (int j = 0; j < k; j++) d[j] = s[j];
+    for (int j = k; j < m; j++) d[j] = 0.0f;
   }
 }

@@ -9,15 +9,20 @@ import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './h
  */
 const TOLERANCE = 1e-4;
 
-/** Where simd/winograd.c applies: 3x3, unit stride, no dilation, channels multiples of 4, outputs at least 4x4. */
+/**
+ * Where simd/winograd.c and winograd5.c apply: 3x3 (forward, input and filter gradients;
+ * channels multiples of 4) or 5x5 (filter gradient; 6 channels padded to 8), unit stride, no
+ * dilation, outputs at least 4x4.
+ */
 const geometry = fc.record({
+  k: fc.constantFrom(3, 5),
   batch: fc.integer({ min: 1, max: 6 }),
   // 4x4 tiles: maps from one tile to three, the last ones partly outside.
   h: fc.integer({ min: 4, max: 13 }),
   w: fc.integer({ min: 4, max: 13 }),
-  c: fc.constantFrom(4, 8, 12, 16),
-  // 4 and 12 leave half of the last 8-column register block unused.
-  oc: fc.constantFrom(4, 8, 12, 16, 20),
+  c: fc.constantFrom(4, 6, 8, 12, 16),
+  // 4 and 12 leave half of the last 8-column register block unused; 6 is padded (5x5) or not Winograd's (3x3).
+  oc: fc.constantFrom(4, 6, 8, 12, 16, 20),
   pad: fc.oneof(
     fc.constantFrom('valid' as const, 'same' as const),
     fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
@@ -25,12 +30,15 @@ const geometry = fc.record({
   seed: fc.nat(),
 });
 
-type Case = { batch: number; h: number; w: number; c: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
+type Case = { k: number; batch: number; h: number; w: number; c: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
+
+/** How many of a case's three kernels run on Winograd. */
+const expectedUses = (k: Case) => (k.k === 3 ? (k.c % 4 === 0 && k.oc % 4 === 0 ? 3 : 0) : 1);
 
 /** Forward (with bias), input gradient and filter gradient of one case: on wasm by Winograd where it fits, and on CPU. */
 async function compare(k: Case): Promise<{ uses: number; errors: number[] } | undefined> {
   const xShape = [k.batch, k.h, k.w, k.c];
-  const fShape = [3, 3, k.c, k.oc];
+  const fShape = [k.k, k.k, k.c, k.oc];
   const outShape = convOut(xShape, fShape, [1, 1], k.pad, [1, 1]);
   if (outShape === undefined || outShape[1] < 4 || outShape[2] < 4) return undefined;
   const x = signed(xShape.reduce((a, b) => a * b), k.seed);
@@ -55,7 +63,7 @@ async function compare(k: Case): Promise<{ uses: number; errors: number[] } | un
   return { uses: tuning.uses - before, errors };
 }
 
-describe("Winograd F(4x4, 3x3) convolutions (simd/winograd.c) vs CPU", () => {
+describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x2, 5x5) filter gradients) vs CPU", () => {
   beforeAll(ready);
 
   it(`matches the forward convolution, its input gradient and its filter gradient on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
@@ -64,22 +72,23 @@ describe("Winograd F(4x4, 3x3) convolutions (simd/winograd.c) vs CPU", () => {
       fc.asyncProperty(geometry, async (k) => {
         const r = await compare(k);
         fc.pre(r !== undefined);
-        // All three ran on Winograd (the input gradient is a forward convolution of dy).
-        expect(r!.uses).toBe(3);
+        // Where it applies, Winograd ran (the input gradient is a forward convolution of dy).
+        expect(r!.uses).toBe(expectedUses(k));
         for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 
   it.for<[string, Case]>([
-    ['32 images of 16x16x16 → 16 (tiles split across both threads, several chunks each)', { batch: 32, h: 16, w: 16, c: 16, oc: 16, pad: 'same', seed: 11 }],
-    ['8 images of 9x7x32 → 64, odd maps (edge tiles mostly outside)', { batch: 8, h: 9, w: 7, c: 32, oc: 64, pad: 'same', seed: 12 }],
-    ['3 images of 6x6x128 → 128, valid (one chunk of few tiles, long contractions)', { batch: 3, h: 6, w: 6, c: 128, oc: 128, pad: 'valid', seed: 13 }],
+    ['32 images of 16x16x16 → 16 (tiles split across both threads, several chunks each)', { k: 3, batch: 32, h: 16, w: 16, c: 16, oc: 16, pad: 'same', seed: 11 }],
+    ['8 images of 9x7x32 → 64, odd maps (edge tiles mostly outside)', { k: 3, batch: 8, h: 9, w: 7, c: 32, oc: 64, pad: 'same', seed: 12 }],
+    ['3 images of 6x6x128 → 128, valid (one chunk of few tiles, long contractions)', { k: 3, batch: 3, h: 6, w: 6, c: 128, oc: 128, pad: 'valid', seed: 13 }],
+    ["LeNet's second layer, 5x5 valid, 6 → 16 channels over 14x14 maps, 40 images (split across both threads)", { k: 5, batch: 40, h: 14, w: 14, c: 6, oc: 16, pad: 'valid', seed: 14 }],
   ])('matches on larger shapes: %s', async ([, k], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const r = await compare(k);
-    expect(r!.uses).toBe(3);
+    expect(r!.uses).toBe(expectedUses(k));
     for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
   });
 

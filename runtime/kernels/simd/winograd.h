@@ -1,0 +1,33 @@
+/*
+ * What winograd.c (F(4x4, 3x3)) and winograd5.c (F(2x2, 5x5)) share. Both take a 6x6 input
+ * patch per tile (the same Bᵀ: interpolation points 0, ±1, ±2, ∞), so 36 frequency
+ * components, each a matrix product over channels. Same rules as conv.c: no state, no stack
+ * frame, only the memory handed in.
+ */
+#include "block4x8.h"
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static inline int ceil8(int n) { return (n + 7) & ~7; }
+
+/* Floats added between the 36 matrices of U, V, M and E: at power-of-two strides their streams would share cache sets. */
+#define SKEW 16
+
+/* Floats from one transformed filter matrix U[f] ([C][O8]) to the next. */
+static inline int u_stride(int C, int O8) { return C * O8 + SKEW; }
+
+/* Steps the tile coordinates (n, th, tw) to the next tile (an expression, for a loop's step). */
+#define NEXT_TILE() (++tw == TW ? (tw = 0, ++th == TH ? (th = 0, n++) : 0) : 0)
+
+/*
+ * V[f][t][c] = (Bᵀ d B)[f] for the 6x6 input patch d at (m·th - PT, m·tw - PL) of tiles
+ * g0..g0+tn (numbered n, tile row, tile column; TH x TW tiles an image; m outputs a tile
+ * side), out-of-range inputs 0; the 36 matrices vs floats apart; T: 36 vectors of scratch.
+ */
+void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL);
+
+/* M[f] = V[f] · U[f], f < 36 (V: [36][tn][C] vs apart; U: [36][C][O8] u_stride apart; M: [36][tn][O8] ms apart). */
+void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8);
+
+/* P[f] += V[f]ᵀ · E[f], f < 36 (E: [36][tn][O8] es apart; P: [36][C][O8]). */
+void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8);
