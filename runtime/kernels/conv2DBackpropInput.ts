@@ -48,14 +48,18 @@ function viaForwardConv(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo
   const pads = [g.kH - 1 - g.padTop, g.kH - 1 - padBottom, g.kW - 1 - g.padLeft, g.kW - 1 - padRight];
   if (pads.some((p) => p < 0)) return undefined;
   const flipped = alloc(backend, [g.kH, g.kW, g.outC, g.inC]);
-  const w = heapF32(backend, filter);
-  const f = heapF32(backend, flipped);
   const { kH, kW, inC, outC } = g;
-  for (let kh = 0; kh < kH; kh++) {
-    for (let kw = 0; kw < kW; kw++) {
-      const src = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * inC * outC;
-      const dst = (kh * kW + kw) * outC * inC;
-      for (let c = 0; c < inC; c++) for (let o = 0; o < outC; o++) f[dst + o * inC + c] = w[src + c * outC + o]!;
+  const simd = simdKernels(backend);
+  if (simd) simd.flip_filter(offsetOf(backend, filter), offsetOf(backend, flipped), kH, kW, inC, outC);
+  else {
+    const w = heapF32(backend, filter);
+    const f = heapF32(backend, flipped);
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        const src = ((kH - 1 - kh) * kW + (kW - 1 - kw)) * inC * outC;
+        const dst = (kh * kW + kw) * outC * inC;
+        for (let c = 0; c < inC; c++) for (let o = 0; o < outC; o++) f[dst + o * inC + c] = w[src + c * outC + o]!;
+      }
     }
   }
   const pad = [[0, 0], [pads[0]!, pads[1]!], [pads[2]!, pads[3]!], [0, 0]];

@@ -46,6 +46,8 @@ export interface SimdKernels {
   /** See conv.c: a strided convolution's input gradient over images n0..n1, gathered from the taps that read each input. */
   conv_input_grad_images(dy: number, wt: number, dx: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   pack_filter_transposed(w: number, dst: number, taps: number, C: number, O: number): void;
+  /** See conv.c: the flipped, in/out-swapped filter of a unit-stride input gradient. */
+  flip_filter(w: number, dst: number, KH: number, KW: number, C: number, O: number): void;
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */
   conv_forward_images(x: number, wpack: number, bias8: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See winograd.c: F(4x4, 3x3) for 3x3 unit-stride convolutions, C and O multiples of 4. */

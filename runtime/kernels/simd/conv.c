@@ -402,3 +402,14 @@ void pack_filter_transposed(const float *w, float *dst, int taps, int C, int O) 
       for (; c < C8; c++) row[c] = 0.0f;
     }
 }
+
+/* dst[kh][kw][o][c] = w[KH-1-kh][KW-1-kw][c][o]: the filter of a unit-stride input gradient taken as a forward convolution of dy. */
+EXPORT("flip_filter")
+void flip_filter(const float *w, float *dst, int KH, int KW, int C, int O) {
+  for (int t = 0; t < KH * KW; t++) {
+    const float *src = w + (KH * KW - 1 - t) * C * O; /* (KH-1-kh, KW-1-kw) is tap KH·KW-1-t */
+    float *d = dst + t * O * C;
+    for (int c = 0; c < C; c++)
+      for (int o = 0; o < O; o++) d[o * C + c] = src[c * O + o];
+  }
+}
