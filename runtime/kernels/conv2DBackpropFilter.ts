@@ -13,7 +13,7 @@ import { batchMatMulConfig } from './batchMatMul';
 import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
-import { convArgs, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
+import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
 import { winogradFilterGrad, winogradGradientFits } from './winograd';
 import { alloc, batchMatMul, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -134,23 +134,23 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
   if (simd && tuning.taps && g.inC % 4 === 0 && g.outC % 8 === 0) {
     // Four channels of one tap per block, over the outputs where that tap meets the input
     // (a 3x3 'same' conv over 2x2 maps meets it with 4 of 9 taps), x and dy read in place.
-    const pool = simdPool(backend);
+    const parts = convParts(backend, g);
     const out = alloc(backend, filterShape);
     const at = [offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out)] as const;
-    pool.run('conv_filter_grad_taps', Array.from({ length: pool.size }, (_, i) => [...at, ...slice(K, pool.size, i, 4), ...geometry]));
+    simdPool(backend).run('conv_filter_grad_taps', Array.from({ length: parts }, (_, i) => [...at, ...slice(K, parts, i, 4), ...geometry]));
     return out;
   }
   const padFloats = simd?.conv_pad_floats(...geometry) ?? Infinity;
   if (simd && padFloats <= SIMD_PAD_FLOATS) {
-    const pool = simdPool(backend);
-    const slices = Array.from({ length: pool.size }, (_, i) => slice(K, pool.size, i, 4));
+    const parts = convParts(backend, g);
+    const slices = Array.from({ length: parts }, (_, i) => slice(K, parts, i, 4));
     const workFloats = simd.conv_work_floats(slices[0]![1] - slices[0]![0], g.outC);
     const out = alloc(backend, filterShape);
     const xp = alloc(backend, [padFloats]);
-    const work = alloc(backend, [workFloats * pool.size]);
+    const work = alloc(backend, [workFloats * parts]);
     simd.conv_pad_input(offsetOf(backend, x), offsetOf(backend, xp), ...geometry);
     const at = [offsetOf(backend, xp), offsetOf(backend, dy), offsetOf(backend, out)] as const;
-    pool.run(
+    simdPool(backend).run(
       'conv_filter_grad_rows',
       slices.map(([r0, r1], i) => [...at, offsetOf(backend, work) + i * workFloats * 4, r0, r1, ...geometry]),
     );

@@ -16,7 +16,7 @@ import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
 import { inputGradientUnused } from './unusedInputGradient';
 import { conv2DConfig } from './conv2DCropped';
-import { convArgs, simdKernels, simdPool, slice } from './simdModule';
+import { convArgs, convParts, simdKernels, simdPool, slice } from './simdModule';
 import { alloc, batchMatMul, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -85,9 +85,9 @@ function gathered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: C
   const wt = alloc(backend, [taps * g.outC * ((g.inC + 7) & ~7)]);
   const out = alloc(backend, [g.batch, g.inH, g.inW, g.inC]);
   simd.pack_filter_transposed(offsetOf(backend, filter), offsetOf(backend, wt), taps, g.inC, g.outC);
-  const pool = simdPool(backend);
+  const parts = convParts(backend, g);
   const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, out)] as const;
-  pool.run('conv_input_grad_images', Array.from({ length: pool.size }, (_, i) => [...at, ...slice(g.batch, pool.size, i, 4), ...convArgs(g)]));
+  simdPool(backend).run('conv_input_grad_images', Array.from({ length: parts }, (_, i) => [...at, ...slice(g.batch, parts, i, 4), ...convArgs(g)]));
   free(backend, wt);
   return out;
 }

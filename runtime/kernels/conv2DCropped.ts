@@ -8,7 +8,7 @@
 import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
-import { convArgs, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
+import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
 import { winogradConv, winogradFits } from './winograd';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -47,14 +47,16 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   if (bias) simd.pack_filter(at(bias), at(packed) + K * O8 * 4, 1, g.outC);
   const bias8 = bias ? at(packed) + K * O8 * 4 : 0;
   if (byImages) {
-    pool.run('conv_forward_images', Array.from({ length: pool.size }, (_, i) => [at(x), at(packed), bias8, at(out), ...slice(g.batch, pool.size, i, 4), ...geometry]));
+    const parts = convParts(backend, g);
+    pool.run('conv_forward_images', Array.from({ length: parts }, (_, i) => [at(x), at(packed), bias8, at(out), ...slice(g.batch, parts, i, 4), ...geometry]));
     free(backend, packed);
     return out;
   }
   const xp = alloc(backend, [padFloats]);
   simd.conv_pad_input(at(x), at(xp), ...geometry);
   const P = g.batch * g.outH * g.outW;
-  pool.run('conv_forward_rows', Array.from({ length: pool.size }, (_, i) => [at(xp), at(packed), bias8, at(out), ...slice(P, pool.size, i, 4), ...geometry]));
+  const parts = convParts(backend, g);
+  pool.run('conv_forward_rows', Array.from({ length: parts }, (_, i) => [at(xp), at(packed), bias8, at(out), ...slice(P, parts, i, 4), ...geometry]));
   free(backend, packed);
   free(backend, xp);
   return out;

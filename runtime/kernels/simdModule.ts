@@ -191,6 +191,19 @@ export function runSliced(backend: WasmBackend, fn: string, n: number, align: nu
   pool.run(fn, Array.from({ length: parts }, (_, i) => args(...slice(n, parts, i, align))));
 }
 
+/**
+ * Multiply-adds below which a convolution runs on one thread: handing half of a ~0.1-0.2 ms
+ * job to a helper costs about what it saves on this 2-core VM (wake-ups ~30-100 µs, data in
+ * the other core's cache). ResNet-18's 1x1 and 2x2 stages on one thread: 3-5% faster steps on
+ * two threads (interleaved A/B, 6M; 20M was 11% slower). Tests set it to 0 to split everything.
+ */
+export const convTuning = { parallelFromMacs: 6_000_000 };
+
+/** Threads a convolution of geometry g runs on: all of them, or one for a small one (a hand-off costs more than it saves). */
+export function convParts(backend: WasmBackend, g: { batch: number; outH: number; outW: number; outC: number; kH: number; kW: number; inC: number }): number {
+  return g.batch * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC < convTuning.parallelFromMacs ? 1 : simdPool(backend).size;
+}
+
 /** [start, end) of slice `i` of `n` items cut into `parts`, boundaries on multiples of `align`. */
 export function slice(n: number, parts: number, i: number, align = 1): [number, number] {
   const per = Math.ceil(n / parts / align) * align;

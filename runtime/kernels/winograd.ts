@@ -9,7 +9,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
-import { simdPool, slice, type SimdKernels } from './simdModule';
+import { convParts, simdPool, slice, type SimdKernels } from './simdModule';
 import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -55,7 +55,7 @@ function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean) {
   const O8 = (g.outC + 7) & ~7;
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   const chunk = gradient ? Math.max(4, Math.floor(GRADIENT_CHUNK_FLOATS / (36 * (g.inC + O8)) / 4) * 4) : FORWARD_CHUNK;
-  const parts = tiles < 2 * chunk ? 1 : simdPool(backend).size;
+  const parts = tiles < 2 * chunk ? 1 : convParts(backend, g);
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
   const kernel = g.kH === 3 ? ('winograd' as const) : ('winograd5' as const);
   return { kernel, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };

@@ -92,6 +92,29 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
     for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
   });
 
+  it('matches with every convolution kept on one thread, as the product keeps small ones (Winograd and the direct kernels)', async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { convTuning } = await import('../../../../runtime/kernels/simdModule');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    convTuning.parallelFromMacs = Infinity;
+    try {
+      for (const enabled of [true, false]) {
+        tuning.enabled = enabled;
+        for (const k of [
+          { k: 3, batch: 32, h: 16, w: 16, c: 16, oc: 16, pad: 'same' as const, seed: 31 },
+          { k: 5, batch: 40, h: 14, w: 14, c: 6, oc: 16, pad: 'valid' as const, seed: 32 },
+        ]) {
+          const r = await compare(k);
+          expect(r!.uses).toBe(enabled ? expectedUses(k) : 0);
+          for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
+        }
+      }
+    } finally {
+      convTuning.parallelFromMacs = 0;
+      tuning.enabled = true;
+    }
+  });
+
   it('trains a small 3x3 network to the same losses with and without Winograd', async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/winograd');
