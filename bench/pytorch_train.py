@@ -1,6 +1,6 @@
 """PyTorch reference for bench/train-speed.bench.ts: the same architectures, batch sizes and
 SGD steps on synthetic data, timed the same way. Run with /usr/bin/python3 (Debian's
-python3-torch). Usage: pytorch_train.py '{"threads": 1, "runs": [{"model": "lenet", "batch": 256, "warmup": 2, "steps": 10}]}'
+python3-torch). Usage: pytorch_train.py '{"threads": 1, "runs": [{"model": "lenet", "batch": 256, "warmup": 2, "warmupSeconds": 3, "steps": 10}]}'
 Prints one JSON object on its last stdout line."""
 import json
 import os
@@ -103,8 +103,12 @@ def run(spec):
         opt.step()
         return loss.item()
 
-    for _ in range(spec["warmup"]):
+    # At least `warmup` steps and `warmupSeconds`, as the tfjs side warms up.
+    w0 = time.perf_counter()
+    i = 0
+    while i < spec["warmup"] or time.perf_counter() - w0 < spec.get("warmupSeconds", 0):
         step()
+        i += 1
     c0 = time.process_time()
     t0 = time.perf_counter()
     for _ in range(spec["steps"]):

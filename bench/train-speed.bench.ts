@@ -41,9 +41,13 @@ interface Run {
   readonly backends: readonly ('wasm' | 'cpu')[];
 }
 
-// Warm-up long enough for steady state: tfjs's first ~20-40 steps run up to 10% slower (V8
-// settling its heap and JIT; measured on ResNet-18: 30 ms a step at first, 27.5 from step ~40).
-// PyTorch gets the same warm-up and steps.
+/**
+ * Warm-up until steady state: at least `warmup` steps and WARMUP_SECONDS, for tfjs and PyTorch
+ * alike. tfjs's first steps run slower, on two threads for a few seconds: ResNet-18 from 30 ms
+ * a step to 21 ms after ~120 steps, LeNet from 15.5 to 12.5 (on one thread ~40 steps, ~10%).
+ * Training runs for thousands of steps, so the bench reports the steady state.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_S ?? 3);
 const runs: readonly Run[] = [
   { model: 'lenet', batch: 256, warmup: 20, steps: 20, backends: ['wasm', 'cpu'] },
   { model: 'resnet18', batch: 128, warmup: 20, steps: 15, backends: ['wasm'] },
@@ -97,7 +101,7 @@ function params(m: tfl.LayersModel): number {
 }
 
 /** Milliseconds per SGD step of `model` on one synthetic batch. */
-function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; cpuMsPerStep: number; leakedTensors: number } {
+function timeSteps(model: tfl.LayersModel, r: Run & { warmupSeconds: number }): { msPerStep: number; cpuMsPerStep: number; leakedTensors: number } {
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   const x = tf.randomNormal([r.batch, ...inShape]);
   const y = tf.oneHot(tf.randomUniform([r.batch], 0, 10, 'int32'), 10);
@@ -108,7 +112,8 @@ function timeSteps(model: tfl.LayersModel, r: Run): { msPerStep: number; cpuMsPe
     loss.dataSync();
     loss.dispose();
   };
-  for (let i = 0; i < r.warmup; i++) step();
+  const w0 = performance.now();
+  for (let i = 0; i < r.warmup || performance.now() - w0 < r.warmupSeconds * 1000; i++) step();
   const before = tf.memory().numTensors;
   const steps = Math.max(1, Math.round(r.steps * STEPS_SCALE));
   const c0 = process.cpuUsage();
@@ -181,7 +186,7 @@ async function measureOne(r: Run, backend: Run['backends'][number], threads: num
   const model = build(r.model);
   // The pure-JS backend takes ~10 s a LeNet step: two steps after one of warm-up.
   const steps = backend === 'cpu' ? 2 : r.steps;
-  const t = timeSteps(model, { ...r, steps, warmup: backend === 'cpu' ? 1 : r.warmup });
+  const t = timeSteps(model, { ...r, steps, ...(backend === 'cpu' ? { warmup: 1, warmupSeconds: 0 } : { warmupSeconds: WARMUP_SECONDS }) });
   if (t.leakedTensors !== 0) notes.push(`${r.model} on ${backend} (${choice.threads} threads): ${t.leakedTensors} tensors leaked over the timed steps`);
   const row: Row = {
     model: r.model,
@@ -217,6 +222,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [
     'models built through compile() + materialize() from templates/ (resnet18: input 32x32x3, widths /4 in memory; resnet18-cifar: the same with a 3x3 stride-1 stem and no max-pool; vit-tiny as in the template)',
+    `warm-up: at least ${WARMUP_SECONDS} s and the run's warm-up steps before timing, tfjs and PyTorch alike (tfjs reaches its steady speed after a few seconds)`,
     `threads: ${THREADS.join(' and ')} (of ${os.availableParallelism()} cores), each tfjs thread count in its own process; at threads > 1 tfjs-backend-wasm runs its threaded SIMD build via runtime/wasmThreads.ts; the pure-JS cpu backend is single-threaded and measured at 1 only; PyTorch on the same count (torch.set_num_threads(n), OMP_NUM_THREADS=n, OPENBLAS_NUM_THREADS=1)`,
   ];
   let failed = false;
@@ -248,7 +254,7 @@ async function main(): Promise<void> {
   // PyTorch, same architectures and batch sizes, once per thread count.
   const pytorch: { torch?: string; blas?: string | null } = {};
   const pytorchRuns = new Map<number, { model: string; params: number; examplesPerSec: number; cpuMsPerStep: number }[]>();
-  const spec = runs.map((r) => ({ model: r.model, batch: r.batch, warmup: r.warmup, steps: Math.max(3, Math.round(r.steps * STEPS_SCALE)) }));
+  const spec = runs.map((r) => ({ model: r.model, batch: r.batch, warmup: r.warmup, warmupSeconds: WARMUP_SECONDS, steps: Math.max(3, Math.round(r.steps * STEPS_SCALE)) }));
   for (const threads of THREADS) {
     process.stderr.write(`PyTorch, ${threads} thread${threads === 1 ? '' : 's'}\n`);
     const py = spawnSync('/usr/bin/python3', [new URL('./pytorch_train.py', import.meta.url).pathname, JSON.stringify({ threads, runs: spec })], {
