@@ -35,6 +35,7 @@ import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
 import { tileGradConfig } from './tileGrad';
 import { installUnusedInputGradientSkip } from './unusedInputGradient';
+import { installUnusedOutputGradients } from './unusedOutputGradients';
 import { rememberStock } from './wasmBackend';
 
 /** Our kernels, in registration order. */
@@ -93,6 +94,8 @@ export function registerWasmTrainingKernels(): void {
   for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
+  installUnusedOutputGradients();
+  // Our kernels' statistics and saved maps get null gradients, not zero tensors built in JS.
   // Tensors saved for backprop share memory instead of costing an Identity call each.
   installSharedSavedTensors();
 }
