@@ -101,8 +101,8 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
       for (const enabled of [true, false]) {
         tuning.enabled = enabled;
         for (const k of [
-          { k: 3, batch: 32, h: 16, w: 16, c: 16, oc: 16, pad: 'same' as const, seed: 31 },
-          { k: 5, batch: 40, h: 14, w: 14, c: 6, oc: 16, pad: 'valid' as const, seed: 32 },
+          { k: 3, batch: 6, h: 12, w: 12, c: 16, oc: 16, pad: 'same' as const, seed: 31 },
+          { k: 5, batch: 8, h: 14, w: 14, c: 6, oc: 16, pad: 'valid' as const, seed: 32 },
         ]) {
           const r = await compare(k);
           expect(r!.uses).toBe(enabled ? expectedUses(k) : 0);
