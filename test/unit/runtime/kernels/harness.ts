@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../runtime/kernels';
-import { convTuning, simdKernels, simdModuleBuilt } from '../../../../runtime/kernels/simdModule';
+import { convTuning, simdKernels, simdModuleBuilt, sliceTuning } from '../../../../runtime/kernels/simdModule';
 import type { WasmBackend } from '../../../../runtime/kernels/wasmBackend';
 import { withWasmThreads } from '../../../../runtime/wasmThreads';
 
@@ -23,8 +23,9 @@ export async function ready(): Promise<void> {
   // As the product starts it (runtime/backend.ts): our kernels on both threads, XNNPACK on one.
   await withWasmThreads(2, () => tf.setBackend('wasm'), simdModuleBuilt() ? 1 : 2);
   registerWasmTrainingKernels();
-  // The tests' small convolutions split across both threads too (the product keeps small ones on one).
+  // The tests' small jobs split across both threads too (the product keeps small ones on one).
   convTuning.parallelFromMacs = 0;
+  sliceTuning.parallelFrom = 1 << 12;
 }
 
 /** Whether `npm run build` compiled runtime/kernels/simd (it needs clang and lld); call after {@link ready}. */
