@@ -29,6 +29,7 @@ import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
 import { optimizerStepConfig } from './optimizerStep';
 import { installSharedSavedTensors } from './savedTensors';
+import { sigmoidConfig } from './sigmoid';
 import { sliceConfig, splitVConfig } from './slice';
 import { softmaxGradConfig, softmaxGradient } from './softmax';
 import { tileConfig } from './tile';
@@ -65,6 +66,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   geluTrainConfig,
   softmaxGradConfig,
   activationGradConfig,
+  sigmoidConfig,
   sliceConfig,
   splitVConfig,
   transposeConfig,

@@ -61,6 +61,8 @@ export interface SimdKernels {
   winograd5_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd5_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
   copy_columns(src: number, dst: number, rows: number, n: number, m: number): void;
+  /** See act.c (n a multiple of 4). */
+  sigmoid(x: number, y: number, n: number): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */
   bn_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, variance: number, rows: number, C: number, acc: number): void;
   bn_backward(dy: number, x: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, dx: number, dgamma: number, dbeta: number, rows: number, C: number, acc: number): void;

@@ -31,3 +31,15 @@ void act_grad(const float *dy, const float *s, float *dx, int n, int kind) {
     wasm_v128_store(dx + i, d);
   }
 }
+
+#include "exp4.h"
+
+/* y = 1 / (1 + e^-x), n a multiple of 4 (the caller does the rest): exp4's ~1e-7, then one division. */
+EXPORT("sigmoid")
+void sigmoid(const float *x, float *y, int n) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int i = 0; i + 4 <= n; i += 4) {
+    const v128_t e = exp4(wasm_f32x4_neg(wasm_v128_load(x + i)));
+    wasm_v128_store(y + i, wasm_f32x4_div(one, wasm_f32x4_add(one, e)));
+  }
+}
