@@ -44,10 +44,11 @@ interface Run {
 /**
  * Warm-up until steady state: at least `warmup` steps and WARMUP_SECONDS, for tfjs and PyTorch
  * alike. tfjs's first steps run slower, on two threads for a few seconds: ResNet-18 from 30 ms
- * a step to 21 ms after ~120 steps, LeNet from 15.5 to 12.5 (on one thread ~40 steps, ~10%).
+ * a step to 21 ms after ~120 steps (2.5-4 s), LeNet from 15.5 to 12.5 (on one thread ~40
+ * steps, ~10%).
  * Training runs for thousands of steps, so the bench reports the steady state.
  */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_S ?? 3);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_S ?? 5);
 const runs: readonly Run[] = [
   { model: 'lenet', batch: 256, warmup: 20, steps: 20, backends: ['wasm', 'cpu'] },
   { model: 'resnet18', batch: 128, warmup: 20, steps: 15, backends: ['wasm'] },
