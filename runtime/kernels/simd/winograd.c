@@ -284,6 +284,61 @@ int winograd_grad_scratch_floats(int tiles, int C, int O) { return winograd_scra
     y5 = (e3);                                                                            \
   } while (0)
 
+/* E for one tile: its dy block (m x m outputs from d, rows x cols of them inside dy, O channels O apart and OW·O a row) transformed, four output channels at a time, into E + 36 matrices es apart (O8 columns each; those past O 0); T: scratch. */
+static void transform_dy4(const float *d, float *e, int es, float *T, int rows, int cols, int O, int O8, int OW) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int o = 0; o < O8; o += 4) {
+    /* Columns: T[f][j] = (A δ)[f][j] (6 x 4), δ outside dy (or past O) 0. */
+    for (int j = 0; j < 4; j++) {
+      v128_t e0 = zero, e1 = zero, e2 = zero, e3 = zero;
+      if (j < cols && o < O) {
+        const float *q = d + j * O + o;
+        e0 = wasm_v128_load(q);
+        if (rows > 1) e1 = wasm_v128_load(q + OW * O);
+        if (rows > 2) e2 = wasm_v128_load(q + 2 * OW * O);
+        if (rows > 3) e3 = wasm_v128_load(q + 3 * OW * O);
+      }
+      v128_t y0, y1, y2, y3, y4, y5;
+      A6(e0, e1, e2, e3, y0, y1, y2, y3, y4, y5);
+      float *tj = T + 4 * j;
+      wasm_v128_store(tj, y0), wasm_v128_store(tj + 16, y1), wasm_v128_store(tj + 32, y2);
+      wasm_v128_store(tj + 48, y3), wasm_v128_store(tj + 64, y4), wasm_v128_store(tj + 80, y5);
+    }
+    /* Rows: E[6f + g] = (T Aᵀ)[f][g]. */
+    for (int f = 0; f < 6; f++) {
+      const float *tf = T + 16 * f;
+      v128_t y0, y1, y2, y3, y4, y5;
+      A6(wasm_v128_load(tf), wasm_v128_load(tf + 4), wasm_v128_load(tf + 8), wasm_v128_load(tf + 12), y0, y1, y2, y3, y4, y5);
+      float *ef = e + 6 * f * es + o;
+      wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2);
+      wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5);
+    }
+  }
+}
+
+void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk, int m, winograd_dy_transform transform_dy,
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  const int O8 = ceil8(O);
+  const int TH = (OH + m - 1) / m, TW = (OW + m - 1) / m;
+  const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
+  float *V = scratch;           /* [36][chunk][C], vs apart */
+  float *E = scratch + 36 * vs; /* [36][chunk][O8], es apart */
+  float *T = E + 36 * es;       /* 36 vectors */
+  float *P = T + 36 * 4;        /* [36][C][O8] */
+  __builtin_memset(P, 0, sizeof(float) * 36 * C * O8);
+  for (int g0 = t0; g0 < t1; g0 += chunk) {
+    const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
+    winograd_transform_inputs(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
+    int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
+    for (int t = 0; t < tn; t++, NEXT_TILE()) {
+      const int oh = m * th, ow = m * tw;
+      const int rows = OH - oh < m ? OH - oh : m, cols = OW - ow < m ? OW - ow : m;
+      transform_dy(dy + ((n * OH + oh) * OW + ow) * O, E + t * O8, es, T, rows, cols, O, O8, OW);
+    }
+    winograd_gradient_products(V, vs, E, es, P, tn, C, O8);
+  }
+}
+
 /*
  * The filter gradient by the same transforms: for y = conv(x, w) as in winograd_forward,
  * Σ y·δ = Σ_f (A δ Aᵀ)_f (G w Gᵀ)_f (Bᵀ d B)_f summed over tiles, so
@@ -294,55 +349,8 @@ int winograd_grad_scratch_floats(int tiles, int C, int O) { return winograd_scra
  */
 EXPORT("winograd_filter_grad")
 void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                           int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  const int O8 = ceil8(O);
-  const int TH = (OH + 3) / 4, TW = (OW + 3) / 4;
-  const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
-  float *V = scratch;           /* [36][chunk][C], vs apart */
-  float *E = scratch + 36 * vs; /* [36][chunk][O8], es apart */
-  float *T = E + 36 * es;       /* 36 vectors */
-  float *P = T + 36 * 4;        /* [36][C][O8] */
-  const v128_t zero = wasm_f32x4_splat(0);
-  __builtin_memset(P, 0, sizeof(float) * 36 * C * O8);
-  for (int g0 = t0; g0 < t1; g0 += chunk) {
-    const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    winograd_transform_inputs(x, V, vs, T, 4, g0, tn, H, W, C, TH, TW, PT, PL);
-    int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
-    for (int t = 0; t < tn; t++, NEXT_TILE()) {
-      const int oh = 4 * th, ow = 4 * tw;
-      const int rows = OH - oh < 4 ? OH - oh : 4, cols = OW - ow < 4 ? OW - ow : 4;
-      const float *d = dy + ((n * OH + oh) * OW + ow) * O;
-      float *e = E + t * O8;
-      for (int o = 0; o < O8; o += 4) {
-        /* Columns: T[f][j] = (A δ)[f][j] (6 x 4), δ outside dy (or past O) 0. */
-        for (int j = 0; j < 4; j++) {
-          v128_t e0 = zero, e1 = zero, e2 = zero, e3 = zero;
-          if (j < cols && o < O) {
-            const float *q = d + j * O + o;
-            e0 = wasm_v128_load(q);
-            if (rows > 1) e1 = wasm_v128_load(q + OW * O);
-            if (rows > 2) e2 = wasm_v128_load(q + 2 * OW * O);
-            if (rows > 3) e3 = wasm_v128_load(q + 3 * OW * O);
-          }
-          v128_t y0, y1, y2, y3, y4, y5;
-          A6(e0, e1, e2, e3, y0, y1, y2, y3, y4, y5);
-          float *tj = T + 4 * j;
-          wasm_v128_store(tj, y0), wasm_v128_store(tj + 16, y1), wasm_v128_store(tj + 32, y2);
-          wasm_v128_store(tj + 48, y3), wasm_v128_store(tj + 64, y4), wasm_v128_store(tj + 80, y5);
-        }
-        /* Rows: E[6f + g] = (T Aᵀ)[f][g]. */
-        for (int f = 0; f < 6; f++) {
-          const float *tf = T + 16 * f;
-          v128_t y0, y1, y2, y3, y4, y5;
-          A6(wasm_v128_load(tf), wasm_v128_load(tf + 4), wasm_v128_load(tf + 8), wasm_v128_load(tf + 12), y0, y1, y2, y3, y4, y5);
-          float *ef = e + 6 * f * es + o;
-          wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2);
-          wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5);
-        }
-      }
-    }
-    winograd_gradient_products(V, vs, E, es, P, tn, C, O8);
-  }
+                          int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, transform_dy4, H, W, C, OH, OW, O, PT, PL);
 }
 
 /* y0..y2 = Gᵀ·(p0..p5) on vectors. */

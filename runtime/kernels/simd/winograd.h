@@ -31,3 +31,18 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
 
 /* P[f] += V[f]ᵀ · E[f], f < 36 (E: [36][tn][O8] es apart; P: [36][C][O8]). */
 void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8);
+
+/*
+ * One tile's dy block transformed into E: d its first output (rows x cols of its m x m inside
+ * dy; O channels, OW·O floats a row), e the tile's column of E (36 matrices es apart, O8
+ * columns, those past O 0), T scratch of 36 vectors.
+ */
+typedef void (*winograd_dy_transform)(const float *d, float *e, int es, float *T, int rows, int cols, int O, int O8, int OW);
+
+/*
+ * The filter gradient's sums for m x m tiles t0..t1, `chunk` at a time: V and E by
+ * transform_dy, then P[f][c][o] += Σ_t V[f][t][c]·E[f][t][o] into the P at the end of the
+ * scratch (winograd_grad_scratch_floats; [36][C][O8]), zeroed first.
+ */
+void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk, int m, winograd_dy_transform transform_dy,
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL);

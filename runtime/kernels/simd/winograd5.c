@@ -30,44 +30,23 @@
     y5 = (e1);                                                           \
   } while (0)
 
-/*
- * As winograd_filter_grad with 2x2 tiles and 5x5 filters (same scratch size,
- * winograd_grad_scratch_floats): P[f][c][o] = Σ_t V[f][t][c]·E[f][t][o] with E = A δ Aᵀ of
- * each tile's 2x2 block δ of dy (0 outside dy).
- */
-EXPORT("winograd5_filter_grad")
-void winograd5_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                           int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  const int O8 = ceil8(O);
-  const int TH = (OH + 1) / 2, TW = (OW + 1) / 2;
-  const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
-  float *V = scratch;           /* [36][chunk][C], vs apart */
-  float *E = scratch + 36 * vs; /* [36][chunk][O8], es apart */
-  float *T = E + 36 * es;       /* 36 vectors */
-  float *P = T + 36 * 4;        /* [36][C][O8] */
+/* E for one tile's 2x2 dy block (winograd_dy_transform). */
+static void transform_dy2(const float *d, float *e, int es, float *T, int rows, int cols, int O, int O8, int OW) {
+  (void)T;
   const v128_t zero = wasm_f32x4_splat(0);
-  __builtin_memset(P, 0, sizeof(float) * 36 * C * O8);
-  for (int g0 = t0; g0 < t1; g0 += chunk) {
-    const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    winograd_transform_inputs(x, V, vs, T, 2, g0, tn, H, W, C, TH, TW, PT, PL);
-    int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
-    for (int t = 0; t < tn; t++, NEXT_TILE()) {
-      const int oh = 2 * th, ow = 2 * tw;
-      const int right = ow + 1 < OW, below = oh + 1 < OH;
-      const float *d = dy + ((n * OH + oh) * OW + ow) * O;
-      float *e = E + t * O8;
-      for (int o = 0; o < O8; o += 4) {
-        v128_t d00 = zero, d01 = zero, d10 = zero, d11 = zero;
-        if (o < O) {
-          d00 = wasm_v128_load(d + o);
-          if (right) d01 = wasm_v128_load(d + O + o);
-          if (below) d10 = wasm_v128_load(d + OW * O + o);
-          if (right && below) d11 = wasm_v128_load(d + (OW + 1) * O + o);
-        }
-        /* Columns: T[f][j] = (A δ)[f][j] (6 x 2); rows: E[6f + g] = (T Aᵀ)[f][g]. */
-        v128_t a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5;
-        A62(d00, d10, a0, a1, a2, a3, a4, a5);
-        A62(d01, d11, b0, b1, b2, b3, b4, b5);
+  const int right = cols > 1, below = rows > 1;
+  for (int o = 0; o < O8; o += 4) {
+    v128_t d00 = zero, d01 = zero, d10 = zero, d11 = zero;
+    if (o < O) {
+      d00 = wasm_v128_load(d + o);
+      if (right) d01 = wasm_v128_load(d + O + o);
+      if (below) d10 = wasm_v128_load(d + OW * O + o);
+      if (right && below) d11 = wasm_v128_load(d + (OW + 1) * O + o);
+    }
+    /* Columns: (A δ)[f][j] (6 x 2); rows: E[6f + g] = ((A δ) Aᵀ)[f][g]. */
+    v128_t a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5;
+    A62(d00, d10, a0, a1, a2, a3, a4, a5);
+    A62(d01, d11, b0, b1, b2, b3, b4, b5);
 #define E_ROW(f, p, q)                                                              \
   do {                                                                              \
     v128_t y0, y1, y2, y3, y4, y5;                                                  \
@@ -76,17 +55,25 @@ void winograd5_filter_grad(const float *x, const float *dy, float *scratch, int 
     wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2); \
     wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5); \
   } while (0)
-        E_ROW(0, a0, b0);
-        E_ROW(1, a1, b1);
-        E_ROW(2, a2, b2);
-        E_ROW(3, a3, b3);
-        E_ROW(4, a4, b4);
-        E_ROW(5, a5, b5);
+    E_ROW(0, a0, b0);
+    E_ROW(1, a1, b1);
+    E_ROW(2, a2, b2);
+    E_ROW(3, a3, b3);
+    E_ROW(4, a4, b4);
+    E_ROW(5, a5, b5);
 #undef E_ROW
-      }
-    }
-    winograd_gradient_products(V, vs, E, es, P, tn, C, O8);
   }
+}
+
+/*
+ * As winograd_filter_grad with 2x2 tiles and 5x5 filters (same scratch size,
+ * winograd_grad_scratch_floats): P[f][c][o] = Σ_t V[f][t][c]·E[f][t][o] with E = A δ Aᵀ of
+ * each tile's 2x2 block δ of dy (0 outside dy).
+ */
+EXPORT("winograd5_filter_grad")
+void winograd5_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
+                           int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 2, transform_dy2, H, W, C, OH, OW, O, PT, PL);
 }
 
 /* y0..y4 = Gᵀ·(p0..p5) on vectors. */
