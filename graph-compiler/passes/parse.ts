@@ -64,7 +64,8 @@ function fastNode(v: unknown): Node | null {
   const { id, type, params, position, label } = v;
   if (typeof id !== 'string' || !nodeIdPattern.test(id) || typeof type !== 'string' || !type) return null;
   if (label !== undefined && typeof label !== 'string') return null;
-  if (params !== undefined && !(isPlain(params) && Object.values(params).every((p) => isParamValue(p, 0)))) return null;
+  // A param named "__proto__" goes to the schema, which drops it (as it must; the fast path would keep it).
+  if (params !== undefined && !(isPlain(params) && !Object.hasOwn(params, '__proto__') && Object.values(params).every((p) => isParamValue(p, 0)))) return null;
   let pos: Node['position'];
   if (position !== undefined) {
     if (!isPlain(position) || typeof position.x !== 'number' || typeof position.y !== 'number') return null;
