@@ -14,7 +14,7 @@ import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
 import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
-import { winogradFilterGrad, winogradGradientFits } from './winograd';
+import { stridedFits, winogradFilterGrad, winogradGradientFits, winogradStridedFilterGrad } from './winograd';
 import { alloc, batchMatMul, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -131,6 +131,7 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
     return { ...product, shape: filterShape };
   }
   if (simd && winogradGradientFits(g)) return winogradFilterGrad(backend, simd, x, dy, g);
+  if (simd && stridedFits(g)) return winogradStridedFilterGrad(backend, simd, x, dy, g);
   if (simd && tuning.taps && g.inC % 4 === 0 && g.outC % 8 === 0) {
     // Four channels of one tap per block, over the outputs where that tap meets the input
     // (a 3x3 'same' conv over 2x2 maps meets it with 4 of 9 taps), x and dy read in place.

@@ -9,7 +9,7 @@ import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
 import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
-import { winogradConv, winogradFits } from './winograd';
+import { stridedFits, winogradConv, winogradFits, winogradStridedConv } from './winograd';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -26,6 +26,7 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   const activation = (attrs.activation as string | undefined) ?? 'linear';
   if (!simd || activation !== 'linear' || (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC))) return undefined;
   if (winogradFits(g)) return winogradConv(backend, simd, x, filter, bias, g);
+  if (stridedFits(g)) return winogradStridedConv(backend, simd, x, filter, bias, g);
   const K = g.kH * g.kW * g.inC;
   // Four images per register block skip the taps that meet padding (their taps agree); with
   // fewer images than that to fill blocks, four positions of one image over a padded copy.

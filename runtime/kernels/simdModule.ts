@@ -61,6 +61,13 @@ export interface SimdKernels {
   winograd5_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd5_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
   copy_columns(src: number, dst: number, rows: number, n: number, m: number): void;
+  /** See winograd34.c: F(3x3, 4x4), same scratch sizes as F(4x4, 3x3), and the space-to-depth rearrangements. */
+  winograd34_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd34_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  winograd34_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  winograd34_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  space_to_depth(x: number, z: number, N: number, H: number, W: number, C: number, Hz: number, Wz: number, PT: number, PL: number): void;
+  space_to_depth_filter(w: number, ws: number, KH: number, KW: number, C: number, O: number, toS2d: number): void;
   /** See act.c (n a multiple of 4). */
   sigmoid(x: number, y: number, n: number): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */

@@ -49,15 +49,35 @@ export function winogradGradientFits(g: ConvGeometry): boolean {
   return tuning.enabled && g.kH === 5 && g.kW === 5 && unitStride(g) && pads(g.inC) && pads(g.outC) && g.outH >= 4 && g.outW >= 4;
 }
 
+/**
+ * Where a stride-2 convolution runs as F(3x3, 4x4) over its input in space-to-depth form: a
+ * 7x7/2 or 8x8/2 filter (a ResNet stem) is a 4x4/1 one over 2x2 blocks of the input, 4x the
+ * channels (3 → 12, so any channel count fits the lanes).
+ */
+export function stridedFits(g: ConvGeometry): boolean {
+  return (
+    tuning.enabled &&
+    g.strideH === 2 &&
+    g.strideW === 2 &&
+    g.dilationH === 1 &&
+    g.dilationW === 1 &&
+    (g.kH === 7 || g.kH === 8) &&
+    (g.kW === 7 || g.kW === 8) &&
+    g.outC % 4 === 0 &&
+    g.outH >= 3 &&
+    g.outW >= 3
+  );
+}
+
 /** The kernels for g's filter size, its tiles (m x m outputs each), a chunk's tiles, and how many threads split them. */
 function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean) {
-  const m = g.kH === 3 ? 4 : 2;
+  const m = g.kH === 3 ? 4 : g.kH === 4 ? 3 : 2;
   const O8 = (g.outC + 7) & ~7;
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   const chunk = gradient ? Math.max(4, Math.floor(GRADIENT_CHUNK_FLOATS / (36 * (g.inC + O8)) / 4) * 4) : FORWARD_CHUNK;
   const parts = tiles < 2 * chunk ? 1 : convParts(backend, g);
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
-  const kernel = g.kH === 3 ? ('winograd' as const) : ('winograd5' as const);
+  const kernel = g.kH === 3 ? ('winograd' as const) : g.kH === 4 ? ('winograd34' as const) : ('winograd5' as const);
   return { kernel, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
 }
 
@@ -83,19 +103,53 @@ function columns(scope: Scope, simd: SimdKernels, t: TensorInfo, rows: number, n
   return out;
 }
 
-/** x convolved with the 3x3 filter (+ bias) over geometry g (see {@link winogradFits}). */
+/** x convolved with the 3x3 (or space-to-depth 4x4) filter (+ bias) over geometry g (see {@link winogradFits}). */
 export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
   tuning.uses++;
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  const { O8, chunk, parts, geometry, split } = tiling(backend, g, false);
+  const { kernel, O8, chunk, parts, geometry, split } = tiling(backend, g, false);
   const perThread = simd.winograd_scratch_floats(chunk, g.inC, g.outC);
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
   const u = alloc(backend, [36 * (g.inC * O8 + 16)]); // 36 matrices u_stride() apart (simd/winograd.h)
   const scratch = alloc(backend, [parts * perThread]);
-  simd.winograd_filter(at(filter), at(u), g.inC, g.outC);
-  simdPool(backend).run('winograd_forward', Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
+  if (kernel === 'winograd') simd.winograd_filter(at(filter), at(u), g.inC, g.outC);
+  else simd.winograd34_filter(at(filter), at(u), at(scratch), g.inC, g.outC);
+  simdPool(backend).run(`${kernel}_forward`, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
   free(backend, u);
   free(backend, scratch);
+  return out;
+}
+
+/** A stride-2 convolution's input and geometry in space-to-depth form (see {@link stridedFits}): a 4x4/1 convolution over 4x the channels, no padding. */
+function spaceToDepth(scope: Scope, simd: SimdKernels, x: TensorInfo, g: ConvGeometry): { z: TensorInfo; gz: ConvGeometry } {
+  const Hz = g.outH + 3;
+  const Wz = g.outW + 3;
+  const z = scope.alloc([g.batch * Hz * Wz * 4 * g.inC]);
+  simd.space_to_depth(offsetOf(scope.backend, x), offsetOf(scope.backend, z), g.batch, g.inH, g.inW, g.inC, Hz, Wz, g.padTop, g.padLeft);
+  const gz = { ...g, inH: Hz, inW: Wz, inC: 4 * g.inC, kH: 4, kW: 4, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
+  return { z, gz };
+}
+
+/** x convolved with a 7x7/2 or 8x8/2 filter (+ bias) over geometry g, by F(3x3, 4x4) in space-to-depth form. */
+export function winogradStridedConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
+  const scope = new Scope(backend);
+  const { z, gz } = spaceToDepth(scope, simd, x, g);
+  const ws = scope.alloc([16 * gz.inC * g.outC]);
+  simd.space_to_depth_filter(offsetOf(backend, filter), offsetOf(backend, ws), g.kH, g.kW, g.inC, g.outC, 1);
+  const out = winogradConv(backend, simd, z, ws, bias, gz);
+  scope.free();
+  return out;
+}
+
+/** dW of a 7x7/2 or 8x8/2 convolution of x over geometry g, by F(3x3, 4x4) in space-to-depth form. */
+export function winogradStridedFilterGrad(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const scope = new Scope(backend);
+  const { z, gz } = spaceToDepth(scope, simd, x, g);
+  const ws = winogradFilterGrad(backend, simd, z, dy, gz);
+  const out = alloc(backend, [g.kH, g.kW, g.inC, g.outC]);
+  simd.space_to_depth_filter(offsetOf(backend, out), offsetOf(backend, ws), g.kH, g.kW, g.inC, g.outC, 0);
+  free(backend, ws);
+  scope.free();
   return out;
 }
 

@@ -212,6 +212,52 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
     y3 = wasm_f32x4_add(wasm_f32x4_add(d12, wasm_f32x4_mul(wasm_f32x4_splat(8.0f), d34)), (m5)); \
   } while (0)
 
+/* out for one tile from its products (4x4 outputs, rows x cols of them inside; see winograd_output_transform). */
+static void transform_out4(const float *m, int ms, float *T, float *y, int rows, int cols, int O, int OW, v128_t b) {
+  for (int l = 0; l < 6; l++) {
+    const float *ml = m + l * ms;
+    v128_t y0, y1, y2, y3;
+    AT6(wasm_v128_load(ml), wasm_v128_load(ml + 6 * ms), wasm_v128_load(ml + 12 * ms), wasm_v128_load(ml + 18 * ms),
+        wasm_v128_load(ml + 24 * ms), wasm_v128_load(ml + 30 * ms), y0, y1, y2, y3);
+    float *tl = T + 4 * l;
+    wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2), wasm_v128_store(tl + 72, y3);
+  }
+  for (int k = 0; k < rows; k++) {
+    const float *tk = T + 24 * k;
+    v128_t y0, y1, y2, y3;
+    AT6(wasm_v128_load(tk), wasm_v128_load(tk + 4), wasm_v128_load(tk + 8), wasm_v128_load(tk + 12), wasm_v128_load(tk + 16),
+        wasm_v128_load(tk + 20), y0, y1, y2, y3);
+    float *yk = y + k * OW * O;
+    wasm_v128_store(yk, wasm_f32x4_add(b, y0));
+    if (cols > 1) wasm_v128_store(yk + O, wasm_f32x4_add(b, y1));
+    if (cols > 2) wasm_v128_store(yk + 2 * O, wasm_f32x4_add(b, y2));
+    if (cols > 3) wasm_v128_store(yk + 3 * O, wasm_f32x4_add(b, y3));
+  }
+}
+
+void winograd_forward_tiles(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk, int m,
+                            winograd_output_transform transform_out, int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  const int O8 = ceil8(O);
+  const int TH = (OH + m - 1) / m, TW = (OW + m - 1) / m;
+  const int vs = chunk * C + SKEW, ms = chunk * O8 + SKEW;
+  float *V = scratch;           /* [36][chunk][C], vs apart */
+  float *M = scratch + 36 * vs; /* [36][chunk][O8], ms apart */
+  float *T = M + 36 * ms;       /* 36 vectors */
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int g0 = t0; g0 < t1; g0 += chunk) {
+    const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
+    winograd_transform_inputs(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
+    winograd_products(V, vs, u, M, ms, tn, C, O8);
+    int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
+    for (int t = 0; t < tn; t++, NEXT_TILE()) {
+      const int oh = m * th, ow = m * tw;
+      const int rows = OH - oh < m ? OH - oh : m, cols = OW - ow < m ? OW - ow : m;
+      float *y = out + ((n * OH + oh) * OW + ow) * O;
+      for (int o = 0; o < O; o += 4) transform_out(M + t * O8 + o, ms, T, y + o, rows, cols, O, OW, bias ? wasm_v128_load(bias + o) : zero);
+    }
+  }
+}
+
 /*
  * out[n][oh][ow][o] = bias[o] + Σ_{kh, kw, c} x[n][oh + kh - PT][ow + kw - PL][c] · w[kh][kw][c][o]
  * (out of range: 0) for the 4x4 tiles t0..t1 (numbered n, tile row, tile column), `chunk` at a
@@ -221,49 +267,8 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
  */
 EXPORT("winograd_forward")
 void winograd_forward(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk,
-                       int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  const int O8 = ceil8(O);
-  const int TH = (OH + 3) / 4, TW = (OW + 3) / 4;
-  const int vs = chunk * C + SKEW, ms = chunk * O8 + SKEW;
-  float *V = scratch;           /* [36][chunk][C], vs apart */
-  float *M = scratch + 36 * vs; /* [36][chunk][O8], ms apart */
-  float *T = M + 36 * ms;       /* 36 vectors */
-  const v128_t zero = wasm_f32x4_splat(0);
-  for (int g0 = t0; g0 < t1; g0 += chunk) {
-    const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    winograd_transform_inputs(x, V, vs, T, 4, g0, tn, H, W, C, TH, TW, PT, PL);
-    winograd_products(V, vs, u, M, ms, tn, C, O8);
-    /* out = Aᵀ m A (+ bias): columns into T (4 x 6), then rows. */
-    int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
-    for (int t = 0; t < tn; t++, NEXT_TILE()) {
-      const int oh = 4 * th, ow = 4 * tw;
-      const int rows = OH - oh < 4 ? OH - oh : 4, cols = OW - ow < 4 ? OW - ow : 4;
-      float *y = out + ((n * OH + oh) * OW + ow) * O;
-      for (int o = 0; o < O; o += 4) {
-        const float *m = M + t * O8 + o;
-        for (int l = 0; l < 6; l++) {
-          const float *ml = m + l * ms;
-          v128_t y0, y1, y2, y3;
-          AT6(wasm_v128_load(ml), wasm_v128_load(ml + 6 * ms), wasm_v128_load(ml + 12 * ms), wasm_v128_load(ml + 18 * ms),
-              wasm_v128_load(ml + 24 * ms), wasm_v128_load(ml + 30 * ms), y0, y1, y2, y3);
-          float *tl = T + 4 * l;
-          wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2), wasm_v128_store(tl + 72, y3);
-        }
-        const v128_t b = bias ? wasm_v128_load(bias + o) : zero;
-        for (int k = 0; k < rows; k++) {
-          const float *tk = T + 24 * k;
-          v128_t y0, y1, y2, y3;
-          AT6(wasm_v128_load(tk), wasm_v128_load(tk + 4), wasm_v128_load(tk + 8), wasm_v128_load(tk + 12), wasm_v128_load(tk + 16),
-              wasm_v128_load(tk + 20), y0, y1, y2, y3);
-          float *yk = y + k * OW * O + o;
-          wasm_v128_store(yk, wasm_f32x4_add(b, y0));
-          if (cols > 1) wasm_v128_store(yk + O, wasm_f32x4_add(b, y1));
-          if (cols > 2) wasm_v128_store(yk + 2 * O, wasm_f32x4_add(b, y2));
-          if (cols > 3) wasm_v128_store(yk + 3 * O, wasm_f32x4_add(b, y3));
-        }
-      }
-    }
-  }
+                      int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, transform_out4, H, W, C, OH, OW, O, PT, PL);
 }
 
 /* Floats of scratch one call of winograd_filter_grad needs for `tiles` tiles a chunk (its sums P last). */

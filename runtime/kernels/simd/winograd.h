@@ -1,5 +1,6 @@
 /*
- * What winograd.c (F(4x4, 3x3)) and winograd5.c (F(2x2, 5x5)) share. Both take a 6x6 input
+ * What winograd.c (F(4x4, 3x3)), winograd34.c (F(3x3, 4x4)) and winograd5.c (F(2x2, 5x5))
+ * share. All take a 6x6 input
  * patch per tile (the same Bᵀ: interpolation points 0, ±1, ±2, ∞), so 36 frequency
  * components, each a matrix product over channels. Same rules as conv.c: no state, no stack
  * frame, only the memory handed in.
@@ -31,6 +32,21 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
 
 /* P[f] += V[f]ᵀ · E[f], f < 36 (E: [36][tn][O8] es apart; P: [36][C][O8]). */
 void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8);
+
+/*
+ * One tile's outputs from its products, four channels: m at its first product (36 of them ms
+ * apart), y at its first output (rows x cols of its outputs inside out; O channels, OW·O
+ * floats a row), b the bias; T scratch of 36 vectors.
+ */
+typedef void (*winograd_output_transform)(const float *m, int ms, float *T, float *y, int rows, int cols, int O, int OW, v128_t b);
+
+/*
+ * A convolution's outputs for m x m tiles t0..t1, `chunk` at a time through `scratch`
+ * (winograd_scratch_floats): V, M = V·U, then transform_out for each tile. u: the filter
+ * transformed, 36 matrices u_stride apart; bias may be 0.
+ */
+void winograd_forward_tiles(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk, int m,
+                            winograd_output_transform transform_out, int H, int W, int C, int OH, int OW, int O, int PT, int PL);
 
 /*
  * One tile's dy block transformed into E: d its first output (rows x cols of its m x m inside

@@ -115,6 +115,62 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
     }
   });
 
+  it(`matches stride-2 7x7 and 8x8 convolutions (space-to-depth F(3x3, 4x4)), forward and filter gradient, on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const strided = fc.record({
+      k: fc.constantFrom(7, 8),
+      batch: fc.integer({ min: 1, max: 4 }),
+      h: fc.integer({ min: 6, max: 21 }),
+      w: fc.integer({ min: 6, max: 21 }),
+      c: fc.integer({ min: 1, max: 5 }),
+      oc: fc.constantFrom(4, 8, 12, 16),
+      pad: fc.oneof(
+        fc.constantFrom('valid' as const, 'same' as const),
+        fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.nat(3)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
+      ),
+      seed: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(strided, async (k) => {
+        const xShape = [k.batch, k.h, k.w, k.c];
+        const fShape = [k.k, k.k, k.c, k.oc];
+        const outShape = convOut(xShape, fShape, [2, 2], k.pad, [1, 1]);
+        fc.pre(outShape !== undefined);
+        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+        const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
+        const bias = signed(k.oc, k.seed + 2);
+        const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 3);
+        const attrs = { strides: [2, 2], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+        for (const run of [
+          () => kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: 'linear' }),
+          () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape!) }, { ...attrs, filterShape: fShape }),
+        ]) {
+          const ours = await on('wasm', run);
+          const ref = await on('cpu', run);
+          expect(ours.shape).toEqual(ref.shape);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("runs a ResNet stem (7x7/2 'same', 3 → 16 channels, 32x32 images) on it, forward and filter gradient", async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const x = tf.tensor4d(signed(6 * 32 * 32 * 3, 41), [6, 32, 32, 3]);
+    const w = tf.tensor4d(signed(7 * 7 * 3 * 16, 42), [7, 7, 3, 16]);
+    const dy = tf.tensor4d(signed(6 * 16 * 16 * 16, 43), [6, 16, 16, 16]);
+    await tf.setBackend('wasm');
+    const before = tuning.uses;
+    tf.tidy(() => {
+      tf.conv2d(x, w, 2, 'same').dataSync();
+      (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [7, 7, 3, 16] }) as tf.Tensor).dataSync();
+    });
+    expect(tuning.uses - before).toBe(2);
+    tf.dispose([x, w, dy]);
+  });
+
   it('trains a small 3x3 network to the same losses with and without Winograd', async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/winograd');

@@ -1,0 +1,257 @@
+/*
+ * 4x4 convolutions with unit stride by Winograd's F(3x3, 4x4): a 3x3 block of outputs from
+ * the 6x6 input patch under it, 36 multiplications per (input, output) channel pair where a
+ * direct convolution takes 144. The stride-2 stem of a ResNet (7x7/2 over 3 channels) is one
+ * of these after a space-to-depth rearrangement (winograd.ts): a 4x4/1 convolution over 12
+ * channels. Same points as winograd.c's F(4x4, 3x3), so the same Bᵀ and input transform; here
+ *
+ *   G = [ 1/4     0     0     0]    Aᵀ = [1  1  1  1  1  0]
+ *       [-1/6  -1/6  -1/6  -1/6]         [0  1 -1  2 -2  0]
+ *       [-1/6   1/6  -1/6   1/6]         [0  1  1  4  4  1]
+ *       [1/24  1/12   1/6   1/3]
+ *       [1/24 -1/12   1/6  -1/3]
+ *       [   0     0     0     1]
+ *
+ * Phases, chunks, threading and the filter gradient's form as in winograd.c.
+ */
+#include "winograd.h"
+
+/* y0..y5 = G·(a, b, c, d) on vectors. */
+#define G64(a, b, c, d, y0, y1, y2, y3, y4, y5)                                                                         \
+  do {                                                                                                                  \
+    const v128_t even = wasm_f32x4_add((a), (c)), odd = wasm_f32x4_add((b), (d));                                       \
+    const v128_t q = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 24.0f), (a)), wasm_f32x4_mul(sixth, (c)));    \
+    const v128_t r = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 12.0f), (b)), wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 3.0f), (d))); \
+    y0 = wasm_f32x4_mul(wasm_f32x4_splat(0.25f), (a));                                                                  \
+    y1 = wasm_f32x4_neg(wasm_f32x4_mul(sixth, wasm_f32x4_add(even, odd)));                                              \
+    y2 = wasm_f32x4_neg(wasm_f32x4_mul(sixth, wasm_f32x4_sub(even, odd)));                                              \
+    y3 = wasm_f32x4_add(q, r);                                                                                          \
+    y4 = wasm_f32x4_sub(q, r);                                                                                          \
+    y5 = (d);                                                                                                           \
+  } while (0)
+
+/*
+ * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [4][4][C][O]), f = 6i + j,
+ * the 36 matrices u_stride(C, O8) floats apart; columns O..O8 are 0. O a multiple of 4;
+ * scratch: 24 vectors.
+ */
+EXPORT("winograd34_filter")
+void winograd34_filter(const float *w, float *u, float *scratch, int C, int O) {
+  const int O8 = ceil8(O), fs = u_stride(C, O8);
+  const v128_t zero = wasm_f32x4_splat(0), sixth = wasm_f32x4_splat(1.0f / 6.0f);
+  for (int c = 0; c < C; c++) {
+    for (int o = 0; o < O8; o += 4) {
+      float *d = u + c * O8 + o;
+      if (o >= O) {
+        for (int f = 0; f < 36; f++) wasm_v128_store(d + f * fs, zero);
+        continue;
+      }
+#define W(kh, kw) wasm_v128_load(w + (((kh) * 4 + (kw)) * C + c) * O + o)
+      /* Columns: scratch[i][k] = (G g)[i][k] (6 x 4). */
+      for (int k = 0; k < 4; k++) {
+        v128_t y0, y1, y2, y3, y4, y5;
+        G64(W(0, k), W(1, k), W(2, k), W(3, k), y0, y1, y2, y3, y4, y5);
+        float *s = scratch + 4 * k;
+        wasm_v128_store(s, y0), wasm_v128_store(s + 16, y1), wasm_v128_store(s + 32, y2);
+        wasm_v128_store(s + 48, y3), wasm_v128_store(s + 64, y4), wasm_v128_store(s + 80, y5);
+      }
+#undef W
+      /* Rows: u[6i + j] = ((G g) Gᵀ)[i][j]. */
+      for (int i = 0; i < 6; i++) {
+        const float *s = scratch + 16 * i;
+        v128_t y0, y1, y2, y3, y4, y5;
+        G64(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), y0, y1, y2, y3, y4, y5);
+        float *di = d + 6 * i * fs;
+        wasm_v128_store(di, y0), wasm_v128_store(di + fs, y1), wasm_v128_store(di + 2 * fs, y2);
+        wasm_v128_store(di + 3 * fs, y3), wasm_v128_store(di + 4 * fs, y4), wasm_v128_store(di + 5 * fs, y5);
+      }
+    }
+  }
+}
+
+/* y0..y2 = Aᵀ·(m0..m5) on vectors. */
+#define AT63(m0, m1, m2, m3, m4, m5, y0, y1, y2)                                                     \
+  do {                                                                                              \
+    const v128_t s12 = wasm_f32x4_add((m1), (m2)), d12 = wasm_f32x4_sub((m1), (m2));                \
+    const v128_t s34 = wasm_f32x4_add((m3), (m4)), d34 = wasm_f32x4_sub((m3), (m4));                \
+    y0 = wasm_f32x4_add(wasm_f32x4_add((m0), s12), s34);                                            \
+    y1 = wasm_f32x4_add(d12, wasm_f32x4_mul(wasm_f32x4_splat(2.0f), d34));                          \
+    y2 = wasm_f32x4_add(wasm_f32x4_add(s12, wasm_f32x4_mul(wasm_f32x4_splat(4.0f), s34)), (m5));    \
+  } while (0)
+
+/* out for one tile's 3x3 outputs from its products (winograd_output_transform). */
+static void transform_out3(const float *m, int ms, float *T, float *y, int rows, int cols, int O, int OW, v128_t b) {
+  for (int l = 0; l < 6; l++) {
+    const float *ml = m + l * ms;
+    v128_t y0, y1, y2;
+    AT63(wasm_v128_load(ml), wasm_v128_load(ml + 6 * ms), wasm_v128_load(ml + 12 * ms), wasm_v128_load(ml + 18 * ms),
+         wasm_v128_load(ml + 24 * ms), wasm_v128_load(ml + 30 * ms), y0, y1, y2);
+    float *tl = T + 4 * l;
+    wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2);
+  }
+  for (int k = 0; k < rows; k++) {
+    const float *tk = T + 24 * k;
+    v128_t y0, y1, y2;
+    AT63(wasm_v128_load(tk), wasm_v128_load(tk + 4), wasm_v128_load(tk + 8), wasm_v128_load(tk + 12), wasm_v128_load(tk + 16),
+         wasm_v128_load(tk + 20), y0, y1, y2);
+    float *yk = y + k * OW * O;
+    wasm_v128_store(yk, wasm_f32x4_add(b, y0));
+    if (cols > 1) wasm_v128_store(yk + O, wasm_f32x4_add(b, y1));
+    if (cols > 2) wasm_v128_store(yk + 2 * O, wasm_f32x4_add(b, y2));
+  }
+}
+
+/* As winograd_forward with 3x3 tiles and 4x4 filters (same scratch size); u from winograd34_filter. */
+EXPORT("winograd34_forward")
+void winograd34_forward(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk,
+                        int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 3, transform_out3, H, W, C, OH, OW, O, PT, PL);
+}
+
+/* y0..y5 = A·(e0, e1, e2) on vectors (A = (Aᵀ)ᵀ, 6 x 3). */
+#define A63(e0, e1, e2, y0, y1, y2, y3, y4, y5)                                              \
+  do {                                                                                       \
+    const v128_t s02 = wasm_f32x4_add((e0), (e2));                                           \
+    const v128_t q = wasm_f32x4_add((e0), wasm_f32x4_mul(wasm_f32x4_splat(4.0f), (e2)));     \
+    const v128_t twice = wasm_f32x4_add((e1), (e1));                                         \
+    y0 = (e0);                                                                               \
+    y1 = wasm_f32x4_add(s02, (e1));                                                          \
+    y2 = wasm_f32x4_sub(s02, (e1));                                                          \
+    y3 = wasm_f32x4_add(q, twice);                                                           \
+    y4 = wasm_f32x4_sub(q, twice);                                                           \
+    y5 = (e2);                                                                               \
+  } while (0)
+
+/* E for one tile's 3x3 dy block (winograd_dy_transform). */
+static void transform_dy3(const float *d, float *e, int es, float *T, int rows, int cols, int O, int O8, int OW) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int o = 0; o < O8; o += 4) {
+    /* Columns: T[f][j] = (A δ)[f][j] (6 x 3), δ outside dy (or past O) 0. */
+    for (int j = 0; j < 3; j++) {
+      v128_t e0 = zero, e1 = zero, e2 = zero;
+      if (j < cols && o < O) {
+        const float *q = d + j * O + o;
+        e0 = wasm_v128_load(q);
+        if (rows > 1) e1 = wasm_v128_load(q + OW * O);
+        if (rows > 2) e2 = wasm_v128_load(q + 2 * OW * O);
+      }
+      v128_t y0, y1, y2, y3, y4, y5;
+      A63(e0, e1, e2, y0, y1, y2, y3, y4, y5);
+      float *tj = T + 4 * j;
+      wasm_v128_store(tj, y0), wasm_v128_store(tj + 12, y1), wasm_v128_store(tj + 24, y2);
+      wasm_v128_store(tj + 36, y3), wasm_v128_store(tj + 48, y4), wasm_v128_store(tj + 60, y5);
+    }
+    /* Rows: E[6f + g] = (T Aᵀ)[f][g]. */
+    for (int f = 0; f < 6; f++) {
+      const float *tf = T + 12 * f;
+      v128_t y0, y1, y2, y3, y4, y5;
+      A63(wasm_v128_load(tf), wasm_v128_load(tf + 4), wasm_v128_load(tf + 8), y0, y1, y2, y3, y4, y5);
+      float *ef = e + 6 * f * es + o;
+      wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2);
+      wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5);
+    }
+  }
+}
+
+/* As winograd_filter_grad with 3x3 tiles and 4x4 filters (same scratch size, winograd_grad_scratch_floats). */
+EXPORT("winograd34_filter_grad")
+void winograd34_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 3, transform_dy3, H, W, C, OH, OW, O, PT, PL);
+}
+
+/* y0..y3 = Gᵀ·(p0..p5) on vectors. */
+#define GT64(p0, p1, p2, p3, p4, p5, y0, y1, y2, y3)                                                    \
+  do {                                                                                                  \
+    const v128_t s12 = wasm_f32x4_add((p1), (p2)), d21 = wasm_f32x4_sub((p2), (p1));                    \
+    const v128_t s34 = wasm_f32x4_add((p3), (p4)), d34 = wasm_f32x4_sub((p3), (p4));                    \
+    const v128_t ns = wasm_f32x4_neg(wasm_f32x4_mul(sixth, s12)), dd = wasm_f32x4_mul(sixth, d21);      \
+    y0 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(0.25f), (p0)), ns), wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 24.0f), s34)); \
+    y1 = wasm_f32x4_add(dd, wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 12.0f), d34));                       \
+    y2 = wasm_f32x4_add(ns, wasm_f32x4_mul(sixth, s34));                                                \
+    y3 = wasm_f32x4_add(wasm_f32x4_add(dd, wasm_f32x4_mul(wasm_f32x4_splat(1.0f / 3.0f), d34)), (p5));  \
+  } while (0)
+
+/*
+ * dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw] (4x4) of P = the sum of `parts` winograd34_filter_grad
+ * sums, the first at p0 and each `stride` floats after the last. O a multiple of 4; scratch:
+ * 24 vectors.
+ */
+EXPORT("winograd34_filter_grad_finish")
+void winograd34_filter_grad_finish(const float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
+  const int O8 = ceil8(O);
+  const v128_t sixth = wasm_f32x4_splat(1.0f / 6.0f);
+  for (int c = 0; c < C; c++) {
+    for (int o = 0; o < O; o += 4) {
+      /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (4 x 6). */
+      for (int j = 0; j < 6; j++) {
+        v128_t p[6];
+        for (int i = 0; i < 6; i++) {
+          const float *pp = p0 + ((6 * i + j) * C + c) * O8 + o;
+          p[i] = wasm_v128_load(pp);
+          for (int k = 1; k < parts; k++) p[i] = wasm_f32x4_add(p[i], wasm_v128_load(pp + k * stride));
+        }
+        v128_t y0, y1, y2, y3;
+        GT64(p[0], p[1], p[2], p[3], p[4], p[5], y0, y1, y2, y3);
+        float *s = scratch + 4 * j;
+        wasm_v128_store(s, y0), wasm_v128_store(s + 24, y1), wasm_v128_store(s + 48, y2), wasm_v128_store(s + 72, y3);
+      }
+      /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */
+      for (int k = 0; k < 4; k++) {
+        const float *s = scratch + 24 * k;
+        v128_t y0, y1, y2, y3;
+        GT64(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), wasm_v128_load(s + 16),
+             wasm_v128_load(s + 20), y0, y1, y2, y3);
+        wasm_v128_store(dw + ((k * 4 + 0) * C + c) * O + o, y0);
+        wasm_v128_store(dw + ((k * 4 + 1) * C + c) * O + o, y1);
+        wasm_v128_store(dw + ((k * 4 + 2) * C + c) * O + o, y2);
+        wasm_v128_store(dw + ((k * 4 + 3) * C + c) * O + o, y3);
+      }
+    }
+  }
+}
+
+/*
+ * z[n][i][j][(2a + b)·C + c] = x[n][2i + a - PT][2j + b - PL][c] (0 outside x), for i < Hz,
+ * j < Wz: a stride-2 convolution's input in space-to-depth form, where it is a stride-1 one.
+ */
+EXPORT("space_to_depth")
+void space_to_depth(const float *x, float *z, int N, int H, int W, int C, int Hz, int Wz, int PT, int PL) {
+  for (int n = 0; n < N; n++)
+    for (int i = 0; i < Hz; i++)
+      for (int j = 0; j < Wz; j++) {
+        float *d = z + ((n * Hz + i) * Wz + j) * 4 * C;
+        for (int a = 0; a < 2; a++)
+          for (int b = 0; b < 2; b++, d += C) {
+            const int h = 2 * i + a - PT, w = 2 * j + b - PL;
+            if (h < 0 || h >= H || w < 0 || w >= W) {
+              for (int c = 0; c < C; c++) d[c] = 0.0f;
+            } else {
+              const float *s = x + ((n * H + h) * W + w) * C;
+              for (int c = 0; c < C; c++) d[c] = s[c];
+            }
+          }
+      }
+}
+
+/*
+ * Between a KH x KW filter (KH, KW ≤ 8) w[kh][kw][c][o] and its space-to-depth form
+ * ws[u][v][(2a + b)·C + c][o] = w[2u + a][2v + b][c][o] (4x4 taps, 0 past the filter):
+ * to_s2d 1 fills ws from w, 0 fills w from ws.
+ */
+EXPORT("space_to_depth_filter")
+void space_to_depth_filter(float *w, float *ws, int KH, int KW, int C, int O, int to_s2d) {
+  for (int u = 0; u < 4; u++)
+    for (int v = 0; v < 4; v++)
+      for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+          const int kh = 2 * u + a, kw = 2 * v + b;
+          float *s = ws + ((u * 4 + v) * 4 * C + (2 * a + b) * C) * O;
+          const int inside = kh < KH && kw < KW;
+          float *f = w + (kh * KW + kw) * C * O;
+          for (int i = 0; i < C * O; i++) {
+            if (to_s2d) s[i] = inside ? f[i] : 0.0f;
+            else if (inside) f[i] = s[i];
+          }
+        }
+}
