@@ -271,6 +271,11 @@ void winograd_forward(const float *x, const float *u, const float *bias, float *
   winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, transform_out4, H, W, C, OH, OW, O, PT, PL);
 }
 
+void winograd_sum_parts(float *p0, int parts, int stride, int n) {
+  for (int k = 1; k < parts; k++)
+    for (int i = 0; i < n; i += 4) wasm_v128_store(p0 + i, wasm_f32x4_add(wasm_v128_load(p0 + i), wasm_v128_load(p0 + k * stride + i)));
+}
+
 /* Floats of scratch one call of winograd_filter_grad needs for `tiles` tiles a chunk (its sums P last). */
 EXPORT("winograd_grad_scratch_floats")
 int winograd_grad_scratch_floats(int tiles, int C, int O) { return winograd_scratch_floats(tiles, C, O) + 36 * C * ceil8(O); }
@@ -374,20 +379,17 @@ void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t
  * the first at p0 and each `stride` floats after the last. O a multiple of 4; scratch: 18 vectors.
  */
 EXPORT("winograd_filter_grad_finish")
-void winograd_filter_grad_finish(const float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
+void winograd_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
   const int O8 = ceil8(O);
+  winograd_sum_parts(p0, parts, stride, 36 * C * O8);
   for (int c = 0; c < C; c++) {
     for (int o = 0; o < O; o += 4) {
       /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (3 x 6). */
       for (int j = 0; j < 6; j++) {
-        v128_t p[6];
-        for (int i = 0; i < 6; i++) {
-          const float *pp = p0 + ((6 * i + j) * C + c) * O8 + o;
-          p[i] = wasm_v128_load(pp);
-          for (int k = 1; k < parts; k++) p[i] = wasm_f32x4_add(p[i], wasm_v128_load(pp + k * stride));
-        }
+#define P(i) wasm_v128_load(p0 + ((6 * (i) + j) * C + c) * O8 + o)
         v128_t y0, y1, y2;
-        GT6(p[0], p[1], p[2], p[3], p[4], p[5], y0, y1, y2);
+        GT6(P(0), P(1), P(2), P(3), P(4), P(5), y0, y1, y2);
+#undef P
         wasm_v128_store(scratch + 4 * j, y0), wasm_v128_store(scratch + 24 + 4 * j, y1), wasm_v128_store(scratch + 48 + 4 * j, y2);
       }
       /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */

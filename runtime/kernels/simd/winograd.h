@@ -33,6 +33,9 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
 /* P[f] += V[f]ᵀ · E[f], f < 36 (E: [36][tn][O8] es apart; P: [36][C][O8]). */
 void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8);
 
+/* p0[i] += p0[k·stride + i] for 0 < k < parts, i < n (a multiple of 4): the threads' filter-gradient sums into the first. */
+void winograd_sum_parts(float *p0, int parts, int stride, int n);
+
 /*
  * One tile's outputs from its products, four channels: m at its first product (36 of them ms
  * apart), y at its first output (rows x cols of its outputs inside out; O channels, OW·O

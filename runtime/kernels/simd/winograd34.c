@@ -178,21 +178,18 @@ void winograd34_filter_grad(const float *x, const float *dy, float *scratch, int
  * 24 vectors.
  */
 EXPORT("winograd34_filter_grad_finish")
-void winograd34_filter_grad_finish(const float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
+void winograd34_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
   const int O8 = ceil8(O);
+  winograd_sum_parts(p0, parts, stride, 36 * C * O8);
   const v128_t sixth = wasm_f32x4_splat(1.0f / 6.0f);
   for (int c = 0; c < C; c++) {
     for (int o = 0; o < O; o += 4) {
       /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (4 x 6). */
       for (int j = 0; j < 6; j++) {
-        v128_t p[6];
-        for (int i = 0; i < 6; i++) {
-          const float *pp = p0 + ((6 * i + j) * C + c) * O8 + o;
-          p[i] = wasm_v128_load(pp);
-          for (int k = 1; k < parts; k++) p[i] = wasm_f32x4_add(p[i], wasm_v128_load(pp + k * stride));
-        }
+#define P(i) wasm_v128_load(p0 + ((6 * (i) + j) * C + c) * O8 + o)
         v128_t y0, y1, y2, y3;
-        GT64(p[0], p[1], p[2], p[3], p[4], p[5], y0, y1, y2, y3);
+        GT64(P(0), P(1), P(2), P(3), P(4), P(5), y0, y1, y2, y3);
+#undef P
         float *s = scratch + 4 * j;
         wasm_v128_store(s, y0), wasm_v128_store(s + 24, y1), wasm_v128_store(s + 48, y2), wasm_v128_store(s + 72, y3);
       }
