@@ -86,12 +86,7 @@ void winograd_filter(const float *w, float *u, int C, int O) {
   do {                                                                          \
     v128_t y0, y1, y2, y3, y4, y5;                                              \
     G6(a, b, cc, y0, y1, y2, y3, y4, y5);                                       \
-    wasm_v128_store(d + (6 * (i) + 0) * fs, y0);                                \
-    wasm_v128_store(d + (6 * (i) + 1) * fs, y1);                                \
-    wasm_v128_store(d + (6 * (i) + 2) * fs, y2);                                \
-    wasm_v128_store(d + (6 * (i) + 3) * fs, y3);                                \
-    wasm_v128_store(d + (6 * (i) + 4) * fs, y4);                                \
-    wasm_v128_store(d + (6 * (i) + 5) * fs, y5);                                \
+    STORE_Y6(d + 6 * (i) * fs, fs);                                             \
   } while (0)
       ROW(0, r00, r01, r02);
       ROW(1, r10, r11, r12);
@@ -184,8 +179,7 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
         v128_t y0, y1, y2, y3, y4, y5;
         BT6(d0, d1, d2, d3, d4, d5, y0, y1, y2, y3, y4, y5);
         float *tl = T + 4 * l;
-        wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2);
-        wasm_v128_store(tl + 72, y3), wasm_v128_store(tl + 96, y4), wasm_v128_store(tl + 120, y5);
+        STORE_Y6(tl, 24);
       }
       /* Rows: V[6k + j] = (T B)[k][j]. */
       for (int k = 0; k < 6; k++) {
@@ -194,8 +188,7 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
         BT6(wasm_v128_load(tk), wasm_v128_load(tk + 4), wasm_v128_load(tk + 8), wasm_v128_load(tk + 12), wasm_v128_load(tk + 16),
             wasm_v128_load(tk + 20), y0, y1, y2, y3, y4, y5);
         float *vk = v + 6 * k * vs;
-        wasm_v128_store(vk, y0), wasm_v128_store(vk + vs, y1), wasm_v128_store(vk + 2 * vs, y2);
-        wasm_v128_store(vk + 3 * vs, y3), wasm_v128_store(vk + 4 * vs, y4), wasm_v128_store(vk + 5 * vs, y5);
+        STORE_Y6(vk, vs);
       }
     }
   }
@@ -220,7 +213,7 @@ static void transform_out4(const float *m, int ms, float *T, float *y, int rows,
     AT6(wasm_v128_load(ml), wasm_v128_load(ml + 6 * ms), wasm_v128_load(ml + 12 * ms), wasm_v128_load(ml + 18 * ms),
         wasm_v128_load(ml + 24 * ms), wasm_v128_load(ml + 30 * ms), y0, y1, y2, y3);
     float *tl = T + 4 * l;
-    wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2), wasm_v128_store(tl + 72, y3);
+    STORE_Y4(tl, 24);
   }
   for (int k = 0; k < rows; k++) {
     const float *tk = T + 24 * k;
@@ -311,8 +304,7 @@ static void transform_dy4(const float *d, float *e, int es, float *T, int rows, 
       v128_t y0, y1, y2, y3, y4, y5;
       A6(e0, e1, e2, e3, y0, y1, y2, y3, y4, y5);
       float *tj = T + 4 * j;
-      wasm_v128_store(tj, y0), wasm_v128_store(tj + 16, y1), wasm_v128_store(tj + 32, y2);
-      wasm_v128_store(tj + 48, y3), wasm_v128_store(tj + 64, y4), wasm_v128_store(tj + 80, y5);
+      STORE_Y6(tj, 16);
     }
     /* Rows: E[6f + g] = (T Aᵀ)[f][g]. */
     for (int f = 0; f < 6; f++) {
@@ -320,8 +312,7 @@ static void transform_dy4(const float *d, float *e, int es, float *T, int rows, 
       v128_t y0, y1, y2, y3, y4, y5;
       A6(wasm_v128_load(tf), wasm_v128_load(tf + 4), wasm_v128_load(tf + 8), wasm_v128_load(tf + 12), y0, y1, y2, y3, y4, y5);
       float *ef = e + 6 * f * es + o;
-      wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2);
-      wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5);
+      STORE_Y6(ef, es);
     }
   }
 }
@@ -390,7 +381,7 @@ void winograd_filter_grad_finish(float *p0, int parts, int stride, float *dw, fl
         v128_t y0, y1, y2;
         GT6(P(0), P(1), P(2), P(3), P(4), P(5), y0, y1, y2);
 #undef P
-        wasm_v128_store(scratch + 4 * j, y0), wasm_v128_store(scratch + 24 + 4 * j, y1), wasm_v128_store(scratch + 48 + 4 * j, y2);
+        STORE_Y3(scratch + 4 * j, 24);
       }
       /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */
       for (int k = 0; k < 3; k++) {
@@ -398,9 +389,7 @@ void winograd_filter_grad_finish(float *p0, int parts, int stride, float *dw, fl
         v128_t y0, y1, y2;
         GT6(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), wasm_v128_load(s + 16),
             wasm_v128_load(s + 20), y0, y1, y2);
-        wasm_v128_store(dw + ((k * 3 + 0) * C + c) * O + o, y0);
-        wasm_v128_store(dw + ((k * 3 + 1) * C + c) * O + o, y1);
-        wasm_v128_store(dw + ((k * 3 + 2) * C + c) * O + o, y2);
+        STORE_Y3(dw + (k * 3 * C + c) * O + o, C * O);
       }
     }
   }

@@ -17,6 +17,12 @@ static inline int ceil8(int n) { return (n + 7) & ~7; }
 /* Floats from one transformed filter matrix U[f] ([C][O8]) to the next. */
 static inline int u_stride(int C, int O8) { return C * O8 + SKEW; }
 
+/* Stores the caller's y0, y1, ... at p, p + s, p + 2s, ...: a transform's outputs down a scratch column or into the 36 matrices. */
+#define STORE_Y3(p, s) (wasm_v128_store((p), y0), wasm_v128_store((p) + (s), y1), wasm_v128_store((p) + 2 * (s), y2))
+#define STORE_Y4(p, s) (STORE_Y3(p, s), wasm_v128_store((p) + 3 * (s), y3))
+#define STORE_Y5(p, s) (STORE_Y4(p, s), wasm_v128_store((p) + 4 * (s), y4))
+#define STORE_Y6(p, s) (STORE_Y5(p, s), wasm_v128_store((p) + 5 * (s), y5))
+
 /* Steps the tile coordinates (n, th, tw) to the next tile (an expression, for a loop's step). */
 #define NEXT_TILE() (++tw == TW ? (tw = 0, ++th == TH ? (th = 0, n++) : 0) : 0)
 

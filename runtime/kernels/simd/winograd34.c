@@ -52,8 +52,7 @@ void winograd34_filter(const float *w, float *u, float *scratch, int C, int O) {
         v128_t y0, y1, y2, y3, y4, y5;
         G64(W(0, k), W(1, k), W(2, k), W(3, k), y0, y1, y2, y3, y4, y5);
         float *s = scratch + 4 * k;
-        wasm_v128_store(s, y0), wasm_v128_store(s + 16, y1), wasm_v128_store(s + 32, y2);
-        wasm_v128_store(s + 48, y3), wasm_v128_store(s + 64, y4), wasm_v128_store(s + 80, y5);
+        STORE_Y6(s, 16);
       }
 #undef W
       /* Rows: u[6i + j] = ((G g) Gᵀ)[i][j]. */
@@ -62,8 +61,7 @@ void winograd34_filter(const float *w, float *u, float *scratch, int C, int O) {
         v128_t y0, y1, y2, y3, y4, y5;
         G64(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), y0, y1, y2, y3, y4, y5);
         float *di = d + 6 * i * fs;
-        wasm_v128_store(di, y0), wasm_v128_store(di + fs, y1), wasm_v128_store(di + 2 * fs, y2);
-        wasm_v128_store(di + 3 * fs, y3), wasm_v128_store(di + 4 * fs, y4), wasm_v128_store(di + 5 * fs, y5);
+        STORE_Y6(di, fs);
       }
     }
   }
@@ -87,7 +85,7 @@ static void transform_out3(const float *m, int ms, float *T, float *y, int rows,
     AT63(wasm_v128_load(ml), wasm_v128_load(ml + 6 * ms), wasm_v128_load(ml + 12 * ms), wasm_v128_load(ml + 18 * ms),
          wasm_v128_load(ml + 24 * ms), wasm_v128_load(ml + 30 * ms), y0, y1, y2);
     float *tl = T + 4 * l;
-    wasm_v128_store(tl, y0), wasm_v128_store(tl + 24, y1), wasm_v128_store(tl + 48, y2);
+    STORE_Y3(tl, 24);
   }
   for (int k = 0; k < rows; k++) {
     const float *tk = T + 24 * k;
@@ -138,8 +136,7 @@ static void transform_dy3(const float *d, float *e, int es, float *T, int rows, 
       v128_t y0, y1, y2, y3, y4, y5;
       A63(e0, e1, e2, y0, y1, y2, y3, y4, y5);
       float *tj = T + 4 * j;
-      wasm_v128_store(tj, y0), wasm_v128_store(tj + 12, y1), wasm_v128_store(tj + 24, y2);
-      wasm_v128_store(tj + 36, y3), wasm_v128_store(tj + 48, y4), wasm_v128_store(tj + 60, y5);
+      STORE_Y6(tj, 12);
     }
     /* Rows: E[6f + g] = (T Aᵀ)[f][g]. */
     for (int f = 0; f < 6; f++) {
@@ -147,8 +144,7 @@ static void transform_dy3(const float *d, float *e, int es, float *T, int rows, 
       v128_t y0, y1, y2, y3, y4, y5;
       A63(wasm_v128_load(tf), wasm_v128_load(tf + 4), wasm_v128_load(tf + 8), y0, y1, y2, y3, y4, y5);
       float *ef = e + 6 * f * es + o;
-      wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2);
-      wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5);
+      STORE_Y6(ef, es);
     }
   }
 }
@@ -191,7 +187,7 @@ void winograd34_filter_grad_finish(float *p0, int parts, int stride, float *dw, 
         GT64(P(0), P(1), P(2), P(3), P(4), P(5), y0, y1, y2, y3);
 #undef P
         float *s = scratch + 4 * j;
-        wasm_v128_store(s, y0), wasm_v128_store(s + 24, y1), wasm_v128_store(s + 48, y2), wasm_v128_store(s + 72, y3);
+        STORE_Y4(s, 24);
       }
       /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */
       for (int k = 0; k < 4; k++) {
@@ -199,10 +195,7 @@ void winograd34_filter_grad_finish(float *p0, int parts, int stride, float *dw, 
         v128_t y0, y1, y2, y3;
         GT64(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), wasm_v128_load(s + 16),
              wasm_v128_load(s + 20), y0, y1, y2, y3);
-        wasm_v128_store(dw + ((k * 4 + 0) * C + c) * O + o, y0);
-        wasm_v128_store(dw + ((k * 4 + 1) * C + c) * O + o, y1);
-        wasm_v128_store(dw + ((k * 4 + 2) * C + c) * O + o, y2);
-        wasm_v128_store(dw + ((k * 4 + 3) * C + c) * O + o, y3);
+        STORE_Y4(dw + (k * 4 * C + c) * O + o, C * O);
       }
     }
   }

@@ -52,8 +52,7 @@ static void transform_dy2(const float *d, float *e, int es, float *T, int rows, 
     v128_t y0, y1, y2, y3, y4, y5;                                                  \
     A62(p, q, y0, y1, y2, y3, y4, y5);                                              \
     float *ef = e + 6 * (f) * es + o;                                               \
-    wasm_v128_store(ef, y0), wasm_v128_store(ef + es, y1), wasm_v128_store(ef + 2 * es, y2); \
-    wasm_v128_store(ef + 3 * es, y3), wasm_v128_store(ef + 4 * es, y4), wasm_v128_store(ef + 5 * es, y5); \
+    STORE_Y6(ef, es); \
   } while (0)
     E_ROW(0, a0, b0);
     E_ROW(1, a1, b1);
@@ -108,7 +107,7 @@ void winograd5_filter_grad_finish(float *p0, int parts, int stride, float *dw, f
         GT65(P(0), P(1), P(2), P(3), P(4), P(5), y0, y1, y2, y3, y4);
 #undef P
         float *s = scratch + 4 * j;
-        wasm_v128_store(s, y0), wasm_v128_store(s + 24, y1), wasm_v128_store(s + 48, y2), wasm_v128_store(s + 72, y3), wasm_v128_store(s + 96, y4);
+        STORE_Y5(s, 24);
       }
       /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */
       for (int k = 0; k < 5; k++) {
@@ -116,11 +115,7 @@ void winograd5_filter_grad_finish(float *p0, int parts, int stride, float *dw, f
         v128_t y0, y1, y2, y3, y4;
         GT65(wasm_v128_load(s), wasm_v128_load(s + 4), wasm_v128_load(s + 8), wasm_v128_load(s + 12), wasm_v128_load(s + 16),
              wasm_v128_load(s + 20), y0, y1, y2, y3, y4);
-        wasm_v128_store(dw + ((k * 5 + 0) * C + c) * O + o, y0);
-        wasm_v128_store(dw + ((k * 5 + 1) * C + c) * O + o, y1);
-        wasm_v128_store(dw + ((k * 5 + 2) * C + c) * O + o, y2);
-        wasm_v128_store(dw + ((k * 5 + 3) * C + c) * O + o, y3);
-        wasm_v128_store(dw + ((k * 5 + 4) * C + c) * O + o, y4);
+        STORE_Y5(dw + (k * 5 * C + c) * O + o, C * O);
       }
     }
   }
