@@ -14,8 +14,8 @@
  * still needs. While a fused conv's gradient runs without its input '0' (x) needed, our
  * Conv2DBackpropInput returns zeros instead of computing (see {@link inputGradientUnused}).
  */
-import { engine } from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { onTapeNode, type TapeNode } from './tapeNodes';
 
 /** The tape node's name for `tf.fused.conv2d` (its op scope); its inputs are '0' (x), '1' (filter), '2' (bias). */
 const FUSED_CONV = 'fusedConv2d__op';
@@ -27,37 +27,22 @@ export function inputGradientUnused(): boolean {
   return unused > 0;
 }
 
-interface TapeNode {
-  kernelName: string;
-  inputs: Record<string, Tensor>;
-  gradient?: (dys: Tensor[]) => Record<string, () => Tensor>;
-}
-interface EngineInternals {
-  addTapeNode(...args: unknown[]): void;
-  state: { activeTape: TapeNode[] | null };
-  __layerlabPruning?: true;
+/** Wraps the gradient of a fused conv's tape node so that it knows whether x is needed. */
+function skipUnusedInput(node: TapeNode): void {
+  if (node.kernelName !== FUSED_CONV || node.gradient === undefined || !('0' in node.inputs)) return;
+  const gradient = node.gradient;
+  node.gradient = function (this: TapeNode | undefined, dys: (Tensor | null)[]) {
+    const skip = this !== undefined && this.inputs !== undefined && !('0' in this.inputs);
+    if (skip) unused++;
+    try {
+      return gradient(dys);
+    } finally {
+      if (skip) unused--;
+    }
+  };
 }
 
-/** Wraps the engine's addTapeNode once (idempotent). */
+/** Installs the skip on the tape (idempotent). */
 export function installUnusedInputGradientSkip(): void {
-  const e = engine() as unknown as EngineInternals;
-  if (e.__layerlabPruning) return;
-  const add = e.addTapeNode.bind(e);
-  e.addTapeNode = (...args: unknown[]) => {
-    add(...args);
-    const tape = e.state.activeTape;
-    const node = tape?.[tape.length - 1];
-    if (node === undefined || node.kernelName !== FUSED_CONV || node.gradient === undefined || !('0' in node.inputs)) return;
-    const gradient = node.gradient;
-    node.gradient = function (this: TapeNode | undefined, dys: Tensor[]) {
-      const skip = this !== undefined && this.inputs !== undefined && !('0' in this.inputs);
-      if (skip) unused++;
-      try {
-        return gradient(dys);
-      } finally {
-        if (skip) unused--;
-      }
-    };
-  };
-  e.__layerlabPruning = true;
+  onTapeNode(skipUnusedInput);
 }

@@ -10,39 +10,26 @@
  * read only their first output's gradient, or take null for the others (batch norm's), so
  * for them the node's gradient calls the registered gradient function directly.
  */
-import { engine, getGradient } from '@tensorflow/tfjs-core';
+import { getGradient } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { Attention } from './attention';
 import { BatchNormTrain } from './batchNormTrain';
 import { GeluTrain } from './gelu';
 import { LayerNorm } from './layerNorm';
+import { onTapeNode, type TapeNode } from './tapeNodes';
 
 /** Kernels whose gradient functions take null for every output gradient but the first. */
 const NULL_SAFE = new Set([Attention, BatchNormTrain, GeluTrain, LayerNorm]);
 
-interface TapeNode {
-  kernelName: string;
-  gradient?: (dys: (Tensor | null)[]) => Record<string, () => Tensor>;
-}
-interface EngineInternals {
-  addTapeNode(kernelName: string, inputs: unknown, outputs: unknown, gradientsFunc: unknown, saved: Tensor[], attrs: NamedAttrMap): void;
-  state: { activeTape: TapeNode[] | null };
-  __layerlabNullGradients?: true;
+/** Lets a null-safe kernel's tape node call its gradient function with the null gradients as they are. */
+function nullSecondaryGradients(node: TapeNode, saved: Tensor[], attrs: NamedAttrMap): void {
+  if (!NULL_SAFE.has(node.kernelName) || node.gradient === undefined) return;
+  const gradFunc = getGradient(node.kernelName)?.gradFunc;
+  if (gradFunc === undefined) return;
+  node.gradient = (dys) => gradFunc((dys.length > 1 ? dys : dys[0]) as Tensor | Tensor[], saved, attrs);
 }
 
-/** Wraps the engine's addTapeNode once (idempotent). */
+/** Installs it on the tape (idempotent). */
 export function installUnusedOutputGradients(): void {
-  const e = engine() as unknown as EngineInternals;
-  if (e.__layerlabNullGradients) return;
-  const add = e.addTapeNode.bind(e);
-  e.addTapeNode = (kernelName, inputs, outputs, gradientsFunc, saved, attrs) => {
-    add(kernelName, inputs, outputs, gradientsFunc, saved, attrs);
-    if (!NULL_SAFE.has(kernelName)) return;
-    const tape = e.state.activeTape;
-    const node = tape?.[tape.length - 1];
-    const gradFunc = getGradient(kernelName)?.gradFunc;
-    if (node === undefined || node.kernelName !== kernelName || node.gradient === undefined || gradFunc === undefined) return;
-    node.gradient = (dys) => gradFunc((dys.length > 1 ? dys : dys[0]) as Tensor | Tensor[], saved, attrs);
-  };
-  e.__layerlabNullGradients = true;
+  onTapeNode(nullSecondaryGradients);
 }
