@@ -1,11 +1,14 @@
 /**
- * Unit-stride, undilated convolutions by Winograd's minimal filtering: 3x3 ones by
- * F(4x4, 3x3) (simd/winograd.c: 36 multiplications per 4x4 outputs and channel pair instead
- * of 144), forward (conv2DCropped.ts; the unit-stride input gradient is one too) and filter
- * gradient (conv2DBackpropFilter.ts); the filter gradient of 5x5 ones by F(2x2, 5x5)
- * (simd/winograd5.c: 36 per 2x2 outputs instead of 100). Tiles split across the threads,
- * each with its own scratch. The kernels take channels four at a time; for the 5x5 gradient
- * other counts are padded with zero channels (LeNet's 6) where that wastes at most a quarter.
+ * Convolutions by Winograd's minimal filtering, forward (conv2DCropped.ts; the unit-stride
+ * input gradient is one too) and filter gradient (conv2DBackpropFilter.ts):
+ * - 3x3, unit stride: F(4x4, 3x3) (simd/winograd.c), 36 multiplications per 4x4 outputs and
+ *   channel pair instead of 144;
+ * - 7x7/2 and 8x8/2 (a ResNet stem): space-to-depth makes them 4x4/1 over 4x the channels,
+ *   then F(3x3, 4x4) (simd/winograd34.c);
+ * - 5x5, unit stride, filter gradient only: F(2x2, 5x5) (simd/winograd5.c), 36 per 2x2
+ *   outputs instead of 100, other channel counts padded with zero channels (LeNet's 6) where
+ *   that wastes at most a quarter.
+ * Tiles split across the threads, each with its own scratch; channels run four at a time.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
@@ -108,15 +111,15 @@ export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorI
   tuning.uses++;
   const at = (t: TensorInfo) => offsetOf(backend, t);
   const { kernel, O8, chunk, parts, geometry, split } = tiling(backend, g, false);
+  const scope = new Scope(backend);
   const perThread = simd.winograd_scratch_floats(chunk, g.inC, g.outC);
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
-  const u = alloc(backend, [36 * (g.inC * O8 + 16)]); // 36 matrices u_stride() apart (simd/winograd.h)
-  const scratch = alloc(backend, [parts * perThread]);
+  const u = scope.alloc([36 * (g.inC * O8 + 16)]); // 36 matrices u_stride() apart (simd/winograd.h)
+  const scratch = scope.alloc([parts * perThread]);
   if (kernel === 'winograd') simd.winograd_filter(at(filter), at(u), g.inC, g.outC);
   else simd.winograd34_filter(at(filter), at(u), at(scratch), g.inC, g.outC);
   simdPool(backend).run(`${kernel}_forward`, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
-  free(backend, u);
-  free(backend, scratch);
+  scope.free();
   return out;
 }
 
