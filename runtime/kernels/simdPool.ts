@@ -3,20 +3,40 @@
  * helper threads (worker_threads) can instantiate our module on that same memory and each
  * run one slice of a kernel: `run(fn, calls)` makes call 0 on this thread and the others on
  * the helpers, and returns when all are done. Kernels split work so that slices write
- * disjoint memory and each slice has its own scratch. The helpers wait on a futex
- * (Atomics.wait) between jobs and are unref'd, so an idle pool costs nothing and does not
- * keep Node alive.
+ * disjoint memory and each slice has its own scratch. The helpers are unref'd, so they do
+ * not keep Node alive.
+ *
+ * Hand-offs spin before they sleep. Waking a thread parked in Atomics.wait takes ~25 µs on
+ * this VM (an idle vCPU halts), and a job paid that twice: the helper woke for it and this
+ * thread woke when the helper finished. An empty job took ~50 µs there and ~0.4 µs with
+ * both sides spinning. A training step runs 60-300 jobs, 0.05-0.5 ms each, a few µs to
+ * ~0.1 ms apart, so a helper watches for the next job for {@link spinTuning}.helperUs after
+ * each one before it sleeps. That costs its core only while jobs keep coming; an idle pool
+ * sleeps. Measured as interleaved A/Bs on two threads: ResNet-18 (d2l stem) steps 11%
+ * faster, LeNet's 7%.
  */
 import { Worker } from 'node:worker_threads';
 
 /** Most arguments any kernel takes (conv_filter_grad_rows: 21). */
 const MAX_ARGS = 24;
-/** ctrl[SEQ] counts jobs; ctrl[DONE] counts finished slices; ctrl[FN], ctrl[NARGS] describe the job; ctrl[FAILED] is set by a slice that threw. */
+/**
+ * ctrl[SEQ] counts jobs; ctrl[DONE] counts finished slices; ctrl[FN], ctrl[NARGS] describe the
+ * job; ctrl[FAILED] is set by a slice that threw; ctrl[SPIN] is how long (µs) helpers watch
+ * for the next job before they sleep.
+ */
 const SEQ = 0;
 const DONE = 1;
 const FN = 2;
 const NARGS = 3;
 const FAILED = 4;
+const SPIN = 5;
+
+/**
+ * How long a helper watches for the next job before it sleeps, and this thread for the
+ * helpers to finish before it sleeps (µs). ResNet-18 steps gained 2.6 ms (of ~22) at these
+ * values, 2.3 at 5 ms each and 2.1 with helpers watching 0.2 ms.
+ */
+export const spinTuning = { helperUs: 1000, mainUs: 2000 };
 
 /** The helper's whole program (run with `eval: true`). */
 const HELPER = `
@@ -27,6 +47,8 @@ const ctrl = new Int32Array(ctrlBuffer);
 const args = new Float64Array(argsBuffer);
 let seen = 0;
 for (;;) {
+  const t0 = performance.now();
+  while (Atomics.load(ctrl, ${SEQ}) === seen && performance.now() - t0 < ctrl[${SPIN}] / 1000) continue;
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
   try {
@@ -75,10 +97,13 @@ export function createSimdPool(module: object, memory: object, main: Record<stri
       Atomics.store(ctrl, NARGS, calls[0]!.length);
       Atomics.store(ctrl, DONE, 0);
       Atomics.store(ctrl, FAILED, 0);
+      Atomics.store(ctrl, SPIN, spinTuning.helperUs);
       for (let slot = 1; slot < size; slot++) calls[slot]!.forEach((v, i) => (args[slot * MAX_ARGS + i] = v));
       Atomics.add(ctrl, SEQ, 1);
       Atomics.notify(ctrl, SEQ);
       f(...calls[0]!);
+      const t0 = performance.now();
+      while (Atomics.load(ctrl, DONE) < helpers && performance.now() - t0 < spinTuning.mainUs / 1000) continue;
       for (let done = Atomics.load(ctrl, DONE); done < helpers; done = Atomics.load(ctrl, DONE)) {
         if (Atomics.wait(ctrl, DONE, done, 60_000) === 'timed-out') throw new Error('SIMD helper threads stopped responding (waited 60 s)');
       }
