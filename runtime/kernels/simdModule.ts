@@ -190,7 +190,8 @@ export function simdPool(backend: WasmBackend): SimdPool {
  * Elements below which {@link runSliced} keeps a job on one thread: a hand-off costs more than
  * it saves on these one-pass kernels (ResNet-18's ReLU gradients over [128, 8, 8, 16], 131k
  * elements, took 0.57 ms a step on one thread and 1.0 split in two). 2^18: two-thread
- * ResNet-18 steps 2-6% faster than at 2^16 in interleaved A/Bs, ViT-tiny's unchanged.
+ * ResNet-18 steps 2-6% faster than at 2^16 in interleaved A/Bs, ViT-tiny's unchanged. With
+ * spinning hand-offs, 2^15 measured alike on ResNet-18 and 3% slower on ViT-tiny.
  */
 export const sliceTuning = { parallelFrom: 1 << 18 };
 
@@ -206,12 +207,13 @@ export function runSliced(backend: WasmBackend, fn: string, n: number, align: nu
 }
 
 /**
- * Multiply-adds below which a convolution runs on one thread: handing half of a ~0.1-0.2 ms
- * job to a helper costs about what it saves on this 2-core VM (wake-ups ~30-100 µs, data in
- * the other core's cache). ResNet-18's 1x1 and 2x2 stages on one thread: 3-5% faster steps on
- * two threads (interleaved A/B, 6M; 20M was 11% slower). Tests set it to 0 to split everything.
+ * Multiply-adds below which a convolution runs on one thread: handing half of a tiny job to a
+ * helper costs about what it saves (data in the other core's cache). With sleeping hand-offs
+ * (~50 µs a job) 6M was best; since they spin (simdPool.ts), 1M: ResNet-18 (d2l stem) steps
+ * on two threads 4% faster than at 6M and alike at 0 (interleaved A/Bs). Tests set it to 0 to
+ * split everything.
  */
-export const convTuning = { parallelFromMacs: 6_000_000 };
+export const convTuning = { parallelFromMacs: 1_000_000 };
 
 /** Threads a convolution of geometry g runs on: all of them, or one for a small one (a hand-off costs more than it saves). */
 export function convParts(backend: WasmBackend, g: { batch: number; outH: number; outW: number; outC: number; kH: number; kW: number; inC: number }): number {
