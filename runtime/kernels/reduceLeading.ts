@@ -4,12 +4,12 @@
  * [0, 1, 2] of NHWC activations. The stock kernels first transpose the reduced axes to the
  * end (10-20 ns per element on wasm); here each row is added into per-column float64
  * accumulators in one streaming pass (four columns at a time in simd/norm.c when our SIMD
- * module is built; ragged columns as rows side by side). Other reductions go to the stock
- * kernels.
+ * module is built, rows split across the threads; ragged columns as rows side by side).
+ * Other reductions go to the stock kernels.
  */
 import { Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './simdModule';
+import { simdKernels, simdPool, slice, sliceTuning } from './simdModule';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -57,22 +57,30 @@ function reduce(name: typeof Sum | typeof Mean) {
     const f = 4 / gcd(cols, 4);
     const simd = rows % f === 0 && (f === 1 || rows * cols >= 1 << 14) ? simdKernels(backend) : null;
     if (simd) {
-      // The same sums four columns at a time (simd/norm.c).
+      // The same sums four columns at a time (simd/norm.c), rows split across the threads,
+      // each slice's sums added up here in float64.
       const wide = cols * f;
-      const acc = alloc(backend, [3 * wide + 2]);
-      const sums = f === 1 ? out : alloc(backend, [wide]);
-      simd.col_sum(offsetOf(backend, x), offsetOf(backend, sums), scale, rows / f, wide, offsetOf(backend, acc));
-      free(backend, acc);
-      if (sums !== out) {
-        const s = heapF32(backend, sums);
-        const dst = heapF32(backend, out);
-        for (let c = 0; c < cols; c++) {
-          let t = 0;
-          for (let g = 0; g < f; g++) t += s[g * cols + c]!;
-          dst[c] = t;
-        }
-        free(backend, sums);
+      const n = rows / f;
+      const parts = n * wide < sliceTuning.parallelFrom ? 1 : simdPool(backend).size;
+      const accFloats = 3 * wide + 2;
+      const scratch = alloc(backend, [parts * (accFloats + wide)]);
+      const at = offsetOf(backend, scratch);
+      const sumsAt = (i: number) => at + 4 * (parts * accFloats + i * wide);
+      simdPool(backend).run(
+        'col_sum',
+        Array.from({ length: parts }, (_, i) => {
+          const [r0, r1] = slice(n, parts, i);
+          return [offsetOf(backend, x) + 4 * r0 * wide, sumsAt(i), 1, r1 - r0, wide, at + 4 * i * accFloats];
+        }),
+      );
+      const s = heapF32(backend, scratch).subarray(parts * accFloats);
+      const dst = heapF32(backend, out);
+      for (let c = 0; c < cols; c++) {
+        let t = 0;
+        for (let g = 0; g < f * parts; g++) t += s[g * cols + c]!;
+        dst[c] = t * scale;
       }
+      free(backend, scratch);
       return out;
     }
     const src = heapF32(backend, x);
