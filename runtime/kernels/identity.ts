@@ -11,11 +11,15 @@ import type { WasmBackend } from './wasmBackend';
 /** Benchmarks turn sharing off to compare. */
 export const tuning = { share: true };
 
-function identity(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
-  const { x } = args.inputs;
-  if (x.dtype === 'string' || !tuning.share) return stockKernel(Identity)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
-  args.backend.incRef(x.dataId);
+/** x itself as a new tensor on the same memory, or undefined where sharing does not apply (strings, or turned off). */
+export function shared(backend: WasmBackend, x: TensorInfo): TensorInfo | undefined {
+  if (x.dtype === 'string' || !tuning.share) return undefined;
+  backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+function identity(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
+  return shared(args.backend, args.inputs.x) ?? (stockKernel(Identity)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo);
 }
 
 /** Identity for backend 'wasm' (shares memory; see module note). */

@@ -15,6 +15,7 @@ import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
 import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient, movingStatsConfig } from './batchNormTrain';
+import { castConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { conv2DConfig, fusedConv2DConfig } from './conv2DCropped';
@@ -73,6 +74,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   sumConfig,
   meanConfig,
   identityConfig,
+  castConfig,
 ];
 
 /**
