@@ -1,6 +1,6 @@
 /**
  * The compiler's whole pipeline, one pure pass per line:
- * parse + migrate → build IR → expand blocks → structural rules → shape inference → teaching lints → costs → lowering.
+ * parse + migrate → build IR → expand blocks → structural rules → shape inference → teaching lints → costs → lowering → fusion.
  */
 import type { CheckReport, Diagnostic, GraphDocument } from '../contracts/index.js';
 import type { IRGraph } from './ir.js';
@@ -8,6 +8,7 @@ import { buildIR } from './passes/buildIR.js';
 import { estimateCosts, type Costs } from './passes/costs.js';
 import { expandBlocks } from './passes/expandBlocks.js';
 import { inferShapes, type ShapedGraph } from './passes/inferShapes.js';
+import { fuse } from './passes/fuse.js';
 import { lower, type LoweredModel } from './passes/lower.js';
 import { parseDocument } from './passes/parse.js';
 import { lintContext, teachingLints } from './lints/index.js';
@@ -43,7 +44,7 @@ export function compile(input: unknown): CompileResult {
   const lints = teachingLints.flatMap((l) => l.run(lintCtx));
   const costs = estimateCosts(shaped);
   const diagnostics = [...structural, ...shaped.diagnostics, ...lints];
-  const lowered = hasErrors(diagnostics) ? null : lower(shaped, doc.name, outputs);
+  const lowered = hasErrors(diagnostics) ? null : fuse(lower(shaped, doc.name, outputs));
   return { document: doc, diagnostics, shaped, costs, lowered, report: report(diagnostics, costs, shaped, outputs) };
 }
 

@@ -10,6 +10,8 @@ export interface LoweredNode extends LoweredLayer {
   /** Ids of the nodes feeding this one, ordered by port. */
   readonly inputs: readonly string[];
   readonly outputShape: Shape;
+  /** The activation layer after this one, which its training kernel may apply itself (passes/fuse.ts). */
+  readonly fusedActivation?: 'relu';
 }
 
 export interface LoweredModel {

@@ -14,21 +14,29 @@
  *                     (+ the gradients of the mean and variance outputs when they are used),
  *             dγ = r·Σdy(x - μ), dβ = Σdy.
  * With our SIMD module built and channels a multiple of 4, simd/norm.c runs the same passes.
+ *
+ * BatchNormReluTrain is the same with a ReLU applied in the forward's pass 2, where a ReLU
+ * layer follows batch norm (ResNet, DenseNet): its gradient masks dy by y > 0 inside the
+ * backward passes, so the ReLU and its gradient cost no kernel calls or passes of their own
+ * (graph-compiler/passes/fuse.ts picks the pairs).
  * Channels are the last axis (NHWC / [..., features]); runtime/layers/BatchNormalization.ts
  * uses it for that case on wasm and tfjs-layers' own path otherwise.
  */
 import { engine, util } from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { normGradient } from './normGradient';
 import { simdKernels } from './simdModule';
 import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const BatchNormTrain = 'LayerlabBatchNormTrain';
+export const BatchNormReluTrain = 'LayerlabBatchNormReluTrain';
 export const BatchNormTrainGrad = 'LayerlabBatchNormTrainGrad';
 export const MovingStats = 'LayerlabMovingStats';
 
-function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo }; backend: WasmBackend; attrs: { epsilon: number } }): TensorInfo[] {
+const trainKernel = (relu: boolean) => (args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo }; backend: WasmBackend; attrs: { epsilon: number } }) => batchNormTrain(args, relu);
+
+function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo }; backend: WasmBackend; attrs: { epsilon: number } }, relu: boolean): TensorInfo[] {
   const { inputs, backend, attrs } = args;
   const C = inputs.x.shape.at(-1)!;
   const total = util.sizeFromShape(inputs.x.shape);
@@ -41,7 +49,7 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
     // The same passes four channels at a time (simd/norm.c).
     const acc = alloc(backend, [8 * C]);
     const at = (t: TensorInfo) => offsetOf(backend, t);
-    simd.bn_forward(at(inputs.x), at(inputs.gamma), at(inputs.beta), attrs.epsilon, at(y), at(meanOut), at(varOut), N, C, at(acc));
+    simd.bn_forward(at(inputs.x), at(inputs.gamma), at(inputs.beta), attrs.epsilon, at(y), at(meanOut), at(varOut), N, C, at(acc), relu ? 1 : 0);
     free(backend, acc);
     return [y, meanOut, varOut];
   }
@@ -74,11 +82,13 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
   }
   const out = heapF32(backend, y);
   for (let i = 0; i < total; i += C) for (let c = 0; c < C; c++) out[i + c] = x[i + c]! * k[c]! + b[c]!;
+  if (relu) for (let i = 0; i < total; i++) if (out[i]! < 0) out[i] = 0;
   return [y, meanOut, varOut];
 }
 
 function batchNormTrainGrad(args: {
-  inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo; dmean?: TensorInfo; dvariance?: TensorInfo };
+  /** y: the rectified output of BatchNormReluTrain, whose zeros mask dy. */
+  inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo; dmean?: TensorInfo; dvariance?: TensorInfo; y?: TensorInfo };
   backend: WasmBackend;
   attrs: { epsilon: number };
 }): TensorInfo[] {
@@ -94,11 +104,11 @@ function batchNormTrainGrad(args: {
     const acc = alloc(backend, [10 * C]);
     const at = (t: TensorInfo | undefined) => (t ? offsetOf(backend, t) : 0);
     const i = inputs;
-    simd.bn_backward(at(i.dy), at(i.x), at(i.gamma), at(i.mean), at(i.variance), attrs.epsilon, at(i.dmean), at(i.dvariance), at(dxOut), at(dgammaOut), at(dbetaOut), N, C, at(acc));
+    simd.bn_backward(at(i.dy), at(i.x), at(i.gamma), at(i.mean), at(i.variance), attrs.epsilon, at(i.dmean), at(i.dvariance), at(dxOut), at(dgammaOut), at(dbetaOut), N, C, at(acc), at(i.y));
     free(backend, acc);
     return [dxOut, dgammaOut, dbetaOut];
   }
-  const dy = heapF32(backend, inputs.dy);
+  const dy = inputs.y ? rectified(heapF32(backend, inputs.dy), heapF32(backend, inputs.y)) : heapF32(backend, inputs.dy);
   const x = heapF32(backend, inputs.x);
   const gamma = heapF32(backend, inputs.gamma);
   const mean = heapF32(backend, inputs.mean);
@@ -138,6 +148,11 @@ function batchNormTrainGrad(args: {
   return [dxOut, dgammaOut, dbetaOut];
 }
 
+/** dy where y > 0, 0 where y is 0, NaN where y is NaN (ReLU's gradient, as activationGrad.ts's). */
+function rectified(dy: Float32Array, y: Float32Array): Float32Array {
+  return dy.map((g, i) => (y[i]! > 0 ? g : Number.isNaN(y[i]!) ? Number.NaN : 0));
+}
+
 /**
  * Batch norm's moving averages in one kernel: v ← v - (v - batch)·decay for the mean and the
  * variance (tfjs-layers' formula, in float32 as its Sub, Mul, Sub chain computes it), where
@@ -163,23 +178,29 @@ export function movingStatsOp(mean: Tensor, variance: Tensor, batchMean: Tensor,
 }
 
 export const movingStatsConfig: KernelConfig = { kernelName: MovingStats, backendName: 'wasm', kernelFunc: movingStats as unknown as KernelFunc };
-export const batchNormTrainConfig: KernelConfig = { kernelName: BatchNormTrain, backendName: 'wasm', kernelFunc: batchNormTrain as unknown as KernelFunc };
+export const batchNormTrainConfig: KernelConfig = { kernelName: BatchNormTrain, backendName: 'wasm', kernelFunc: trainKernel(false) as unknown as KernelFunc };
+export const batchNormReluTrainConfig: KernelConfig = { kernelName: BatchNormReluTrain, backendName: 'wasm', kernelFunc: trainKernel(true) as unknown as KernelFunc };
 export const batchNormTrainGradConfig: KernelConfig = { kernelName: BatchNormTrainGrad, backendName: 'wasm', kernelFunc: batchNormTrainGrad as unknown as KernelFunc };
 
+/** The gradient kernel's inputs: dy (zeros when only the statistics are used), x, γ, the batch statistics and their gradients when used, and y when it masks dy. */
+function gradInputs([dy, dmean, dvariance]: (Tensor | null)[], [x, gamma, ...rest]: Tensor[], relu: boolean): Record<string, Tensor> {
+  const [y, mean, variance] = relu ? rest : [undefined, ...rest];
+  const inputs: Record<string, Tensor> = { dy: dy ?? (engine().runKernel('ZerosLike', { x: x! }) as Tensor), x: x!, gamma: gamma!, mean: mean!, variance: variance! };
+  if (dmean) inputs.dmean = dmean;
+  if (dvariance) inputs.dvariance = dvariance;
+  if (y) inputs.y = y;
+  return inputs;
+}
+
+const epsilonOf = (attrs: NamedAttrMap) => ({ epsilon: attrs.epsilon as number });
+
 /** The gradient of {@link BatchNormTrain} (wasm only, like the kernel); the mean and variance outputs' gradients join dx when used. */
-export const batchNormTrainGradient: GradConfig = normGradient(
-  BatchNormTrain,
-  BatchNormTrainGrad,
-  ([dy, dmean, dvariance], [x, gamma, mean, variance]) => {
-    const inputs: Record<string, Tensor> = { dy: dy ?? (engine().runKernel('ZerosLike', { x: x! }) as Tensor), x: x!, gamma: gamma!, mean: mean!, variance: variance! };
-    if (dmean) inputs.dmean = dmean;
-    if (dvariance) inputs.dvariance = dvariance;
-    return inputs;
-  },
-  (attrs) => ({ epsilon: attrs.epsilon as number }),
-);
+export const batchNormTrainGradient: GradConfig = normGradient(BatchNormTrain, BatchNormTrainGrad, (dys, saved) => gradInputs(dys, saved, false), epsilonOf);
+
+/** The gradient of {@link BatchNormReluTrain}: the same kernel, with the saved output masking dy. */
+export const batchNormReluTrainGradient: GradConfig = normGradient(BatchNormReluTrain, BatchNormTrainGrad, (dys, saved) => gradInputs(dys, saved, true), epsilonOf, [true, true, true]);
 
 /** [y, batch mean, batch variance] of `x` normalised over every axis but the last (wasm only). */
-export function batchNormTrainOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): [Tensor, Tensor, Tensor] {
-  return engine().runKernel(BatchNormTrain, { x, gamma, beta }, { epsilon }) as unknown as [Tensor, Tensor, Tensor];
+export function batchNormTrainOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number, relu = false): [Tensor, Tensor, Tensor] {
+  return engine().runKernel(relu ? BatchNormReluTrain : BatchNormTrain, { x, gamma, beta }, { epsilon }) as unknown as [Tensor, Tensor, Tensor];
 }

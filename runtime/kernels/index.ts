@@ -14,7 +14,7 @@ import { attentionConfig, attentionGradConfig, attentionGradient } from './atten
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
-import { batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient, movingStatsConfig } from './batchNormTrain';
+import { batchNormReluTrainConfig, batchNormReluTrainGradient, batchNormTrainConfig, batchNormTrainGradConfig, batchNormTrainGradient, movingStatsConfig } from './batchNormTrain';
 import { castConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
@@ -55,6 +55,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   tileConfig,
   batchNormGradPartConfig,
   batchNormTrainConfig,
+  batchNormReluTrainConfig,
   batchNormTrainGradConfig,
   movingStatsConfig,
   optimizerStepConfig,
@@ -95,7 +96,7 @@ export function registerWasmTrainingKernels(): void {
   // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
   // FusedBatchNorm's, Softmax's and the activations' are several full-size ops; the rest
   // are our kernels'.
-  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
+  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
   installUnusedOutputGradients();

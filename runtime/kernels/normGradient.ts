@@ -14,11 +14,13 @@ export function normGradient(
   /** The gradient kernel's inputs from the output gradients and [x, gamma, statistic, statistic]. */
   gradInputs: (dys: (Tensor | null)[], saved: Tensor[]) => Record<string, Tensor>,
   gradAttrs: (attrs: NamedAttrMap) => NamedAttrMap = () => ({}),
+  /** Which outputs the gradient reads (saved after x and gamma): the statistics, or all three. */
+  outputsToSave: boolean[] = [false, true, true],
 ): GradConfig {
   return {
     kernelName,
     inputsToSave: ['x', 'gamma'],
-    outputsToSave: [false, true, true],
+    outputsToSave,
     gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
       const [dx, dgamma, dbeta] = engine().runKernel(gradKernel, gradInputs(dys as (Tensor | null)[], saved), gradAttrs(attrs)) as unknown as Tensor[];
       return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };

@@ -13,13 +13,13 @@
 import { getGradient } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { Attention } from './attention';
-import { BatchNormTrain } from './batchNormTrain';
+import { BatchNormReluTrain, BatchNormTrain } from './batchNormTrain';
 import { GeluTrain } from './gelu';
 import { LayerNorm } from './layerNorm';
 import { onTapeNode, type TapeNode } from './tapeNodes';
 
 /** Kernels whose gradient functions take null for every output gradient but the first. */
-const NULL_SAFE = new Set([Attention, BatchNormTrain, GeluTrain, LayerNorm]);
+const NULL_SAFE = new Set([Attention, BatchNormTrain, BatchNormReluTrain, GeluTrain, LayerNorm]);
 
 /** Lets a null-safe kernel's tape node call its gradient function with the null gradients as they are. */
 function nullSecondaryGradients(node: TapeNode, saved: Tensor[], attrs: NamedAttrMap): void {

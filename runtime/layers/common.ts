@@ -44,3 +44,13 @@ export function stockLayerClass<A>(factory: (args: A) => tfl.layers.Layer, args:
 export function onWasm(x: tf.Tensor, kernel: string): boolean {
   return x.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(kernel, 'wasm') !== undefined;
 }
+
+/**
+ * Tensors a BatchNormalization layer has already passed through ReLU (graph-compiler's
+ * fuse pass pairs it with the ReLU layer that alone reads its output): that ReLU layer
+ * returns them as they are. A WeakSet, so that the ReLU is skipped only when the fused
+ * kernel actually ran (training on wasm), never on any other path.
+ */
+const rectified = new WeakSet<tf.Tensor>();
+export const markRectified = (t: tf.Tensor): void => void rectified.add(t);
+export const isRectified = (t: tf.Tensor): boolean => rectified.has(t);

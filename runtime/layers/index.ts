@@ -6,7 +6,9 @@
 // which tfjs-core alone does not install; the @tensorflow/tfjs union package installs them
 // on the one shared tfjs-core (and, unlike tfjs-core's deep ESM paths, loads in plain Node).
 import '@tensorflow/tfjs';
-// Replaces tfjs-layers' class of the same name: a fused training step on wasm, stock otherwise.
+// Replace tfjs-layers' classes of the same name: a fused training step on wasm (with the ReLU
+// after it, when the compiler fused one), stock otherwise.
+import { Activation } from './Activation.js';
 import { BatchNormalization } from './BatchNormalization.js';
 // Replaces tfjs-layers' 'gelu' activation: one kernel and one gradient on wasm.
 import { Gelu } from './activations.js';
@@ -21,7 +23,7 @@ import { PatchEmbedding } from './PatchEmbedding.js';
 import { PositionEmbedding } from './PositionEmbedding.js';
 import { TokenSelect } from './TokenSelect.js';
 
-export { BatchNormalization, ClassToken, Dropout, Gelu, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
+export { Activation, BatchNormalization, ClassToken, Dropout, Gelu, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
 
 export const customLayers = [ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect] as const;
 

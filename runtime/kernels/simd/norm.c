@@ -22,12 +22,13 @@ static void flush(float *acc32, double *acc64, int C) {
 
 /*
  * Batch-norm forward over rows × C (channels last): mean and biased variance per channel
- * (sums shifted by the first row), then y = x·k + b with k = γ/√(var + ε), b = β - μ·k.
- * acc: 4·C floats then 2·C doubles (8-byte aligned).
+ * (sums shifted by the first row), then y = x·k + b with k = γ/√(var + ε), b = β - μ·k,
+ * rectified when `relu` is set (y < 0 becomes 0; NaN stays). acc: 4·C floats then 2·C
+ * doubles (8-byte aligned).
  */
 EXPORT("bn_forward")
 void bn_forward(const float *x, const float *gamma, const float *beta, float eps, float *y, float *mean, float *var,
-                int rows, int C, float *acc) {
+                int rows, int C, float *acc, int relu) {
   float *s1 = acc, *s2 = acc + C, *k = acc + 2 * C, *b = acc + 3 * C;
   double *t1 = (double *)(acc + 4 * C), *t2 = t1 + C;
   for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0f, t1[c] = t2[c] = 0.0;
@@ -54,22 +55,32 @@ void bn_forward(const float *x, const float *gamma, const float *beta, float eps
     k[c] = kc;
     b[c] = beta[c] - (float)(x[c] + m) * kc;
   }
+  const v128_t zero = splat(0.0f);
   for (int r = 0; r < rows; r++) {
     const float *xr = x + r * C;
     float *yr = y + r * C;
-    for (int c = 0; c < C; c += 4)
-      wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(k + c)), wasm_v128_load(b + c)));
+    for (int c = 0; c < C; c += 4) {
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(k + c)), wasm_v128_load(b + c));
+      wasm_v128_store(yr + c, relu ? wasm_f32x4_pmax(v, zero) : v); /* pmax(v, 0): v < 0 ? 0 : v */
+    }
   }
+}
+
+/* dy where the rectified output y > 0, 0 where y is 0, NaN where y is NaN (as act_grad's relu). */
+static inline v128_t rectify(v128_t g, v128_t y) {
+  return wasm_v128_or(wasm_v128_and(g, wasm_f32x4_gt(y, splat(0.0f))), wasm_v128_and(y, wasm_f32x4_ne(y, y)));
 }
 
 /*
  * Batch-norm backward: Σdy and Σdy·(x - μ) per channel, then dx = dy·k + x·a + b (the
  * gradients of the mean and variance outputs join a and b when dmean / dvar are non-null),
- * dγ = r·Σdy(x - μ), dβ = Σdy. acc: 5·C floats then 2·C doubles.
+ * dγ = r·Σdy(x - μ), dβ = Σdy. With the rectified output y (non-null: batch norm + ReLU),
+ * dy is first masked by y > 0 (rectify). acc: 5·C floats then 2·C doubles.
  */
 EXPORT("bn_backward")
 void bn_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *var, float eps,
-                 const float *dmean, const float *dvar, float *dx, float *dgamma, float *dbeta, int rows, int C, float *acc) {
+                 const float *dmean, const float *dvar, float *dx, float *dgamma, float *dbeta, int rows, int C, float *acc,
+                 const float *y) {
   float *s1 = acc, *s2 = acc + C, *k = acc + 2 * C, *a = acc + 3 * C, *b = acc + 4 * C;
   double *t1 = (double *)(acc + 6 * C), *t2 = t1 + C;
   for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0f, t1[c] = t2[c] = 0.0;
@@ -78,7 +89,7 @@ void bn_backward(const float *dy, const float *x, const float *gamma, const floa
     for (int r = r0; r < r1; r++) {
       const float *xr = x + r * C, *gr = dy + r * C;
       for (int c = 0; c < C; c += 4) {
-        const v128_t g = wasm_v128_load(gr + c);
+        const v128_t g = y ? rectify(wasm_v128_load(gr + c), wasm_v128_load(y + r * C + c)) : wasm_v128_load(gr + c);
         const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
         wasm_v128_store(s1 + c, wasm_f32x4_add(wasm_v128_load(s1 + c), g));
         wasm_v128_store(s2 + c, wasm_f32x4_add(wasm_v128_load(s2 + c), wasm_f32x4_mul(g, d)));
@@ -104,7 +115,8 @@ void bn_backward(const float *dy, const float *x, const float *gamma, const floa
     const float *xr = x + r * C, *gr = dy + r * C;
     float *o = dx + r * C;
     for (int c = 0; c < C; c += 4) {
-      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gr + c), wasm_v128_load(k + c)),
+      const v128_t g = y ? rectify(wasm_v128_load(gr + c), wasm_v128_load(y + r * C + c)) : wasm_v128_load(gr + c);
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(g, wasm_v128_load(k + c)),
                                       wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(a + c)), wasm_v128_load(b + c)));
       wasm_v128_store(o + c, v);
     }
