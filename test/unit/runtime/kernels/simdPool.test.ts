@@ -22,11 +22,12 @@ const pause = (us: number) => {
 };
 
 describe('the SIMD helper pool', () => {
-  it.each([
+  const cases: [string, typeof spinTuning, (job: number) => number][] = [
     ['back to back, the helper watching', { helperUs: 1000, mainUs: 2000 }, () => 0],
-    ['with gaps longer than the helper watches', { helperUs: 200, mainUs: 2000 }, (j: number) => (j % 3 === 0 ? 600 : 20)],
-    ['with watching off (every hand-off sleeps)', { helperUs: 0, mainUs: 0 }, (j: number) => j % 50],
-  ])('runs each slice of each job once, on that job’s arguments: %s', (_, spin, gapUs, ctx) => {
+    ['with gaps longer than the helper watches', { helperUs: 200, mainUs: 2000 }, (j) => (j % 3 === 0 ? 600 : 20)],
+    ['with watching off (every hand-off sleeps)', { helperUs: 0, mainUs: 0 }, (j) => j % 50],
+  ];
+  it.for(cases)('runs each slice of each job once, on that job’s arguments: %s', ([, spin, gapUs], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
     const backend = tf.findBackend('wasm') as WasmBackend;
     const pool = simdPool(backend);
