@@ -12,7 +12,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
-import { convParts, simdPool, slice, type SimdKernels } from './simdModule';
+import { convParts, runSliced, simdPool, slice, type SimdKernels } from './simdModule';
 import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -128,7 +128,12 @@ function spaceToDepth(scope: Scope, simd: SimdKernels, x: TensorInfo, g: ConvGeo
   const Hz = g.outH + 3;
   const Wz = g.outW + 3;
   const z = scope.alloc([g.batch * Hz * Wz * 4 * g.inC]);
-  simd.space_to_depth(offsetOf(scope.backend, x), offsetOf(scope.backend, z), g.batch, g.inH, g.inW, g.inC, Hz, Wz, g.padTop, g.padLeft);
+  // Images split across the threads.
+  runSliced(scope.backend, 'space_to_depth', g.batch, 1, (n0, n1) => [
+    offsetOf(scope.backend, x) + 4 * n0 * g.inH * g.inW * g.inC,
+    offsetOf(scope.backend, z) + 4 * n0 * Hz * Wz * 4 * g.inC,
+    n1 - n0, g.inH, g.inW, g.inC, Hz, Wz, g.padTop, g.padLeft,
+  ], Hz * Wz * 4 * g.inC);
   const gz = { ...g, inH: Hz, inW: Wz, inC: 4 * g.inC, kH: 4, kW: 4, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
   return { z, gz };
 }

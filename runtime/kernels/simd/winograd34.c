@@ -201,27 +201,47 @@ void winograd34_filter_grad_finish(float *p0, int parts, int stride, float *dw, 
   }
 }
 
+/* d[0..n) = s[0..n) (s non-null) or 0: four floats at a time, then two, then one. */
+static inline void copy_or_zero(float *d, const float *s, int n) {
+  int k = 0;
+  if (s) {
+    for (; k + 4 <= n; k += 4) wasm_v128_store(d + k, wasm_v128_load(s + k));
+    if (k + 2 <= n) wasm_v128_store64_lane(d + k, wasm_v128_load64_zero(s + k), 0), k += 2;
+    if (k < n) d[k] = s[k];
+  } else {
+    for (; k + 4 <= n; k += 4) wasm_v128_store(d + k, wasm_f32x4_splat(0.0f));
+    for (; k < n; k++) d[k] = 0.0f;
+  }
+}
+
 /*
  * z[n][i][j][(2a + b)·C + c] = x[n][2i + a - PT][2j + b - PL][c] (0 outside x), for i < Hz,
  * j < Wz: a stride-2 convolution's input in space-to-depth form, where it is a stride-1 one.
+ * z is written in order; each (a, b = 0, 1) is 2C floats in a row of x.
  */
 EXPORT("space_to_depth")
 void space_to_depth(const float *x, float *z, int N, int H, int W, int C, int Hz, int Wz, int PT, int PL) {
   for (int n = 0; n < N; n++)
-    for (int i = 0; i < Hz; i++)
-      for (int j = 0; j < Wz; j++) {
-        float *d = z + ((n * Hz + i) * Wz + j) * 4 * C;
-        for (int a = 0; a < 2; a++)
-          for (int b = 0; b < 2; b++, d += C) {
-            const int h = 2 * i + a - PT, w = 2 * j + b - PL;
-            if (h < 0 || h >= H || w < 0 || w >= W) {
-              for (int c = 0; c < C; c++) d[c] = 0.0f;
-            } else {
-              const float *s = x + ((n * H + h) * W + w) * C;
-              for (int c = 0; c < C; c++) d[c] = s[c];
-            }
-          }
+    for (int i = 0; i < Hz; i++) {
+      const float *rows[2];
+      for (int a = 0; a < 2; a++) {
+        const int h = 2 * i + a - PT;
+        rows[a] = h >= 0 && h < H ? x + (n * H + h) * W * C : 0;
       }
+      float *d = z + (n * Hz + i) * Wz * 4 * C;
+      for (int j = 0; j < Wz; j++) {
+        const int w = 2 * j - PL;
+        for (int a = 0; a < 2; a++, d += 2 * C) {
+          const float *row = rows[a];
+          if (row && w >= 0 && w + 1 < W) {
+            copy_or_zero(d, row + w * C, 2 * C);
+          } else {
+            copy_or_zero(d, row && w >= 0 && w < W ? row + w * C : 0, C);
+            copy_or_zero(d + C, row && w + 1 >= 0 && w + 1 < W ? row + (w + 1) * C : 0, C);
+          }
+        }
+      }
+    }
 }
 
 /*
