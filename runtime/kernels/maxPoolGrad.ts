@@ -7,7 +7,7 @@
  */
 import { MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { poolArgs, simdKernels } from './simdModule';
+import { poolArgs, runSliced, simdKernels } from './simdModule';
 import { alloc, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 import { poolInfo, type PoolAttrs } from './convGeometry';
@@ -24,8 +24,11 @@ function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo; output
   const out = alloc(backend, [...input.shape]);
   const simd = simdKernels(backend);
   if (simd) {
-    // The same loops, four channels at a time (simd/pool.c).
-    simd.max_pool_grad(offsetOf(backend, input), offsetOf(backend, dy), offsetOf(backend, out), ...poolArgs(info));
+    // The same loops, four channels at a time (simd/pool.c), images split across the threads.
+    const [, ...rest] = poolArgs(info);
+    const [px, pdy, pdx] = [offsetOf(backend, input), offsetOf(backend, dy), offsetOf(backend, out)];
+    const image = inH * inW * C;
+    runSliced(backend, 'max_pool_grad', batchSize, 1, (n0, n1) => [px + 4 * n0 * image, pdy + 4 * n0 * outH * outW * C, pdx + 4 * n0 * image, n1 - n0, ...rest], image);
     return out;
   }
   const x = heapF32(backend, input);

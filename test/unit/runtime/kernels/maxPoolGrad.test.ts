@@ -47,4 +47,22 @@ describe('MaxPoolGrad (wasm) vs CPU', () => {
       );
     });
   });
+
+  it.for([
+    ['our SIMD module (simd/pool.c), images split across the threads', [6, 16, 16, 8], [3, 3], [2, 2], 'same'],
+    ['our SIMD module (simd/pool.c), images split across the threads, odd batch', [5, 19, 21, 12], [2, 2], [2, 2], 'valid'],
+  ] as const)('matches on a batch large enough to split: %s', async ([path, shape, filterSize, strides, pad], ctx) => {
+    await onPath(path, ctx, async () => {
+      const x = signed(shape.reduce((a: number, b: number) => a * b, 1), 11);
+      const run = () => {
+        const input = tf.tensor4d(x, [...shape]);
+        const output = tf.maxPool(input, [...filterSize], [...strides], pad);
+        const dy = tf.tensor(signed(output.size, 12), output.shape);
+        return kernel('MaxPoolGrad', { dy, input, output }, { filterSize, strides, pad });
+      };
+      const ours = await on('wasm', run);
+      const ref = await on('cpu', run);
+      expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+    });
+  });
 });
