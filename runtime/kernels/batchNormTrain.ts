@@ -25,7 +25,7 @@
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { normGradient } from './normGradient';
-import { simdKernels } from './simdModule';
+import { simdKernels, simdPool, slice, sliceTuning } from './simdModule';
 import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -33,6 +33,26 @@ export const BatchNormTrain = 'LayerlabBatchNormTrain';
 export const BatchNormReluTrain = 'LayerlabBatchNormReluTrain';
 export const BatchNormTrainGrad = 'LayerlabBatchNormTrainGrad';
 export const MovingStats = 'LayerlabMovingStats';
+
+/**
+ * Scratch for the SIMD passes split over the rows (simd/norm.c): per thread 2·C floats of
+ * running sums then 2·C doubles (`part(i)`, 6·C floats apart; `sums` is part 0's doubles),
+ * then `n` vectors of C coefficients (k, b or k, a, b).
+ */
+function phases(backend: WasmBackend, rows: number, C: number, n: number) {
+  const parts = rows * C < sliceTuning.parallelFrom ? 1 : simdPool(backend).size;
+  const scratch = alloc(backend, [parts * 6 * C + n * C]);
+  const base = offsetOf(backend, scratch);
+  const part = (i: number) => base + 4 * i * 6 * C;
+  return {
+    parts,
+    rows: (i: number) => slice(rows, parts, i),
+    scratch,
+    part,
+    sums: part(0) + 8 * C,
+    coefficients: Array.from({ length: n }, (_, j) => base + 4 * (parts * 6 * C + j * C)),
+  };
+}
 
 const trainKernel = (relu: boolean) => (args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo }; backend: WasmBackend; attrs: { epsilon: number } }) => batchNormTrain(args, relu);
 
@@ -46,11 +66,15 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
   const varOut = alloc(backend, [C]);
   const simd = C % 4 === 0 ? simdKernels(backend) : null;
   if (simd) {
-    // The same passes four channels at a time (simd/norm.c).
-    const acc = alloc(backend, [8 * C]);
+    // The same passes four channels at a time (simd/norm.c), rows split across the threads.
     const at = (t: TensorInfo) => offsetOf(backend, t);
-    simd.bn_forward(at(inputs.x), at(inputs.gamma), at(inputs.beta), attrs.epsilon, at(y), at(meanOut), at(varOut), N, C, at(acc), relu ? 1 : 0);
-    free(backend, acc);
+    const { parts, rows, scratch, part, sums, coefficients } = phases(backend, N, C, 2);
+    const x = at(inputs.x);
+    simdPool(backend).run('bn_forward_sums', Array.from({ length: parts }, (_, i) => [x + 4 * rows(i)[0] * C, x, rows(i)[1] - rows(i)[0], C, part(i), part(i) + 8 * C]));
+    const [k, b] = coefficients;
+    simd.bn_forward_finish(sums, parts, 3 * C, x, at(inputs.gamma), at(inputs.beta), attrs.epsilon, N, C, at(meanOut), at(varOut), k!, b!);
+    simdPool(backend).run('bn_forward_rows', Array.from({ length: parts }, (_, i) => [x + 4 * rows(i)[0] * C, k!, b!, at(y) + 4 * rows(i)[0] * C, rows(i)[1] - rows(i)[0], C, relu ? 1 : 0]));
+    free(backend, scratch);
     return [y, meanOut, varOut];
   }
   const x = heapF32(backend, inputs.x);
@@ -101,11 +125,16 @@ function batchNormTrainGrad(args: {
   const dbetaOut = alloc(backend, [C]);
   const simd = C % 4 === 0 ? simdKernels(backend) : null;
   if (simd) {
-    const acc = alloc(backend, [10 * C]);
+    // The same passes four channels at a time (simd/norm.c), rows split across the threads.
     const at = (t: TensorInfo | undefined) => (t ? offsetOf(backend, t) : 0);
     const i = inputs;
-    simd.bn_backward(at(i.dy), at(i.x), at(i.gamma), at(i.mean), at(i.variance), attrs.epsilon, at(i.dmean), at(i.dvariance), at(dxOut), at(dgammaOut), at(dbetaOut), N, C, at(acc), at(i.y));
-    free(backend, acc);
+    const { parts, rows, scratch, part, sums, coefficients } = phases(backend, N, C, 3);
+    const slice = (t: TensorInfo | undefined, p: number) => (t ? at(t) + 4 * rows(p)[0] * C : 0);
+    simdPool(backend).run('bn_backward_sums', Array.from({ length: parts }, (_, p) => [slice(i.dy, p), slice(i.x, p), at(i.mean), slice(i.y, p), rows(p)[1] - rows(p)[0], C, part(p), part(p) + 8 * C]));
+    const [k, a, b] = coefficients;
+    simd.bn_backward_finish(sums, parts, 3 * C, at(i.gamma), at(i.mean), at(i.variance), attrs.epsilon, at(i.dmean), at(i.dvariance), N, C, k!, a!, b!, at(dgammaOut), at(dbetaOut));
+    simdPool(backend).run('bn_backward_rows', Array.from({ length: parts }, (_, p) => [slice(i.dy, p), slice(i.x, p), slice(i.y, p), k!, a!, b!, slice(dxOut, p), rows(p)[1] - rows(p)[0], C]));
+    free(backend, scratch);
     return [dxOut, dgammaOut, dbetaOut];
   }
   const dy = inputs.y ? rectified(heapF32(backend, inputs.dy), heapF32(backend, inputs.y)) : heapF32(backend, inputs.dy);

@@ -21,23 +21,27 @@ static void flush(float *acc32, double *acc64, int C) {
 }
 
 /*
- * Batch-norm forward over rows × C (channels last): mean and biased variance per channel
- * (sums shifted by the first row), then y = x·k + b with k = γ/√(var + ε), b = β - μ·k,
- * rectified when `relu` is set (y < 0 becomes 0; NaN stays). acc: 4·C floats then 2·C
- * doubles (8-byte aligned).
+ * Batch norm in phases, so that threads can split the rows (batchNormTrain.ts): per-channel
+ * sums of a slice of rows, a finish over every slice's sums (one thread), then the pass that
+ * writes each row. A part's sums are 2·C doubles at `t` (8-byte aligned), after 2·C floats
+ * of its scratch at `acc`.
  */
-EXPORT("bn_forward")
-void bn_forward(const float *x, const float *gamma, const float *beta, float eps, float *y, float *mean, float *var,
-                int rows, int C, float *acc, int relu) {
-  float *s1 = acc, *s2 = acc + C, *k = acc + 2 * C, *b = acc + 3 * C;
-  double *t1 = (double *)(acc + 4 * C), *t2 = t1 + C;
+
+/*
+ * Forward sums of rows [0, rows) of x (a slice): Σ(x - shift) and Σ(x - shift)² per channel,
+ * shifted by the first row of the whole input so that large means do not cancel.
+ */
+EXPORT("bn_forward_sums")
+void bn_forward_sums(const float *x, const float *shift, int rows, int C, float *acc, double *t) {
+  float *s1 = acc, *s2 = acc + C;
+  double *t1 = t, *t2 = t + C;
   for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0f, t1[c] = t2[c] = 0.0;
   for (int r0 = 0; r0 < rows; r0 += CHUNK) {
     const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
     for (int r = r0; r < r1; r++) {
       const float *xr = x + r * C;
       for (int c = 0; c < C; c += 4) {
-        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(x + c));
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(shift + c));
         wasm_v128_store(s1 + c, wasm_f32x4_add(wasm_v128_load(s1 + c), d));
         wasm_v128_store(s2 + c, wasm_f32x4_add(wasm_v128_load(s2 + c), wasm_f32x4_mul(d, d)));
       }
@@ -45,16 +49,32 @@ void bn_forward(const float *x, const float *gamma, const float *beta, float eps
     flush(s1, t1, C);
     flush(s2, t2, C);
   }
+}
+
+/*
+ * The forward's statistics from `parts` slices' sums (`stride` doubles apart): mean and biased
+ * variance per channel, and y = x·k + b's k = γ/√(var + ε), b = β - μ·k.
+ */
+EXPORT("bn_forward_finish")
+void bn_forward_finish(const double *t, int parts, int stride, const float *shift, const float *gamma, const float *beta, float eps,
+                       int rows, int C, float *mean, float *var, float *k, float *b) {
   for (int c = 0; c < C; c++) {
-    const double m = t1[c] / rows;
-    double v = t2[c] / rows - m * m;
+    double t1 = 0.0, t2 = 0.0;
+    for (int p = 0; p < parts; p++) t1 += t[p * stride + c], t2 += t[p * stride + C + c];
+    const double m = t1 / rows;
+    double v = t2 / rows - m * m;
     if (v < 0) v = 0;
-    mean[c] = (float)(x[c] + m);
+    mean[c] = (float)(shift[c] + m);
     var[c] = (float)v;
     const float kc = gamma[c] / __builtin_sqrtf((float)v + eps);
     k[c] = kc;
-    b[c] = beta[c] - (float)(x[c] + m) * kc;
+    b[c] = beta[c] - (float)(shift[c] + m) * kc;
   }
+}
+
+/* y = x·k + b over rows [0, rows) of a slice, rectified when `relu` is set (y < 0 becomes 0; NaN stays). */
+EXPORT("bn_forward_rows")
+void bn_forward_rows(const float *x, const float *k, const float *b, float *y, int rows, int C, int relu) {
   const v128_t zero = splat(0.0f);
   for (int r = 0; r < rows; r++) {
     const float *xr = x + r * C;
@@ -71,26 +91,23 @@ static inline v128_t rectify(v128_t g, v128_t y) {
   return wasm_v128_or(wasm_v128_and(g, wasm_f32x4_gt(y, splat(0.0f))), wasm_v128_and(y, wasm_f32x4_ne(y, y)));
 }
 
-/*
- * Batch-norm backward: Σdy and Σdy·(x - μ) per channel, then dx = dy·k + x·a + b (the
- * gradients of the mean and variance outputs join a and b when dmean / dvar are non-null),
- * dγ = r·Σdy(x - μ), dβ = Σdy. With the rectified output y (non-null: batch norm + ReLU),
- * dy is first masked by y > 0 (rectify). acc: 5·C floats then 2·C doubles.
- */
-EXPORT("bn_backward")
-void bn_backward(const float *dy, const float *x, const float *gamma, const float *mean, const float *var, float eps,
-                 const float *dmean, const float *dvar, float *dx, float *dgamma, float *dbeta, int rows, int C, float *acc,
-                 const float *y) {
-  float *s1 = acc, *s2 = acc + C, *k = acc + 2 * C, *a = acc + 3 * C, *b = acc + 4 * C;
-  double *t1 = (double *)(acc + 6 * C), *t2 = t1 + C;
+/* dy's row r, masked by the rectified output y when there is one (batch norm + ReLU). */
+static inline v128_t grad_at(const float *dy, const float *y, int i) {
+  return y ? rectify(wasm_v128_load(dy + i), wasm_v128_load(y + i)) : wasm_v128_load(dy + i);
+}
+
+/* Backward sums of a slice: Σdy and Σdy·(x - μ) per channel (dy masked by y when non-null). */
+EXPORT("bn_backward_sums")
+void bn_backward_sums(const float *dy, const float *x, const float *mean, const float *y, int rows, int C, float *acc, double *t) {
+  float *s1 = acc, *s2 = acc + C;
+  double *t1 = t, *t2 = t + C;
   for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0f, t1[c] = t2[c] = 0.0;
   for (int r0 = 0; r0 < rows; r0 += CHUNK) {
     const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
     for (int r = r0; r < r1; r++) {
-      const float *xr = x + r * C, *gr = dy + r * C;
       for (int c = 0; c < C; c += 4) {
-        const v128_t g = y ? rectify(wasm_v128_load(gr + c), wasm_v128_load(y + r * C + c)) : wasm_v128_load(gr + c);
-        const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+        const v128_t g = grad_at(dy, y, r * C + c);
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + r * C + c), wasm_v128_load(mean + c));
         wasm_v128_store(s1 + c, wasm_f32x4_add(wasm_v128_load(s1 + c), g));
         wasm_v128_store(s2 + c, wasm_f32x4_add(wasm_v128_load(s2 + c), wasm_f32x4_mul(g, d)));
       }
@@ -98,27 +115,42 @@ void bn_backward(const float *dy, const float *x, const float *gamma, const floa
     flush(s1, t1, C);
     flush(s2, t2, C);
   }
+}
+
+/*
+ * The backward's coefficients from the slices' sums: dx = dy·k + x·a + b per channel (the
+ * gradients of the mean and variance outputs join a and b when dmean / dvar are non-null),
+ * dγ = r·Σdy(x - μ), dβ = Σdy.
+ */
+EXPORT("bn_backward_finish")
+void bn_backward_finish(const double *t, int parts, int stride, const float *gamma, const float *mean, const float *var, float eps,
+                        const float *dmean, const float *dvar, int rows, int C, float *k, float *a, float *b, float *dgamma, float *dbeta) {
   for (int c = 0; c < C; c++) {
+    double t1 = 0.0, t2 = 0.0;
+    for (int p = 0; p < parts; p++) t1 += t[p * stride + c], t2 += t[p * stride + C + c];
     const double r = 1.0 / __builtin_sqrt((double)var[c] + eps);
     const double kc = gamma[c] * r;
-    double ac = -kc * r * r * t2[c] / rows;
-    double bc = -kc * t1[c] / rows;
+    double ac = -kc * r * r * t2 / rows;
+    double bc = -kc * t1 / rows;
     if (dvar) ac += 2.0 * dvar[c] / rows;
     if (dmean) bc += (double)dmean[c] / rows;
     k[c] = (float)kc;
     a[c] = (float)ac;
     b[c] = (float)(bc - ac * mean[c]);
-    dgamma[c] = (float)(r * t2[c]);
-    dbeta[c] = (float)t1[c];
+    dgamma[c] = (float)(r * t2);
+    dbeta[c] = (float)t1;
   }
+}
+
+/* dx = dy·k + x·a + b over the rows of a slice (dy masked by y when non-null). */
+EXPORT("bn_backward_rows")
+void bn_backward_rows(const float *dy, const float *x, const float *y, const float *k, const float *a, const float *b, float *dx, int rows, int C) {
   for (int r = 0; r < rows; r++) {
-    const float *xr = x + r * C, *gr = dy + r * C;
-    float *o = dx + r * C;
     for (int c = 0; c < C; c += 4) {
-      const v128_t g = y ? rectify(wasm_v128_load(gr + c), wasm_v128_load(y + r * C + c)) : wasm_v128_load(gr + c);
-      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(g, wasm_v128_load(k + c)),
-                                      wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(a + c)), wasm_v128_load(b + c)));
-      wasm_v128_store(o + c, v);
+      const int i = r * C + c;
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(grad_at(dy, y, i), wasm_v128_load(k + c)),
+                                      wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(x + i), wasm_v128_load(a + c)), wasm_v128_load(b + c)));
+      wasm_v128_store(dx + i, v);
     }
   }
 }

@@ -72,6 +72,18 @@ describe('fused training batch norm on wasm vs tfjs-layers on CPU', () => {
     });
   });
 
+  it.for([
+    ['alone', false],
+    ['with a ReLU after it', true],
+  ] as const)('matches on a batch large enough to split its rows across the threads (simd/norm.c): %s', async ([, relu], ctx) => {
+    await onPath('our SIMD module (simd/norm.c)', ctx, async () => {
+      const shape = [6, 12, 12, 8];
+      const ours = await on('wasm', trainStep(true, shape, 5, 0.9, relu));
+      const ref = await on('cpu', trainStep(false, shape, 5, 0.9, relu));
+      expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+    });
+  });
+
   it('is what a training step on wasm runs, and leaves no tensor behind', async () => {
     await tf.setBackend('wasm');
     const layer = new BatchNormalization({});
