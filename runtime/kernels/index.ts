@@ -11,6 +11,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { activationGradConfig, reluGradient, sigmoidGradient, tanhGradient } from './activationGrad';
 import { attentionConfig, attentionGradConfig, attentionGradient } from './attention';
+import { avgPoolConfig } from './avgPool';
 import { avgPoolGradConfig } from './avgPoolGrad';
 import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { batchNormGradConfig, batchNormGradPartConfig } from './batchNormGrad';
@@ -49,6 +50,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  avgPoolConfig,
   avgPoolGradConfig,
   batchMatMulConfig,
   fusedMatMulConfig,

@@ -113,3 +113,38 @@ void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W,
     }
   }
 }
+
+/*
+ * Average pooling where the windows tile the input exactly (stride = window, no padding,
+ * nothing left over: d2l's 2x2 pooling): each output is its window's sum · scale, four
+ * channels at a time, then two (a 64-bit lane: LeNet's 6 channels), then one.
+ */
+EXPORT("avg_pool_tiled")
+void avg_pool_tiled(const float *x, float *y, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW) {
+  const v128_t s = wasm_f32x4_splat(scale);
+  for (int n = 0; n < N; n++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++, y += C) {
+        const float *w0 = x + ((n * H + oh * KH) * W + ow * KW) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t acc = wasm_f32x4_splat(0.0f);
+          for (int kh = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++) acc = wasm_f32x4_add(acc, wasm_v128_load(w0 + (kh * W + kw) * C + c));
+          wasm_v128_store(y + c, wasm_f32x4_mul(acc, s));
+        }
+        if (c + 2 <= C) {
+          v128_t acc = wasm_f32x4_splat(0.0f);
+          for (int kh = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++) acc = wasm_f32x4_add(acc, wasm_v128_load64_zero(w0 + (kh * W + kw) * C + c));
+          wasm_v128_store64_lane(y + c, wasm_f32x4_mul(acc, s), 0);
+          c += 2;
+        }
+        if (c < C) {
+          float acc = 0.0f;
+          for (int kh = 0; kh < KH; kh++)
+            for (int kw = 0; kw < KW; kw++) acc += w0[(kh * W + kw) * C + c];
+          y[c] = acc * scale;
+        }
+      }
+}
