@@ -10,6 +10,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { activationGradConfig, reluGradient, sigmoidGradient, tanhGradient } from './activationGrad';
+import { addConfig } from './add';
 import { attentionConfig, attentionGradConfig, attentionGradient } from './attention';
 import { avgPoolConfig } from './avgPool';
 import { avgPoolGradConfig } from './avgPoolGrad';
@@ -30,6 +31,7 @@ import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layer
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
 import { optimizerStepConfig } from './optimizerStep';
+import { reluConfig } from './relu';
 import { installSharedSavedTensors } from './savedTensors';
 import { sigmoidConfig } from './sigmoid';
 import { sliceConfig, splitVConfig } from './slice';
@@ -71,6 +73,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   softmaxGradConfig,
   activationGradConfig,
   sigmoidConfig,
+  reluConfig,
+  addConfig,
   sliceConfig,
   splitVConfig,
   transposeConfig,

@@ -1,6 +1,7 @@
 /*
  * The gradients of elementwise activations in one pass each, with WASM SIMD (tfjs-core runs
- * each as two to four full-size ops). activationGrad.ts keeps the same arithmetic in JS.
+ * each as two to four full-size ops), and the one-pass elementwise ops we run on every
+ * thread (sigmoid, add, relu). activationGrad.ts keeps the gradients' arithmetic in JS.
  * n a multiple of 4 (the caller does the rest). Same rules as bmm.c.
  */
 #include <wasm_simd128.h>
@@ -42,4 +43,17 @@ void sigmoid(const float *x, float *y, int n) {
     const v128_t e = exp4(wasm_f32x4_neg(wasm_v128_load(x + i)));
     wasm_v128_store(y + i, wasm_f32x4_div(one, wasm_f32x4_add(one, e)));
   }
+}
+
+/* z = x + y elementwise, n a multiple of 4 (the caller does the rest). */
+EXPORT("add")
+void add(const float *x, const float *y, float *z, int n) {
+  for (int i = 0; i + 4 <= n; i += 4) wasm_v128_store(z + i, wasm_f32x4_add(wasm_v128_load(x + i), wasm_v128_load(y + i)));
+}
+
+/* y = max(x, 0) elementwise as JS's Math.max (NaN stays, -0 becomes 0), n a multiple of 4 (the caller does the rest). */
+EXPORT("relu")
+void relu(const float *x, float *y, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_max(wasm_v128_load(x + i), zero));
 }

@@ -1,0 +1,37 @@
+/**
+ * One-pass elementwise kernels that XNNPACK runs on the one thread we give it (see
+ * runtime/wasmThreads.ts), run instead by our SIMD module on every thread: Sigmoid, Relu and
+ * same-shape Add (sigmoid.ts, relu.ts, add.ts). On one thread XNNPACK's stay, as they are as
+ * fast or faster there.
+ */
+import { util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { runSliced, simdKernels, simdPool } from './simdModule';
+import { alloc, heapF32, offsetOf } from './wasmBackend';
+import type { WasmBackend } from './wasmBackend';
+
+/** When ours runs: with two or more threads (the product), or always / never (tests, benchmarks). */
+export type Choice = 'threads' | 'always' | 'never';
+
+/** Whether ours runs for float32 `inputs` under `choice` (our module built, four elements at least). */
+export function oursFor(backend: WasmBackend, choice: Choice, inputs: readonly TensorInfo[]): boolean {
+  const wanted = choice === 'always' || (choice === 'threads' && simdPool(backend).size > 1);
+  return wanted && simdKernels(backend) !== null && inputs.every((t) => t.dtype === 'float32') && util.sizeFromShape(inputs[0]!.shape) >= 4;
+}
+
+/**
+ * A new tensor shaped as inputs[0] from SIMD export `fn` (its arguments: the inputs' offsets,
+ * the output's, the count, a multiple of 4) split across the threads; the last n % 4 elements
+ * by `tail` in JS.
+ */
+export function elementwise(backend: WasmBackend, fn: string, inputs: readonly TensorInfo[], tail: (...values: number[]) => number): TensorInfo {
+  const n = util.sizeFromShape(inputs[0]!.shape);
+  const out = alloc(backend, [...inputs[0]!.shape]);
+  const done = n - (n % 4);
+  const at = [...inputs, out].map((t) => offsetOf(backend, t));
+  runSliced(backend, fn, done, 4, (i0, i1) => [...at.map((p) => p + 4 * i0), i1 - i0]);
+  const ins = inputs.map((t) => heapF32(backend, t));
+  const dst = heapF32(backend, out);
+  for (let i = done; i < n; i++) dst[i] = Math.fround(tail(...ins.map((a) => a[i]!)));
+  return out;
+}
