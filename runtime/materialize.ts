@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LoweredModel } from '../graph-compiler/index.js';
-import { BatchNormalization, registerCustomLayers } from './layers/index.js';
+import { Add, BatchNormalization, registerCustomLayers } from './layers/index.js';
 
 type LayerCtor = new (config: Record<string, unknown>) => tfl.layers.Layer;
 
@@ -37,8 +37,8 @@ export function materialize(lowered: LoweredModel, options: MaterializeOptions =
     const config: Record<string, unknown> = { ...structuredClone(node.config), name: layerName(node.id) };
     if (seed !== undefined) Object.assign(config, seededInitializers(node.className, config, seed++));
     const layer = new Ctor(config);
-    // The compiler's fuse pass: the batch norm applies the ReLU after it while training (runtime/layers/BatchNormalization.ts).
-    if (node.fusedActivation === 'relu' && layer instanceof BatchNormalization) layer.fusedRelu = true;
+    // The compiler's fuse pass: the batch norm or Add applies the ReLU after it while training (runtime/layers/BatchNormalization.ts, Add.ts).
+    if (node.fusedActivation === 'relu' && (layer instanceof BatchNormalization || layer instanceof Add)) layer.fusedRelu = true;
     const inputs = node.inputs.map((id, port) => {
       const t = tensors.get(id)!;
       // TF.js's inference executor counts a tensor fed to two ports of one layer as one use and

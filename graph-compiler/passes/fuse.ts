@@ -1,12 +1,16 @@
 /**
  * Fusion: marks lowered layers that may run the layer after them inside their own training
- * kernel. For now one pattern, batch norm → ReLU (every ResNet and DenseNet block): when the
- * ReLU Activation is the only reader of the batch norm's output and that output is not a
- * model output, the batch norm gets `fusedActivation: 'relu'`. The model keeps both layers
- * (saved models, inference and other backends are unchanged); the runtime applies the ReLU
- * in the batch-norm kernel while training on wasm, and the ReLU layer passes that through.
+ * kernel. Two patterns, batch norm → ReLU (every ResNet and DenseNet block) and Add → ReLU
+ * (ResNet's residual joins): when the ReLU Activation is the only reader of the layer's
+ * output and that output is not a model output, the layer gets `fusedActivation: 'relu'`.
+ * The model keeps both layers (saved models, inference and other backends are unchanged);
+ * the runtime applies the ReLU in the layer's kernel while training on wasm, and the ReLU
+ * layer passes that through.
  */
 import type { LoweredModel, LoweredNode } from './lower.js';
+
+/** Lowered classes whose training kernel can apply a ReLU after them. */
+const FUSES_RELU = new Set(['BatchNormalization', 'Add']);
 
 const isRelu = (n: LoweredNode): boolean => n.className === 'Activation' && n.config.activation === 'relu';
 
@@ -16,7 +20,7 @@ export function fuse(model: LoweredModel): LoweredModel {
   const outputs = new Set(model.outputs);
   const nodes = model.nodes.map((n): LoweredNode => {
     const after = readers.get(n.id) ?? [];
-    const fusable = n.className === 'BatchNormalization' && !outputs.has(n.id) && after.length === 1 && isRelu(after[0]!);
+    const fusable = FUSES_RELU.has(n.className) && !outputs.has(n.id) && after.length === 1 && isRelu(after[0]!);
     return fusable ? { ...n, fusedActivation: 'relu' } : n;
   });
   return { ...model, nodes };

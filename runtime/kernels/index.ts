@@ -11,6 +11,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { activationGradConfig, reluGradient, sigmoidGradient, tanhGradient } from './activationGrad';
 import { addConfig } from './add';
+import { addReluConfig, addReluGradient } from './addRelu';
 import { attentionConfig, attentionGradConfig, attentionGradient } from './attention';
 import { avgPoolConfig } from './avgPool';
 import { avgPoolGradConfig } from './avgPoolGrad';
@@ -75,6 +76,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   sigmoidConfig,
   reluConfig,
   addConfig,
+  addReluConfig,
   sliceConfig,
   splitVConfig,
   transposeConfig,
@@ -102,7 +104,7 @@ export function registerWasmTrainingKernels(): void {
   // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
   // FusedBatchNorm's, Softmax's and the activations' are several full-size ops; the rest
   // are our kernels'.
-  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
+  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, addReluGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
   installUnusedOutputGradients();

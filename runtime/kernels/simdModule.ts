@@ -72,6 +72,7 @@ export interface SimdKernels {
   sigmoid(x: number, y: number, n: number): void;
   add(x: number, y: number, z: number, n: number): void;
   relu(x: number, y: number, n: number): void;
+  add_relu(x: number, y: number, z: number, n: number): void;
   /** See norm.c (C, D multiples of 4; acc is scratch of the size each names). */
   bn_forward_sums(x: number, shift: number, rows: number, C: number, acc: number, t: number): void;
   bn_forward_finish(t: number, parts: number, stride: number, shift: number, gamma: number, beta: number, eps: number, rows: number, C: number, mean: number, variance: number, k: number, b: number): void;

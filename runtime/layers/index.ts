@@ -7,8 +7,9 @@
 // on the one shared tfjs-core (and, unlike tfjs-core's deep ESM paths, loads in plain Node).
 import '@tensorflow/tfjs';
 // Replace tfjs-layers' classes of the same name: a fused training step on wasm (with the ReLU
-// after it, when the compiler fused one), stock otherwise.
+// after batch norm or Add, when the compiler fused one), stock otherwise.
 import { Activation } from './Activation.js';
+import { Add } from './Add.js';
 import { BatchNormalization } from './BatchNormalization.js';
 // Replaces tfjs-layers' 'gelu' activation: one kernel and one gradient on wasm.
 import { Gelu } from './activations.js';
@@ -23,7 +24,7 @@ import { PatchEmbedding } from './PatchEmbedding.js';
 import { PositionEmbedding } from './PositionEmbedding.js';
 import { TokenSelect } from './TokenSelect.js';
 
-export { Activation, BatchNormalization, ClassToken, Dropout, Gelu, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
+export { Activation, Add, BatchNormalization, ClassToken, Dropout, Gelu, LayerNormalization, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect };
 
 export const customLayers = [ClassToken, LayerlabBidirectional, MultiHeadAttention, PatchEmbedding, PositionEmbedding, TokenSelect] as const;
 

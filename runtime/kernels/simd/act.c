@@ -1,7 +1,7 @@
 /*
  * The gradients of elementwise activations in one pass each, with WASM SIMD (tfjs-core runs
  * each as two to four full-size ops), and the one-pass elementwise ops we run on every
- * thread (sigmoid, add, relu). activationGrad.ts keeps the gradients' arithmetic in JS.
+ * thread (sigmoid, add, relu, add_relu). activationGrad.ts keeps the gradients' arithmetic in JS.
  * n a multiple of 4 (the caller does the rest). Same rules as bmm.c.
  */
 #include <wasm_simd128.h>
@@ -49,6 +49,13 @@ void sigmoid(const float *x, float *y, int n) {
 EXPORT("add")
 void add(const float *x, const float *y, float *z, int n) {
   for (int i = 0; i + 4 <= n; i += 4) wasm_v128_store(z + i, wasm_f32x4_add(wasm_v128_load(x + i), wasm_v128_load(y + i)));
+}
+
+/* z = max(x + y, 0) elementwise (a residual join and the ReLU after it), n a multiple of 4. */
+EXPORT("add_relu")
+void add_relu(const float *x, const float *y, float *z, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i + 4 <= n; i += 4) wasm_v128_store(z + i, wasm_f32x4_max(wasm_f32x4_add(wasm_v128_load(x + i), wasm_v128_load(y + i)), zero));
 }
 
 /* y = max(x, 0) elementwise as JS's Math.max (NaN stays, -0 becomes 0), n a multiple of 4 (the caller does the rest). */
