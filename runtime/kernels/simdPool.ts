@@ -14,15 +14,22 @@
  * each one before it sleeps. That costs its core only while jobs keep coming; an idle pool
  * sleeps. Measured as interleaved A/Bs on two threads: ResNet-18 (d2l stem) steps 11%
  * faster, LeNet's 7%.
+ *
+ * A helper can still start late: asleep after a pause, or its core taken for a while (in a
+ * training step ~3% of jobs, the worst ~20 ms). So once this thread has done its own slice, it
+ * claims any slice no helper has started and runs it itself; a helper claims its slice before
+ * running it and skips one already taken. Steps on two threads 4-7% faster again (LeNet,
+ * ResNet-18; alternating runs).
  */
 import { Worker } from 'node:worker_threads';
 
 /** Most arguments any kernel takes (conv_filter_grad_rows: 21). */
 const MAX_ARGS = 24;
 /**
- * ctrl[SEQ] counts jobs; ctrl[DONE] counts finished slices; ctrl[FN], ctrl[NARGS] describe the
- * job; ctrl[FAILED] is set by a slice that threw; ctrl[SPIN] is how long (µs) helpers watch
- * for the next job before they sleep.
+ * ctrl[SEQ] counts jobs; ctrl[DONE] counts finished helper slices; ctrl[FN], ctrl[NARGS]
+ * describe the job; ctrl[FAILED] is set by a slice that threw; ctrl[SPIN] is how long (µs)
+ * helpers watch for the next job before they sleep; ctrl[CLAIM + slot] is 0 until a slot's
+ * slice is claimed, by its helper (1) or by this thread (2).
  */
 const SEQ = 0;
 const DONE = 1;
@@ -30,6 +37,7 @@ const FN = 2;
 const NARGS = 3;
 const FAILED = 4;
 const SPIN = 5;
+const CLAIM = 8;
 
 /**
  * How long a helper watches for the next job before it sleeps, and this thread for the
@@ -37,6 +45,9 @@ const SPIN = 5;
  * values, 2.3 at 5 ms each and 2.1 with helpers watching 0.2 ms.
  */
 export const spinTuning = { helperUs: 1000, mainUs: 2000 };
+
+/** Slices this thread ran for a helper that had not started them (tests and diagnostics). */
+export const poolStats = { stolen: 0 };
 
 /** The helper's whole program (run with `eval: true`). */
 const HELPER = `
@@ -51,6 +62,8 @@ for (;;) {
   while (Atomics.load(ctrl, ${SEQ}) === seen && performance.now() - t0 < ctrl[${SPIN}] / 1000) continue;
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
+  // A slice this helper woke too late for was run by the main thread.
+  if (Atomics.compareExchange(ctrl, ${CLAIM} + slot, 0, 1) !== 0) continue;
   try {
     const a = [];
     for (let i = 0; i < ctrl[${NARGS}]; i++) a.push(args[slot * maxArgs + i]);
@@ -79,7 +92,7 @@ export interface SimdPool {
  */
 export function createSimdPool(module: object, memory: object, main: Record<string, unknown>, size: number): SimdPool {
   const names = Object.keys(main);
-  const ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
+  const ctrl = new Int32Array(new SharedArrayBuffer((CLAIM + size) * 4));
   const args = new Float64Array(new SharedArrayBuffer(size * MAX_ARGS * 8));
   for (let slot = 1; slot < size; slot++) {
     const w = new Worker(HELPER, { eval: true, workerData: { module, memory, ctrlBuffer: ctrl.buffer, argsBuffer: args.buffer, names, slot, maxArgs: MAX_ARGS } });
@@ -99,9 +112,20 @@ export function createSimdPool(module: object, memory: object, main: Record<stri
       Atomics.store(ctrl, FAILED, 0);
       Atomics.store(ctrl, SPIN, spinTuning.helperUs);
       for (let slot = 1; slot < size; slot++) calls[slot]!.forEach((v, i) => (args[slot * MAX_ARGS + i] = v));
+      // Slices are claimable once the job is written (a helper still waking from an earlier
+      // job may claim one before it sees this job's number).
+      for (let slot = 1; slot < size; slot++) Atomics.store(ctrl, CLAIM + slot, 0);
       Atomics.add(ctrl, SEQ, 1);
       Atomics.notify(ctrl, SEQ);
       f(...calls[0]!);
+      // A helper that has not started its slice yet (asleep, or its core taken by something
+      // else) would cost its wake-up or more: this thread runs that slice instead.
+      for (let slot = 1; slot < size; slot++) {
+        if (Atomics.compareExchange(ctrl, CLAIM + slot, 0, 2) !== 0) continue;
+        f(...calls[slot]!);
+        poolStats.stolen++;
+        Atomics.add(ctrl, DONE, 1);
+      }
       const t0 = performance.now();
       while (Atomics.load(ctrl, DONE) < helpers && performance.now() - t0 < spinTuning.mainUs / 1000) continue;
       for (let done = Atomics.load(ctrl, DONE); done < helpers; done = Atomics.load(ctrl, DONE)) {

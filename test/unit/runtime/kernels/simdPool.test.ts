@@ -1,15 +1,16 @@
 /**
  * The helper pool's hand-off (runtime/kernels/simdPool.ts): jobs posted while a helper still
- * watches for the next one, after it has gone to sleep, and with watching off, each run
- * every slice exactly once on the arguments of that job.
+ * watches for the next one, after it has gone to sleep, and with watching off (where this
+ * thread runs most helper slices itself, before the helper wakes), each run every slice
+ * exactly once on the arguments of that job.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simdPool } from '../../../../runtime/kernels/simdModule';
-import { spinTuning } from '../../../../runtime/kernels/simdPool';
+import { poolStats, spinTuning } from '../../../../runtime/kernels/simdPool';
 import { alloc, free, heapF32, offsetOf, type WasmBackend } from '../../../../runtime/kernels/wasmBackend';
 import { ready, simdBuilt, tf } from './harness';
 
-const ROWS = 64;
+const ROWS = 64; // elements: 2 · ROWS · 4
 const saved = { ...spinTuning };
 
 beforeAll(ready);
@@ -22,44 +23,40 @@ const pause = (us: number) => {
 };
 
 describe('the SIMD helper pool', () => {
-  const cases: [string, typeof spinTuning, (job: number) => number][] = [
-    ['back to back, the helper watching', { helperUs: 1000, mainUs: 2000 }, () => 0],
-    ['with gaps longer than the helper watches', { helperUs: 200, mainUs: 2000 }, (j) => (j % 3 === 0 ? 600 : 20)],
-    ['with watching off (every hand-off sleeps)', { helperUs: 0, mainUs: 0 }, (j) => j % 50],
+  const cases: [string, typeof spinTuning, (job: number) => number, boolean][] = [
+    ['back to back, the helper watching', { helperUs: 1000, mainUs: 2000 }, () => 0, false],
+    ['with gaps longer than the helper watches', { helperUs: 200, mainUs: 2000 }, (j) => (j % 3 === 0 ? 600 : 20), false],
+    ['with watching off (every hand-off sleeps; this thread takes most slices)', { helperUs: 0, mainUs: 0 }, (j) => j % 50, true],
   ];
-  it.for(cases)('runs each slice of each job once, on that job’s arguments: %s', ([, spin, gapUs], ctx) => {
+  it.for(cases)('runs each slice of each job once, on that job’s arguments: %s', ([, spin, gapUs, steals], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
     const backend = tf.findBackend('wasm') as WasmBackend;
     const pool = simdPool(backend);
     expect(pool.size).toBe(2);
     Object.assign(spinTuning, spin);
-    // Each job copies fresh rows into each slice's half of dst; a slice that ran twice, not at
-    // all, or on the previous job's arguments leaves the wrong rows.
-    const src = alloc(backend, [2 * ROWS, 4]);
-    const dst = alloc(backend, [2 * ROWS, 4]);
+    const stolen = poolStats.stolen;
+    // Each job adds 1 to every element in place (sgd_step with c = 1, g = 1), each slice to its
+    // half: a slice that ran twice, not at all, or on another job's arguments leaves a count
+    // other than the job's.
+    const n = 2 * ROWS * 4;
+    const w = alloc(backend, [n]);
+    const g = alloc(backend, [n]);
     try {
-      const at = (t: typeof src, row: number) => offsetOf(backend, t) + row * 16;
+      heapF32(backend, w).fill(0);
+      heapF32(backend, g).fill(1);
+      const at = (t: typeof w, i: number) => offsetOf(backend, t) + 4 * i;
       for (let j = 0; j < 300; j++) {
-        const s = heapF32(backend, src);
-        for (let i = 0; i < s.length; i++) s[i] = j * 1000 + i;
-        heapF32(backend, dst).fill(-1);
-        const half = (j % 2) * (ROWS / 2); // alternate the rows each slice copies
-        pool.run('copy_columns', [
-          [at(src, half), at(dst, half), ROWS / 2, 4, 4],
-          [at(src, ROWS + half), at(dst, ROWS + half), ROWS / 2, 4, 4],
-        ]);
-        const d = heapF32(backend, dst);
-        for (const first of [half, ROWS + half]) {
-          const rows = d.subarray(first * 4, (first + ROWS / 2) * 4);
-          expect(rows[0]).toBe(j * 1000 + first * 4);
-          expect(rows.every((v, i) => v === j * 1000 + first * 4 + i)).toBe(true);
-        }
-        expect(d.filter((v) => v === -1).length).toBe(ROWS * 4);
+        const halves = [0, n / 2].map((i) => [at(w, i), at(g, i), at(w, i), n / 2, 1]);
+        pool.run('sgd_step', j % 2 ? halves.reverse() : halves); // the helper's half alternates
+        const v = heapF32(backend, w);
+        expect([v[0], v[n / 2 - 1], v[n / 2], v[n - 1]]).toEqual([j + 1, j + 1, j + 1, j + 1]);
         pause(gapUs(j));
       }
+      expect(heapF32(backend, w).every((x) => x === 300)).toBe(true);
     } finally {
-      free(backend, src);
-      free(backend, dst);
+      free(backend, w);
+      free(backend, g);
     }
+    if (steals) expect(poolStats.stolen - stolen).toBeGreaterThan(100);
   });
 });
