@@ -1,26 +1,25 @@
 /**
- * AvgPool on wasm, on every thread, where the windows tile the input (stride = window, no
- * padding, nothing left over: d2l's 2x2 pooling): XNNPACK's runs on the one thread we give it
- * (see runtime/wasmThreads.ts), and LeNet's first pool over [256, 28, 28, 6] takes ~0.5 ms of
- * a step. With our SIMD module on more than one thread, simd/pool.c's `avg_pool_tiled` splits
- * the images across them; otherwise, and for other windows, the stock kernel (on one thread
- * it was faster than ours: 0.48 against 0.87 ms).
+ * AvgPool on wasm, on every thread (everyThread.ts), where the windows tile the input (stride
+ * = window, no padding, nothing left over: d2l's 2x2 pooling): LeNet's first pool over
+ * [256, 28, 28, 6] takes ~0.45 ms of a step on XNNPACK's one thread. simd/pool.c's
+ * `avg_pool_tiled` splits the images across the threads; the stock kernel otherwise (on one
+ * thread it is faster than ours: 0.44 against 0.55 ms).
  */
 import { AvgPool } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { poolInfo, type PoolAttrs } from './convGeometry';
-import { runSliced, simdKernels, simdPool } from './simdModule';
+import { oursWanted, type Choice } from './everyThread';
+import { runSliced } from './simdModule';
 import { alloc, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Tests force our kernel on one thread too. */
-export const tuning = { ours: 'threads' as 'threads' | 'always' | 'never' };
+export const tuning = { ours: 'threads' as Choice };
 
 function avgPool(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: PoolAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
-  const wanted = tuning.ours === 'always' || (tuning.ours === 'threads' && simdPool(backend).size > 1);
-  const info = wanted && x.dtype === 'float32' && x.shape.length === 4 ? poolInfo(x.shape, attrs) : undefined;
+  const info = oursWanted(backend, tuning.ours) && x.dtype === 'float32' && x.shape.length === 4 ? poolInfo(x.shape, attrs) : undefined;
   const tiled =
     info !== undefined &&
     info.strideHeight === info.filterHeight &&
@@ -29,7 +28,7 @@ function avgPool(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs:
     info.padInfo.left === 0 &&
     info.outHeight * info.filterHeight === info.inHeight &&
     info.outWidth * info.filterWidth === info.inWidth;
-  if (!tiled || !simdKernels(backend)) return stockKernel(AvgPool)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  if (!tiled) return stockKernel(AvgPool)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
   const out = alloc(backend, [N, OH, OW, C]);
   const [px, py] = [offsetOf(backend, x), offsetOf(backend, out)];

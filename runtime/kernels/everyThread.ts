@@ -1,8 +1,8 @@
 /**
- * One-pass elementwise kernels that XNNPACK runs on the one thread we give it (see
+ * One-pass kernels that XNNPACK runs on the one thread we give it (see
  * runtime/wasmThreads.ts), run instead by our SIMD module on every thread: Sigmoid, Relu and
- * same-shape Add (sigmoid.ts, relu.ts, add.ts). On one thread XNNPACK's stay, as they are as
- * fast or faster there.
+ * same-shape Add (sigmoid.ts, relu.ts, add.ts), and AvgPool where its windows tile the input
+ * (avgPool.ts). On one thread XNNPACK's stay, as they are as fast or faster there.
  */
 import { util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -13,10 +13,14 @@ import type { WasmBackend } from './wasmBackend';
 /** When ours runs: with two or more threads (the product), or always / never (tests, benchmarks). */
 export type Choice = 'threads' | 'always' | 'never';
 
-/** Whether ours runs for float32 `inputs` under `choice` (our module built, four elements at least). */
+/** Whether ours runs under `choice`: our module built and, for 'threads', two or more threads. */
+export function oursWanted(backend: WasmBackend, choice: Choice): boolean {
+  return (choice === 'always' || (choice === 'threads' && simdPool(backend).size > 1)) && simdKernels(backend) !== null;
+}
+
+/** Whether our elementwise kernel runs for float32 `inputs` under `choice` (four elements at least). */
 export function oursFor(backend: WasmBackend, choice: Choice, inputs: readonly TensorInfo[]): boolean {
-  const wanted = choice === 'always' || (choice === 'threads' && simdPool(backend).size > 1);
-  return wanted && simdKernels(backend) !== null && inputs.every((t) => t.dtype === 'float32') && util.sizeFromShape(inputs[0]!.shape) >= 4;
+  return oursWanted(backend, choice) && inputs.every((t) => t.dtype === 'float32') && util.sizeFromShape(inputs[0]!.shape) >= 4;
 }
 
 /**
