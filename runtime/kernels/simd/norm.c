@@ -220,11 +220,46 @@ void ln_backward(const float *dy, const float *x, const float *gamma, const floa
   for (int d = 0; d < D; d++) dgamma[d] = (float)tg[d], dbeta[d] = (float)tb[d];
 }
 
+/* t[0..4) += the lanes of a. */
+static inline void add_lanes(double *t, v128_t a) {
+  t[0] += wasm_f32x4_extract_lane(a, 0), t[1] += wasm_f32x4_extract_lane(a, 1);
+  t[2] += wasm_f32x4_extract_lane(a, 2), t[3] += wasm_f32x4_extract_lane(a, 3);
+}
+
+/*
+ * col_sum's sums for C ≤ 16 with the running float32 sums in registers, the same additions in
+ * the same order: kept in memory, each row's add waited on the previous row's store (LeNet's
+ * and ResNet-18's bias gradients, 6 and 16 channels).
+ */
+static void col_sum_narrow(const float *x, int rows, int C, double *t) {
+  const v128_t zero = splat(0.0f);
+  for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+    const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
+    v128_t a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+    for (int r = r0; r < r1; r++) {
+      const float *xr = x + r * C;
+      a0 = wasm_f32x4_add(a0, wasm_v128_load(xr));
+      if (C > 4) a1 = wasm_f32x4_add(a1, wasm_v128_load(xr + 4));
+      if (C > 8) a2 = wasm_f32x4_add(a2, wasm_v128_load(xr + 8));
+      if (C > 12) a3 = wasm_f32x4_add(a3, wasm_v128_load(xr + 12));
+    }
+    add_lanes(t, a0);
+    if (C > 4) add_lanes(t + 4, a1);
+    if (C > 8) add_lanes(t + 8, a2);
+    if (C > 12) add_lanes(t + 12, a3);
+  }
+}
+
 /* out[c] = scale · Σ_r x[r][c] over rows × C (column sums: bias gradients, statistics). acc: C floats then C doubles. */
 EXPORT("col_sum")
 void col_sum(const float *x, float *out, float scale, int rows, int C, float *acc) {
   double *t = (double *)(acc + C + (C & 1));
   for (int c = 0; c < C; c++) acc[c] = 0.0f, t[c] = 0.0;
+  if (C <= 16) {
+    col_sum_narrow(x, rows, C, t);
+    for (int c = 0; c < C; c++) out[c] = (float)(t[c] * scale);
+    return;
+  }
   for (int r0 = 0; r0 < rows; r0 += CHUNK) {
     const int r1 = r0 + CHUNK < rows ? r0 + CHUNK : rows;
     for (int r = r0; r < r1; r++) {
