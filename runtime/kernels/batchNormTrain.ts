@@ -25,7 +25,7 @@
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { normGradient } from './normGradient';
-import { simdKernels, simdPool, slice, sliceTuning } from './simdModule';
+import { simdKernels, simdPool, slice, slicesFor } from './simdModule';
 import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -40,7 +40,7 @@ export const MovingStats = 'LayerlabMovingStats';
  * then `n` vectors of C coefficients (k, b or k, a, b).
  */
 function phases(backend: WasmBackend, rows: number, C: number, n: number) {
-  const parts = rows * C < sliceTuning.parallelFrom ? 1 : simdPool(backend).size;
+  const parts = slicesFor(backend, rows * C);
   const scratch = alloc(backend, [parts * 6 * C + n * C]);
   const base = offsetOf(backend, scratch);
   const part = (i: number) => base + 4 * i * 6 * C;

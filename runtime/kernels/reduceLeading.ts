@@ -9,7 +9,7 @@
  */
 import { Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels, simdPool, slice, sliceTuning } from './simdModule';
+import { simdKernels, simdPool, slice, slicesFor } from './simdModule';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -61,7 +61,7 @@ function reduce(name: typeof Sum | typeof Mean) {
       // each slice's sums added up here in float64.
       const wide = cols * f;
       const n = rows / f;
-      const parts = n * wide < sliceTuning.parallelFrom ? 1 : simdPool(backend).size;
+      const parts = slicesFor(backend, n * wide);
       const accFloats = 3 * wide + 2;
       const scratch = alloc(backend, [parts * (accFloats + wide)]);
       const at = offsetOf(backend, scratch);

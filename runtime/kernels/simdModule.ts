@@ -209,9 +209,13 @@ export const sliceTuning = { parallelFrom: 1 << 18 };
  * `args(i0, i1)` gives a slice's call.
  */
 export function runSliced(backend: WasmBackend, fn: string, n: number, align: number, args: (i0: number, i1: number) => number[], perItem = 1): void {
-  const pool = simdPool(backend);
-  const parts = n * perItem < sliceTuning.parallelFrom ? 1 : pool.size;
-  pool.run(fn, Array.from({ length: parts }, (_, i) => args(...slice(n, parts, i, align))));
+  const parts = slicesFor(backend, n * perItem);
+  simdPool(backend).run(fn, Array.from({ length: parts }, (_, i) => args(...slice(n, parts, i, align))));
+}
+
+/** Slices a one-pass job over `elements` elements runs in: one below {@link sliceTuning}'s threshold, else one per thread. */
+export function slicesFor(backend: WasmBackend, elements: number): number {
+  return elements < sliceTuning.parallelFrom ? 1 : simdPool(backend).size;
 }
 
 /**
