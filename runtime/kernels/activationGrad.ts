@@ -8,8 +8,9 @@
 import { engine, Relu, Sigmoid, Tanh, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmGradient } from './gradients';
-import { runSliced, simdKernels } from './simdModule';
-import { alloc, heapF32, offsetOf } from './wasmBackend';
+import { elementwise } from './everyThread';
+import { simdKernels } from './simdModule';
+import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const ActivationGrad = 'LayerlabActivationGrad';
@@ -29,17 +30,11 @@ function gradOne(kind: Kind, g: number, s: number): number {
 function activationGrad(args: { inputs: { dy: TensorInfo; s: TensorInfo }; backend: WasmBackend; attrs: { kind: Kind } }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const n = util.sizeFromShape(inputs.s.shape);
+  const grad = (g: number, s: number) => gradOne(attrs.kind, g, s);
+  if (simdKernels(backend) && n >= 4) return elementwise(backend, 'act_grad', [inputs.dy, inputs.s], grad, [KINDS[attrs.kind]]);
   const out = alloc(backend, [...inputs.s.shape]);
-  let done = 0;
-  if (simdKernels(backend) && n >= 4) {
-    done = n - (n % 4);
-    const [pdy, ps, pdx] = [offsetOf(backend, inputs.dy), offsetOf(backend, inputs.s), offsetOf(backend, out)];
-    runSliced(backend, 'act_grad', done, 4, (i0, i1) => [pdy + 4 * i0, ps + 4 * i0, pdx + 4 * i0, i1 - i0, KINDS[attrs.kind]]);
-  }
-  const dy = heapF32(backend, inputs.dy);
-  const s = heapF32(backend, inputs.s);
-  const dx = heapF32(backend, out);
-  for (let i = done; i < n; i++) dx[i] = gradOne(attrs.kind, dy[i]!, s[i]!);
+  const [dy, s, dx] = [heapF32(backend, inputs.dy), heapF32(backend, inputs.s), heapF32(backend, out)];
+  for (let i = 0; i < n; i++) dx[i] = grad(dy[i]!, s[i]!);
   return out;
 }
 
