@@ -46,7 +46,8 @@ describe('BatchMatMul (wasm: our SIMD kernel, or transposes then XNNPACK) vs CPU
             const ours = await on('wasm', run);
             const ref = await on('cpu', run);
             expect(ours.shape).toEqual(ref.shape);
-            expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+            // Terms are products of values in [-1, 1]; with a ReLU the only output left can be a near-cancelled one.
+            expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
           },
         ),
         { numRuns: 40 },
@@ -105,7 +106,8 @@ describe('_FusedMatMul (a Dense layer: our SIMD product with the bias as its sta
             const ours = await on('wasm', run);
             const ref = await on('cpu', run);
             expect(ours.shape).toEqual(ref.shape);
-            expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+            // Terms are products of values in [-1, 1]; with a ReLU the only output left can be a near-cancelled one.
+            expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
           },
         ),
         { numRuns: 60 },

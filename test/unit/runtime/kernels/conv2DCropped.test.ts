@@ -71,7 +71,8 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
           const ours = await on('wasm', run);
           const ref = await on('cpu', run);
           expect(ours.shape).toEqual(outShape);
-          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+          // Terms are products of values in [-1, 1]; with a ReLU the only output left can be a near-cancelled one.
+          expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
         }),
         { numRuns: 80 },
       );

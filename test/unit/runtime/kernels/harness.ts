@@ -72,11 +72,16 @@ export async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<{
   return { shape, values };
 }
 
-/** Largest |a - b| over the largest |b| (0 when both are all zeros). */
-export function relError(a: Float32Array, b: Float32Array): number {
+/**
+ * Largest |a - b| over the largest |b| (0 when both are all zeros). `termScale` is a floor for
+ * that scale: where every output sums terms of about that size, a ReLU can leave only one output
+ * that nearly cancelled (0.0027 from terms of ~0.5), whose rounding is an ulp of the terms, not
+ * of itself.
+ */
+export function relError(a: Float32Array, b: Float32Array, termScale = 0): number {
   if (a.length !== b.length) return Infinity;
   let diff = 0;
-  let scale = 0;
+  let scale = termScale;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!);
     if (!(d <= diff)) diff = d; // NaN propagates as a failure
