@@ -42,9 +42,11 @@ const CLAIM = 8;
 /**
  * How long a helper watches for the next job before it sleeps, and this thread for the
  * helpers to finish before it sleeps (µs). ResNet-18 steps gained 2.6 ms (of ~22) at these
- * values, 2.3 at 5 ms each and 2.1 with helpers watching 0.2 ms.
+ * values, 2.3 at 5 ms each and 2.1 with helpers watching 0.2 ms. `wake: false` posts jobs
+ * without waking sleeping helpers, so that this thread takes their slices over (tests: which
+ * side wins a race for a slice is up to the OS's scheduler otherwise).
  */
-export const spinTuning = { helperUs: 1000, mainUs: 2000 };
+export const spinTuning = { helperUs: 1000, mainUs: 2000, wake: true };
 
 /** Slices this thread ran for a helper that had not started them (tests and diagnostics). */
 export const poolStats = { stolen: 0 };
@@ -116,7 +118,7 @@ export function createSimdPool(module: object, memory: object, main: Record<stri
       // job may claim one before it sees this job's number).
       for (let slot = 1; slot < size; slot++) Atomics.store(ctrl, CLAIM + slot, 0);
       Atomics.add(ctrl, SEQ, 1);
-      Atomics.notify(ctrl, SEQ);
+      if (spinTuning.wake) Atomics.notify(ctrl, SEQ);
       f(...calls[0]!);
       // A helper that has not started its slice yet (asleep, or its core taken by something
       // else) would cost its wake-up or more: this thread runs that slice instead.

@@ -1,8 +1,8 @@
 /**
  * The helper pool's hand-off (runtime/kernels/simdPool.ts): jobs posted while a helper still
- * watches for the next one, after it has gone to sleep, and with watching off (where this
- * thread runs most helper slices itself, before the helper wakes), each run every slice
- * exactly once on the arguments of that job.
+ * watches for the next one, after it has gone to sleep, with watching off (the helper and
+ * this thread race for each helper slice), and with the helper never woken (this thread takes
+ * every slice over), each run every slice exactly once on the arguments of that job.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simdPool } from '../../../../runtime/kernels/simdModule';
@@ -24,9 +24,12 @@ const pause = (us: number) => {
 
 describe('the SIMD helper pool', () => {
   const cases: [string, typeof spinTuning, (job: number) => number, boolean][] = [
-    ['back to back, the helper watching', { helperUs: 1000, mainUs: 2000 }, () => 0, false],
-    ['with gaps longer than the helper watches', { helperUs: 200, mainUs: 2000 }, (j) => (j % 3 === 0 ? 600 : 20), false],
-    ['with watching off (every hand-off sleeps; this thread takes most slices)', { helperUs: 0, mainUs: 0 }, (j) => j % 50, true],
+    ['back to back, the helper watching', { helperUs: 1000, mainUs: 2000, wake: true }, () => 0, false],
+    ['with gaps longer than the helper watches', { helperUs: 200, mainUs: 2000, wake: true }, (j) => (j % 3 === 0 ? 600 : 20), false],
+    // Who wins each race is the scheduler's call: under load a woken helper can preempt this thread.
+    ['with watching off (every hand-off sleeps; the helper and this thread race for its slice)', { helperUs: 0, mainUs: 0, wake: true }, (j) => j % 50, false],
+    // The helper, once asleep, is never woken: this thread must take over every slice after the first.
+    ['with the sleeping helper never woken (this thread takes over its slices)', { helperUs: 0, mainUs: 0, wake: false }, () => 0, true],
   ];
   it.for(cases)('runs each slice of each job once, on that job’s arguments: %s', ([, spin, gapUs, steals], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
@@ -57,6 +60,6 @@ describe('the SIMD helper pool', () => {
       free(backend, w);
       free(backend, g);
     }
-    if (steals) expect(poolStats.stolen - stolen).toBeGreaterThan(100);
+    if (steals) expect(poolStats.stolen - stolen).toBeGreaterThanOrEqual(299);
   });
 });
