@@ -16,13 +16,17 @@ static inline v128_t exp4(v128_t x) {
   const v128_t k = wasm_f32x4_sub(kf, magic);
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, splat(0.693145752f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, splat(1.42860677e-6f)));
-  v128_t p = splat(1.0f / 720);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 120));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 24));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f / 6));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), splat(1.0f));
+  /* Estrin's scheme, (1 + r + r²(1/2 + r/6)) + r⁴(1/24 + r/120 + r²/720): half of Horner's
+     dependent chain (six multiply-adds in a row); the loops that call this are bound by the
+     chain's latency, not by the arithmetic. */
+  const v128_t r2 = wasm_f32x4_mul(r, r);
+  const v128_t r4 = wasm_f32x4_mul(r2, r2);
+  const v128_t q0 = wasm_f32x4_add(r, splat(1.0f));
+  const v128_t q1 = wasm_f32x4_add(wasm_f32x4_mul(r, splat(1.0f / 6)), splat(0.5f));
+  const v128_t q2 = wasm_f32x4_add(wasm_f32x4_mul(r, splat(1.0f / 120)), splat(1.0f / 24));
+  const v128_t lo = wasm_f32x4_add(q0, wasm_f32x4_mul(r2, q1));
+  const v128_t hi = wasm_f32x4_add(q2, wasm_f32x4_mul(r2, splat(1.0f / 720)));
+  const v128_t p = wasm_f32x4_add(lo, wasm_f32x4_mul(r4, hi));
   const v128_t two_k = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(kf, magic), wasm_i32x4_splat(127)), 23);
   return wasm_f32x4_mul(p, two_k);
 }
