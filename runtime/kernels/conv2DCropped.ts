@@ -8,13 +8,13 @@
 import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
-import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
+import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice, type SimdKernels } from './simdModule';
 import { stridedFits, winogradConv, winogradFits, winogradStridedConv } from './winograd';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Tests turn cropping, our SIMD kernel and its four-image blocks off to compare the paths. */
-export const tuning = { cropTaps: true, simd: true, byImages: true };
+export const tuning = { cropTaps: true, simd: true, byImages: true, oneChannel: true };
 
 /**
  * `x` convolved with `filter` (+ bias) over geometry `g` by simd/conv.c, output positions
@@ -26,6 +26,10 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   const activation = (attrs.activation as string | undefined) ?? 'linear';
   if (!simd || activation !== 'linear' || (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC))) return undefined;
   if (winogradFits(g)) return winogradConv(backend, simd, x, filter, bias, g);
+  if (tuning.oneChannel && g.inC === 1 && g.outC === 6 && g.strideW === 1) {
+    const six = oneChannelSix(backend, simd, x, filter, bias, g);
+    if (six) return six;
+  }
   if (stridedFits(g)) return winogradStridedConv(backend, simd, x, filter, bias, g);
   const K = g.kH * g.kW * g.inC;
   // Four images per register block skip the taps that meet padding (their taps agree); with
@@ -63,6 +67,31 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   return out;
 }
 
+/**
+ * One input channel into six (LeNet's first layer on grayscale images) by simd/conv.c's
+ * conv_forward_c1o6: lanes along output rows over a padded copy, images split across the
+ * threads (padding included). Channels as lanes would leave a quarter of them idle.
+ * Undefined where the padded copy would be too large.
+ */
+function oneChannelSix(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo | undefined {
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  // The padded copy is as wide as the output rounded up to blocks of four positions needs.
+  const padGeometry = (images: number) => convArgs({ ...g, batch: images, outW: (g.outW + 3) & ~3 });
+  const image = simd.conv_pad_floats(...padGeometry(1));
+  if (g.batch * image > SIMD_PAD_FLOATS) return undefined;
+  const xp = alloc(backend, [g.batch * image]);
+  const out = alloc(backend, [g.batch, g.outH, g.outW, 6]);
+  const parts = convParts(backend, g);
+  const pool = simdPool(backend);
+  const images = (i: number) => slice(g.batch, parts, i);
+  pool.run('conv_pad_input', Array.from({ length: parts }, (_, i) => {
+    const [n0, n1] = images(i);
+    return [at(x) + 4 * n0 * g.inH * g.inW, at(xp) + 4 * n0 * image, ...padGeometry(n1 - n0)];
+  }));
+  pool.run('conv_forward_c1o6', Array.from({ length: parts }, (_, i) => [at(xp), at(filter), bias ? at(bias) : 0, at(out), ...images(i), ...convArgs(g)]));
+  free(backend, xp);
+  return out;
+}
 
 function croppedConv(name: string) {
   return (args: { inputs: Record<string, TensorInfo | undefined> & { x: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: ConvAttrs & NamedAttrMap }): TensorInfo => {

@@ -50,6 +50,8 @@ export interface SimdKernels {
   flip_filter(w: number, dst: number, KH: number, KW: number, C: number, O: number): void;
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */
   conv_forward_images(x: number, wpack: number, bias8: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
+  /** See conv.c: a one-channel input into six channels over images n0..n1, lanes along output rows (unit stride along the width). */
+  conv_forward_c1o6(xp: number, w: number, bias: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See winograd.c: F(4x4, 3x3) for 3x3 unit-stride convolutions, C and O multiples of 4. */
   winograd_filter(w: number, u: number, C: number, O: number): void;
   winograd_scratch_floats(tiles: number, C: number, O: number): number;

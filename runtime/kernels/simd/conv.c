@@ -269,6 +269,78 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
   }
 }
 
+/*
+ * A forward convolution of a one-channel input into six channels (LeNet's first layer on
+ * grayscale images), images n0..n1, unit stride along the width: lanes along four output
+ * positions of a row, one accumulator per channel. Channels as lanes (conv_forward_images)
+ * leave a quarter of them idle and loop over runs of only KW taps. xp: the input zero-padded
+ * by conv_pad_input for OW rounded up to 4 (so a block of four reads inside its row); w the
+ * filter as given ([KH][KW][1][6]); bias may be 0.
+ */
+EXPORT("conv_forward_c1o6")
+void conv_forward_c1o6(const float *xp, const float *w, const float *bias, float *out, int n0, int n1,
+                       int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                       int SH, int SW, int DH, int DW, int PT, int PL) {
+  (void)C;
+  (void)O;
+  const geom g = {N, H, W, 1, OH, (OW + 3) & ~3, 6, KH, KW, SH, SW, DH, DW, PT, PL};
+  const int Hp = padded_h(&g), Wp = padded_w(&g);
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int n = n0; n < n1; n++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const float *rows = xp + (n * Hp + oh * SH) * Wp;
+      float *o = out + (n * OH + oh) * OW * 6;
+      for (int ow = 0; ow < OW; ow += 4, o += 24) {
+        v128_t c0 = bias ? wasm_v128_load32_splat(bias) : zero, c1 = bias ? wasm_v128_load32_splat(bias + 1) : zero;
+        v128_t c2 = bias ? wasm_v128_load32_splat(bias + 2) : zero, c3 = bias ? wasm_v128_load32_splat(bias + 3) : zero;
+        v128_t c4 = bias ? wasm_v128_load32_splat(bias + 4) : zero, c5 = bias ? wasm_v128_load32_splat(bias + 5) : zero;
+        const float *wt = w;
+        for (int kh = 0; kh < KH; kh++) {
+          const float *xr = rows + kh * DH * Wp + ow;
+          for (int kw = 0; kw < KW; kw++, wt += 6) {
+            const v128_t xv = wasm_v128_load(xr + kw * DW);
+            c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt)));
+            c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 1)));
+            c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 2)));
+            c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 3)));
+            c4 = wasm_f32x4_add(c4, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 4)));
+            c5 = wasm_f32x4_add(c5, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 5)));
+          }
+        }
+        /* [channel][position] to [position][channel]: positions p0..p3 of channels 0-3 by a
+           4x4 transpose, channels 4-5 interleaved in pairs. */
+        const v128_t a01 = wasm_i32x4_shuffle(c0, c1, 0, 4, 1, 5), a23 = wasm_i32x4_shuffle(c2, c3, 0, 4, 1, 5);
+        const v128_t b01 = wasm_i32x4_shuffle(c0, c1, 2, 6, 3, 7), b23 = wasm_i32x4_shuffle(c2, c3, 2, 6, 3, 7);
+        const v128_t t0 = wasm_i64x2_shuffle(a01, a23, 0, 2), t1 = wasm_i64x2_shuffle(a01, a23, 1, 3);
+        const v128_t t2 = wasm_i64x2_shuffle(b01, b23, 0, 2), t3 = wasm_i64x2_shuffle(b01, b23, 1, 3);
+        const v128_t u0 = wasm_i32x4_shuffle(c4, c5, 0, 4, 1, 5), u1 = wasm_i32x4_shuffle(c4, c5, 2, 6, 3, 7);
+        if (OW - ow >= 4) {
+          wasm_v128_store(o, t0);
+          wasm_v128_store64_lane(o + 4, u0, 0);
+          wasm_v128_store(o + 6, t1);
+          wasm_v128_store64_lane(o + 10, u0, 1);
+          wasm_v128_store(o + 12, t2);
+          wasm_v128_store64_lane(o + 16, u1, 0);
+          wasm_v128_store(o + 18, t3);
+          wasm_v128_store64_lane(o + 22, u1, 1);
+        } else {
+          const int cnt = OW - ow;
+          wasm_v128_store(o, t0);
+          wasm_v128_store64_lane(o + 4, u0, 0);
+          if (cnt > 1) {
+            wasm_v128_store(o + 6, t1);
+            wasm_v128_store64_lane(o + 10, u0, 1);
+          }
+          if (cnt > 2) {
+            wasm_v128_store(o + 12, t2);
+            wasm_v128_store64_lane(o + 16, u1, 0);
+          }
+        }
+      }
+    }
+  }
+}
+
 /* [o0, o1): the outputs along one axis whose tap t lands inside the input (size); out of `out`. */
 #define TAP_OUTPUTS(t, stride, dil, pad, size, out, o0, o1)                     \
   do {                                                                          \

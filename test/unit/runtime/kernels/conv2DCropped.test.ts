@@ -82,6 +82,32 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
     }
   });
 
+  it(`matches with one channel in and six out (lanes along output rows: LeNet's first layer), any height stride, dilation and padding (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const oneChannel = geometry.map((k) => ({ ...k, c: 1, oc: 6, strides: [k.strides[0], 1] as [number, number], fused: k.fused === 'relu' ? 'linear' : k.fused }));
+    await fc.assert(
+      fc.asyncProperty(oneChannel, fc.integer({ min: 1, max: 9 }), async (k, w) => {
+        const xShape = [k.batch, k.h, w, 1];
+        const fShape = [k.kh, k.kw, 1, 6];
+        const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
+        fc.pre(outShape !== undefined);
+        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+        const f = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
+        const bias = signed(6, k.seed + 2);
+        const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', dilations: k.dilations };
+        const run = () =>
+          k.fused === 'linear'
+            ? kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(f, fShape), bias: tf.tensor(bias, [6]) }, { ...attrs, activation: 'linear' })
+            : kernel('Conv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(f, fShape) }, attrs);
+        const ours = await on('wasm', run);
+        const ref = await on('cpu', run);
+        expect(ours.shape).toEqual(outShape);
+        expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it.for([
     ['3x3 same, 16 channels out, over 3 images of 23x19x5', [3, 23, 19, 5], [3, 3, 5, 16], 1, 'same'],
     ["LeNet's first layer: 5x5 same, 1 channel in, 6 out, 20 images", [20, 28, 28, 1], [5, 5, 1, 6], 1, 'same'],
