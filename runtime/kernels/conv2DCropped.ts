@@ -75,16 +75,15 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
  */
 function oneChannelSix(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo | undefined {
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  // The padded copy is as wide as the output rounded up to blocks of four positions needs.
-  const padGeometry = (images: number) => convArgs({ ...g, batch: images, outW: (g.outW + 3) & ~3 });
-  const image = simd.conv_pad_floats(...padGeometry(1));
+  const padGeometry = (images: number) => convArgs({ ...g, batch: images });
+  const image = simd.conv_c1o6_pad_floats(...padGeometry(1));
   if (g.batch * image > SIMD_PAD_FLOATS) return undefined;
   const xp = alloc(backend, [g.batch * image]);
   const out = alloc(backend, [g.batch, g.outH, g.outW, 6]);
   const parts = convParts(backend, g);
   const pool = simdPool(backend);
   const images = (i: number) => slice(g.batch, parts, i);
-  pool.run('conv_pad_input', Array.from({ length: parts }, (_, i) => {
+  pool.run('conv_c1o6_pad', Array.from({ length: parts }, (_, i) => {
     const [n0, n1] = images(i);
     return [at(x) + 4 * n0 * g.inH * g.inW, at(xp) + 4 * n0 * image, ...padGeometry(n1 - n0)];
   }));

@@ -51,6 +51,8 @@ export interface SimdKernels {
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */
   conv_forward_images(x: number, wpack: number, bias8: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See conv.c: a one-channel input into six channels over images n0..n1, lanes along output rows (unit stride along the width). */
+  conv_c1o6_pad_floats(...geometry: ConvArgs): number;
+  conv_c1o6_pad(x: number, xp: number, ...geometry: ConvArgs): void;
   conv_forward_c1o6(xp: number, w: number, bias: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See winograd.c: F(4x4, 3x3) for 3x3 unit-stride convolutions, C and O multiples of 4. */
   winograd_filter(w: number, u: number, C: number, O: number): void;

@@ -269,73 +269,125 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
   }
 }
 
+/* Stores the first `cnt` (1..4) positions' channels 0-3 of the transposed block t0..t3, `6` floats apart from o. */
+#define STORE_C0123(o, cnt, t0, t1, t2, t3) \
+  do {                                       \
+    wasm_v128_store((o), (t0));              \
+    if ((cnt) > 1) wasm_v128_store((o) + 6, (t1));  \
+    if ((cnt) > 2) wasm_v128_store((o) + 12, (t2)); \
+    if ((cnt) > 3) wasm_v128_store((o) + 18, (t3)); \
+  } while (0)
+
+/* Stores channels 4-5 of the first `cnt` (1..4) positions from e (channel 4) and f (channel 5), 6 floats apart from o + 4. */
+#define STORE_C45(o, cnt, e, f)                                                                \
+  do {                                                                                         \
+    const v128_t lo = wasm_i32x4_shuffle((e), (f), 0, 4, 1, 5), hi = wasm_i32x4_shuffle((e), (f), 2, 6, 3, 7); \
+    wasm_v128_store64_lane((o) + 4, lo, 0);                                                    \
+    if ((cnt) > 1) wasm_v128_store64_lane((o) + 10, lo, 1);                                    \
+    if ((cnt) > 2) wasm_v128_store64_lane((o) + 16, hi, 0);                                    \
+    if ((cnt) > 3) wasm_v128_store64_lane((o) + 22, hi, 1);                                    \
+  } while (0)
+
+/* The 4x4 transpose of rows a..d into t0..t3 (t_i = lane i of each). */
+#define TRANSPOSE4(a, b, c, d, t0, t1, t2, t3)                                         \
+  do {                                                                                 \
+    const v128_t ab0 = wasm_i32x4_shuffle((a), (b), 0, 4, 1, 5), cd0 = wasm_i32x4_shuffle((c), (d), 0, 4, 1, 5); \
+    const v128_t ab1 = wasm_i32x4_shuffle((a), (b), 2, 6, 3, 7), cd1 = wasm_i32x4_shuffle((c), (d), 2, 6, 3, 7); \
+    t0 = wasm_i64x2_shuffle(ab0, cd0, 0, 2), t1 = wasm_i64x2_shuffle(ab0, cd0, 1, 3);  \
+    t2 = wasm_i64x2_shuffle(ab1, cd1, 0, 2), t3 = wasm_i64x2_shuffle(ab1, cd1, 1, 3);  \
+  } while (0)
+
+/* The padded copy conv_forward_c1o6 reads: rows long enough for blocks of 16 positions. */
+EXPORT("conv_c1o6_pad_floats")
+int conv_c1o6_pad_floats(int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int SH, int SW, int DH, int DW, int PT, int PL) {
+  (void)C, (void)O;
+  const geom g = {N, H, W, 1, OH, (OW + 15) & ~15, 6, KH, KW, SH, SW, DH, DW, PT, PL};
+  return N * padded_h(&g) * padded_w(&g);
+}
+
+/* xp = x zero-padded as conv_forward_c1o6 reads it (conv_pad_input's copy, rows as long as blocks of 16 positions need). */
+EXPORT("conv_c1o6_pad")
+void conv_c1o6_pad(const float *x, float *xp, int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW, int SH, int SW, int DH, int DW, int PT, int PL) {
+  conv_pad_input(x, xp, N, H, W, C, OH, (OW + 15) & ~15, O, KH, KW, SH, SW, DH, DW, PT, PL);
+}
+
 /*
  * A forward convolution of a one-channel input into six channels (LeNet's first layer on
- * grayscale images), images n0..n1, unit stride along the width: lanes along four output
- * positions of a row, one accumulator per channel. Channels as lanes (conv_forward_images)
- * leave a quarter of them idle and loop over runs of only KW taps. xp: the input zero-padded
- * by conv_pad_input for OW rounded up to 4 (so a block of four reads inside its row); w the
- * filter as given ([KH][KW][1][6]); bias may be 0.
+ * grayscale images), images n0..n1, unit stride along the width: lanes along output
+ * positions of a row, so that no lane is idle (channels as lanes: 6 of 8). Two passes per
+ * row, each with eight accumulators and six loads per eight vector multiply-adds (loads, not
+ * arithmetic, bound these loops: one filter value per channel and vector costs a load):
+ * channels 0-3 over blocks of 8 positions, then channels 4-5 over blocks of 16. xp from
+ * conv_c1o6_pad; w the filter as given ([KH][KW][1][6]); bias may be 0.
  */
 EXPORT("conv_forward_c1o6")
 void conv_forward_c1o6(const float *xp, const float *w, const float *bias, float *out, int n0, int n1,
                        int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
                        int SH, int SW, int DH, int DW, int PT, int PL) {
-  (void)C;
-  (void)O;
-  const geom g = {N, H, W, 1, OH, (OW + 3) & ~3, 6, KH, KW, SH, SW, DH, DW, PT, PL};
+  (void)C, (void)O;
+  const geom g = {N, H, W, 1, OH, (OW + 15) & ~15, 6, KH, KW, SH, SW, DH, DW, PT, PL};
   const int Hp = padded_h(&g), Wp = padded_w(&g);
   const v128_t zero = wasm_f32x4_splat(0);
+  const v128_t b0 = bias ? wasm_v128_load32_splat(bias) : zero, b1 = bias ? wasm_v128_load32_splat(bias + 1) : zero;
+  const v128_t b2 = bias ? wasm_v128_load32_splat(bias + 2) : zero, b3 = bias ? wasm_v128_load32_splat(bias + 3) : zero;
+  const v128_t b4 = bias ? wasm_v128_load32_splat(bias + 4) : zero, b5 = bias ? wasm_v128_load32_splat(bias + 5) : zero;
   for (int n = n0; n < n1; n++) {
     for (int oh = 0; oh < OH; oh++) {
       const float *rows = xp + (n * Hp + oh * SH) * Wp;
-      float *o = out + (n * OH + oh) * OW * 6;
-      for (int ow = 0; ow < OW; ow += 4, o += 24) {
-        v128_t c0 = bias ? wasm_v128_load32_splat(bias) : zero, c1 = bias ? wasm_v128_load32_splat(bias + 1) : zero;
-        v128_t c2 = bias ? wasm_v128_load32_splat(bias + 2) : zero, c3 = bias ? wasm_v128_load32_splat(bias + 3) : zero;
-        v128_t c4 = bias ? wasm_v128_load32_splat(bias + 4) : zero, c5 = bias ? wasm_v128_load32_splat(bias + 5) : zero;
+      float *orow = out + (n * OH + oh) * OW * 6;
+      /* Channels 0-3, eight positions: a* for positions 0-3 of the block, p* for 4-7. */
+      for (int ow = 0; ow < OW; ow += 8) {
+        v128_t a0 = b0, a1 = b1, a2 = b2, a3 = b3, p0 = b0, p1 = b1, p2 = b2, p3 = b3;
         const float *wt = w;
         for (int kh = 0; kh < KH; kh++) {
           const float *xr = rows + kh * DH * Wp + ow;
           for (int kw = 0; kw < KW; kw++, wt += 6) {
-            const v128_t xv = wasm_v128_load(xr + kw * DW);
-            c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt)));
-            c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 1)));
-            c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 2)));
-            c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 3)));
-            c4 = wasm_f32x4_add(c4, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 4)));
-            c5 = wasm_f32x4_add(c5, wasm_f32x4_mul(xv, wasm_v128_load32_splat(wt + 5)));
+            const v128_t x0 = wasm_v128_load(xr + kw * DW), x1 = wasm_v128_load(xr + kw * DW + 4);
+            v128_t v = wasm_v128_load32_splat(wt);
+            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, v)), p0 = wasm_f32x4_add(p0, wasm_f32x4_mul(x1, v));
+            v = wasm_v128_load32_splat(wt + 1);
+            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, v)), p1 = wasm_f32x4_add(p1, wasm_f32x4_mul(x1, v));
+            v = wasm_v128_load32_splat(wt + 2);
+            a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x0, v)), p2 = wasm_f32x4_add(p2, wasm_f32x4_mul(x1, v));
+            v = wasm_v128_load32_splat(wt + 3);
+            a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x0, v)), p3 = wasm_f32x4_add(p3, wasm_f32x4_mul(x1, v));
           }
         }
-        /* [channel][position] to [position][channel]: positions p0..p3 of channels 0-3 by a
-           4x4 transpose, channels 4-5 interleaved in pairs. */
-        const v128_t a01 = wasm_i32x4_shuffle(c0, c1, 0, 4, 1, 5), a23 = wasm_i32x4_shuffle(c2, c3, 0, 4, 1, 5);
-        const v128_t b01 = wasm_i32x4_shuffle(c0, c1, 2, 6, 3, 7), b23 = wasm_i32x4_shuffle(c2, c3, 2, 6, 3, 7);
-        const v128_t t0 = wasm_i64x2_shuffle(a01, a23, 0, 2), t1 = wasm_i64x2_shuffle(a01, a23, 1, 3);
-        const v128_t t2 = wasm_i64x2_shuffle(b01, b23, 0, 2), t3 = wasm_i64x2_shuffle(b01, b23, 1, 3);
-        const v128_t u0 = wasm_i32x4_shuffle(c4, c5, 0, 4, 1, 5), u1 = wasm_i32x4_shuffle(c4, c5, 2, 6, 3, 7);
-        if (OW - ow >= 4) {
-          wasm_v128_store(o, t0);
-          wasm_v128_store64_lane(o + 4, u0, 0);
-          wasm_v128_store(o + 6, t1);
-          wasm_v128_store64_lane(o + 10, u0, 1);
-          wasm_v128_store(o + 12, t2);
-          wasm_v128_store64_lane(o + 16, u1, 0);
-          wasm_v128_store(o + 18, t3);
-          wasm_v128_store64_lane(o + 22, u1, 1);
-        } else {
-          const int cnt = OW - ow;
-          wasm_v128_store(o, t0);
-          wasm_v128_store64_lane(o + 4, u0, 0);
-          if (cnt > 1) {
-            wasm_v128_store(o + 6, t1);
-            wasm_v128_store64_lane(o + 10, u0, 1);
-          }
-          if (cnt > 2) {
-            wasm_v128_store(o + 12, t2);
-            wasm_v128_store64_lane(o + 16, u1, 0);
+        v128_t t0, t1, t2, t3;
+        const int cnt = OW - ow;
+        float *o = orow + ow * 6;
+        TRANSPOSE4(a0, a1, a2, a3, t0, t1, t2, t3);
+        STORE_C0123(o, cnt, t0, t1, t2, t3);
+        if (cnt > 4) {
+          TRANSPOSE4(p0, p1, p2, p3, t0, t1, t2, t3);
+          STORE_C0123(o + 24, cnt - 4, t0, t1, t2, t3);
+        }
+      }
+      /* Channels 4-5, sixteen positions: e* channel 4, f* channel 5, four positions each. */
+      for (int ow = 0; ow < OW; ow += 16) {
+        v128_t e0 = b4, e1 = b4, e2 = b4, e3 = b4, f0 = b5, f1 = b5, f2 = b5, f3 = b5;
+        const float *wt = w + 4;
+        for (int kh = 0; kh < KH; kh++) {
+          const float *xr = rows + kh * DH * Wp + ow;
+          for (int kw = 0; kw < KW; kw++, wt += 6) {
+            const float *xk = xr + kw * DW;
+            const v128_t v4 = wasm_v128_load32_splat(wt), v5 = wasm_v128_load32_splat(wt + 1);
+            v128_t x = wasm_v128_load(xk);
+            e0 = wasm_f32x4_add(e0, wasm_f32x4_mul(x, v4)), f0 = wasm_f32x4_add(f0, wasm_f32x4_mul(x, v5));
+            x = wasm_v128_load(xk + 4);
+            e1 = wasm_f32x4_add(e1, wasm_f32x4_mul(x, v4)), f1 = wasm_f32x4_add(f1, wasm_f32x4_mul(x, v5));
+            x = wasm_v128_load(xk + 8);
+            e2 = wasm_f32x4_add(e2, wasm_f32x4_mul(x, v4)), f2 = wasm_f32x4_add(f2, wasm_f32x4_mul(x, v5));
+            x = wasm_v128_load(xk + 12);
+            e3 = wasm_f32x4_add(e3, wasm_f32x4_mul(x, v4)), f3 = wasm_f32x4_add(f3, wasm_f32x4_mul(x, v5));
           }
         }
+        const int cnt = OW - ow;
+        float *o = orow + ow * 6;
+        STORE_C45(o, cnt, e0, f0);
+        if (cnt > 4) STORE_C45(o + 24, cnt - 4, e1, f1);
+        if (cnt > 8) STORE_C45(o + 48, cnt - 8, e2, f2);
+        if (cnt > 12) STORE_C45(o + 72, cnt - 12, e3, f3);
       }
     }
   }
