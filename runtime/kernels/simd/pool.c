@@ -19,6 +19,7 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
                    int SW, int PT, int PL) {
   __builtin_memset(dx, 0, sizeof(float) * N * H * W * C);
   const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  const v128_t step = wasm_i32x4_splat(C);
   const float *g = dy;
   for (int n = 0; n < N; n++) {
     const int xn = n * H * W * C;
@@ -32,11 +33,12 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
           v128_t at = wasm_i32x4_splat(-1);
           for (int h = h0; h < h1; h++) {
             int xi = xn + (h * W + w0) * C + c;
-            for (int w = w0; w < w1; w++, xi += C) {
+            v128_t idx = wasm_i32x4_add(wasm_i32x4_splat(xi), lanes);
+            for (int w = w0; w < w1; w++, xi += C, idx = wasm_i32x4_add(idx, step)) {
               const v128_t v = wasm_v128_load(x + xi);
-              const v128_t gt = wasm_f32x4_gt(v, best);
-              best = wasm_v128_bitselect(v, best, gt);
-              at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(xi), lanes), at, gt);
+              /* pmax keeps best unless v > best (NaN never wins), as the strict compare does. */
+              at = wasm_v128_bitselect(idx, at, wasm_f32x4_gt(v, best));
+              best = wasm_f32x4_pmax(best, v);
             }
           }
           const int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
