@@ -178,15 +178,21 @@ function load(backend: WasmBackend): typeof cached {
   return cached;
 }
 
+/**
+ * LAYERLAB_SIMD=0 turns our module off (read once: a process.env lookup costs ~0.1 µs, and
+ * kernels ask on every call); tests set `off` to compare with the paths without it.
+ */
+export const simdSwitch = { off: process.env.LAYERLAB_SIMD === '0' };
+
 /** Whether our module for the threaded build is built (and not disabled), before any backend starts. */
 export function simdModuleBuilt(): boolean {
-  if (process.env.LAYERLAB_SIMD === '0') return false;
+  if (simdSwitch.off) return false;
   return modulePath('layerlab-kernels-mt.wasm') !== undefined;
 }
 
 /** Our kernels on `backend`'s memory, or null when they are not built, disabled or cannot load. */
 export function simdKernels(backend: WasmBackend): SimdKernels | null {
-  if (process.env.LAYERLAB_SIMD === '0') return null;
+  if (simdSwitch.off) return null;
   return load(backend)?.kernels ?? null;
 }
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tuning } from '../../../../runtime/kernels/batchMatMul';
+import { simdSwitch } from '../../../../runtime/kernels/simdModule';
 import { JS_ONLY, on, onPath, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Float32 dot products of up to 600 O(1) terms in a different order. */
@@ -18,7 +19,7 @@ describe('BatchMatMul (wasm: our SIMD kernel, or transposes then XNNPACK) vs CPU
     if (simd && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
     tuning.stockTransposeFrom = from;
     tuning.parallelFromMacs = parallelFrom;
-    if (!simd) process.env.LAYERLAB_SIMD = '0';
+    if (!simd) simdSwitch.off = true;
     try {
       await fc.assert(
         fc.asyncProperty(
@@ -55,7 +56,7 @@ describe('BatchMatMul (wasm: our SIMD kernel, or transposes then XNNPACK) vs CPU
     } finally {
       tuning.stockTransposeFrom = 1 << 16;
       tuning.parallelFromMacs = 1 << 18;
-      delete process.env.LAYERLAB_SIMD;
+      simdSwitch.off = false;
     }
   });
 

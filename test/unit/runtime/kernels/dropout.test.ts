@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Dropout as DropoutKernel, dropoutKernelOp, dropoutThreshold } from '../../../../runtime/kernels/dropout';
 import { Dropout } from '../../../../runtime/layers/Dropout';
 import { dropout } from '../../../../runtime/layers/common';
+import { simdSwitch } from '../../../../runtime/kernels/simdModule';
 import { ready, signed, simdBuilt, tf } from './harness';
 
 describe('one-pass dropout kernel on wasm', () => {
@@ -50,12 +51,12 @@ describe('one-pass dropout kernel on wasm', () => {
     for (const n of [1, 7, 8, 9, 1000, 4099, 200_001]) {
       const x = tf.tensor1d(signed(n, n).map((v) => v + 2));
       const simd = tf.tidy(() => dropoutKernelOp(x, 0.37, n * 31).dataSync());
-      process.env.LAYERLAB_SIMD = '0';
+      simdSwitch.off = true;
       try {
         const js = tf.tidy(() => dropoutKernelOp(x, 0.37, n * 31).dataSync());
         expect(Array.from(simd)).toEqual(Array.from(js));
       } finally {
-        delete process.env.LAYERLAB_SIMD;
+        simdSwitch.off = false;
       }
       x.dispose();
     }

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../../../runtime/kernels';
-import { convTuning, simdKernels, simdModuleBuilt, sliceTuning } from '../../../../runtime/kernels/simdModule';
+import { convTuning, simdKernels, simdModuleBuilt, simdSwitch, sliceTuning } from '../../../../runtime/kernels/simdModule';
 import type { WasmBackend } from '../../../../runtime/kernels/wasmBackend';
 import { withWasmThreads } from '../../../../runtime/wasmThreads';
 
@@ -31,7 +31,7 @@ export async function ready(): Promise<void> {
 /** Whether `npm run build` compiled runtime/kernels/simd (it needs clang and lld); call after {@link ready}. */
 export const simdBuilt = (): boolean => simdKernels(tf.findBackend('wasm') as WasmBackend) !== null;
 
-/** The label of a kernel test's path without our SIMD module (LAYERLAB_SIMD=0). */
+/** The label of a kernel test's path without our SIMD module (as with LAYERLAB_SIMD=0). */
 export const JS_ONLY = 'JavaScript only';
 
 /**
@@ -40,11 +40,11 @@ export const JS_ONLY = 'JavaScript only';
  */
 export async function onPath(path: string, ctx: { skip: (note?: string) => void }, body: () => Promise<void> | void): Promise<void> {
   if (path !== JS_ONLY && !simdBuilt()) return ctx.skip('skipped: dist/simd is not built (npm run build compiles it when clang and lld are installed)');
-  if (path === JS_ONLY) process.env.LAYERLAB_SIMD = '0';
+  if (path === JS_ONLY) simdSwitch.off = true;
   try {
     await body();
   } finally {
-    delete process.env.LAYERLAB_SIMD;
+    simdSwitch.off = false;
   }
 }
 
