@@ -39,7 +39,14 @@ void act_grad(const float *dy, const float *s, float *dx, int n, int kind) {
 EXPORT("sigmoid")
 void sigmoid(const float *x, float *y, int n) {
   const v128_t one = wasm_f32x4_splat(1.0f);
-  for (int i = 0; i + 4 <= n; i += 4) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t e0 = exp4(wasm_f32x4_neg(wasm_v128_load(x + i)));
+    const v128_t e1 = exp4(wasm_f32x4_neg(wasm_v128_load(x + i + 4)));
+    wasm_v128_store(y + i, wasm_f32x4_div(one, wasm_f32x4_add(one, e0)));
+    wasm_v128_store(y + i + 4, wasm_f32x4_div(one, wasm_f32x4_add(one, e1)));
+  }
+  for (; i + 4 <= n; i += 4) {
     const v128_t e = exp4(wasm_f32x4_neg(wasm_v128_load(x + i)));
     wasm_v128_store(y + i, wasm_f32x4_div(one, wasm_f32x4_add(one, e)));
   }
