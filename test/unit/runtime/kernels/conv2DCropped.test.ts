@@ -26,6 +26,29 @@ const geometry = fc.record({
   seed: fc.nat(),
 });
 
+type Geometry = typeof geometry extends fc.Arbitrary<infer T> ? T : never;
+
+/** Our Conv2D (or FusedConv2D with a bias and k.fused) on geometry k against the CPU backend's. */
+async function matches(k: Geometry): Promise<void> {
+  const xShape = [k.batch, k.h, k.w, k.c];
+  const fShape = [k.kh, k.kw, k.c, k.oc];
+  const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
+  fc.pre(outShape !== undefined);
+  const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+  const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
+  const bias = signed(k.oc, k.seed + 2);
+  const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', dilations: k.dilations };
+  const run = () =>
+    k.fused !== 'no'
+      ? kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: k.fused })
+      : kernel('Conv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape) }, attrs);
+  const ours = await on('wasm', run);
+  const ref = await on('cpu', run);
+  expect(ours.shape).toEqual(outShape);
+  // Terms are products of values in [-1, 1]; with a ReLU the only output left can be a near-cancelled one.
+  expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
+}
+
 describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the input) vs CPU', () => {
   beforeAll(ready);
 
@@ -55,25 +78,7 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
     tuning.byImages = byImages;
     try {
       await fc.assert(
-        fc.asyncProperty(geometry, async (k) => {
-          const xShape = [k.batch, k.h, k.w, k.c];
-          const fShape = [k.kh, k.kw, k.c, k.oc];
-          const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
-          fc.pre(outShape !== undefined);
-          const x = signed(xShape.reduce((a, b) => a * b), k.seed);
-          const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
-          const bias = signed(k.oc, k.seed + 2);
-          const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', dilations: k.dilations };
-          const run = () =>
-            k.fused !== 'no'
-              ? kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: k.fused })
-              : kernel('Conv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape) }, attrs);
-          const ours = await on('wasm', run);
-          const ref = await on('cpu', run);
-          expect(ours.shape).toEqual(outShape);
-          // Terms are products of values in [-1, 1]; with a ReLU the only output left can be a near-cancelled one.
-          expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
-        }),
+        fc.asyncProperty(geometry, matches),
         { numRuns: 80 },
       );
     } finally {
@@ -84,28 +89,10 @@ describe('Conv2D / FusedConv2D (wasm, filter cropped to the taps that meet the i
 
   it(`matches with one channel in and six out (lanes along output rows: LeNet's first layer), any height stride, dilation and padding (max rel. error ${TOLERANCE})`, async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
-    const oneChannel = geometry.map((k) => ({ ...k, c: 1, oc: 6, strides: [k.strides[0], 1] as [number, number], fused: k.fused === 'relu' ? 'linear' : k.fused }));
-    await fc.assert(
-      fc.asyncProperty(oneChannel, fc.integer({ min: 1, max: 9 }), async (k, w) => {
-        const xShape = [k.batch, k.h, w, 1];
-        const fShape = [k.kh, k.kw, 1, 6];
-        const outShape = convOut(xShape, fShape, k.strides, k.pad, k.dilations);
-        fc.pre(outShape !== undefined);
-        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
-        const f = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
-        const bias = signed(6, k.seed + 2);
-        const attrs = { strides: k.strides, pad: k.pad, dataFormat: 'NHWC', dilations: k.dilations };
-        const run = () =>
-          k.fused === 'linear'
-            ? kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(f, fShape), bias: tf.tensor(bias, [6]) }, { ...attrs, activation: 'linear' })
-            : kernel('Conv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(f, fShape) }, attrs);
-        const ours = await on('wasm', run);
-        const ref = await on('cpu', run);
-        expect(ours.shape).toEqual(outShape);
-        expect(relError(ours.values, ref.values, 1)).toBeLessThanOrEqual(TOLERANCE);
-      }),
-      { numRuns: 80 },
-    );
+    const oneChannel = fc
+      .tuple(geometry, fc.integer({ min: 1, max: 9 }))
+      .map(([k, w]) => ({ ...k, w, c: 1, oc: 6, strides: [k.strides[0], 1] as [number, number], fused: k.fused === 'relu' ? ('linear' as const) : k.fused }));
+    await fc.assert(fc.asyncProperty(oneChannel, matches), { numRuns: 80 });
   });
 
   it.for([
