@@ -15,8 +15,10 @@
  * input shape and widths edited in memory where the brief's variant differs from the
  * template. Data is synthetic (speed does not depend on it); the optimizer is plain SGD, the
  * product's own (runtime/train/optimizers.ts).
- * BENCH_STEPS_SCALE scales the timed steps. Prints a table on stderr and one JSON object on
- * the last stdout line.
+ * BENCH_STEPS_SCALE scales the timed steps. BENCH_ROUNDS (default 1) repeats the whole
+ * measurement, tfjs and PyTorch alternating per thread count, and reports each side's median
+ * with the range of the rounds' own ratios: this shared VM's speed drifts by ~10% over
+ * minutes, on both sides. Prints a table on stderr and one JSON object on the last stdout line.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -49,6 +51,7 @@ interface Run {
  * Training runs for thousands of steps, so the bench reports the steady state.
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_S ?? 5);
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 1)) || 1);
 const runs: readonly Run[] = [
   { model: 'lenet', batch: 256, warmup: 20, steps: 20, backends: ['wasm', 'cpu'] },
   { model: 'resnet18', batch: 128, warmup: 20, steps: 15, backends: ['wasm'] },
@@ -145,6 +148,8 @@ interface Row {
   cpuMsPerStep: number;
   pytorchCpuMsPerStep: number | null;
   tfjsOverPytorchCpu: number | null;
+  /** With BENCH_ROUNDS > 1: the lowest and highest of the rounds' own tfjs/PyTorch ratios. */
+  tfjsOverPytorchRange?: [number, number];
 }
 
 /** What a `--child <threads>` process prints on its last stdout line. */
@@ -228,8 +233,8 @@ async function main(): Promise<void> {
   ];
   let failed = false;
 
-  // tfjs: one child per thread count (the same Node and tsx loader this process runs under).
-  for (const threads of THREADS) {
+  /** tfjs at `threads` threads, in a child (the same Node and tsx loader this process runs under). */
+  const tfjsAt = (threads: number): Row[] => {
     process.stderr.write(`tfjs, ${threads} thread${threads === 1 ? '' : 's'}:\n`);
     const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--child', String(threads)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -246,17 +251,18 @@ async function main(): Promise<void> {
     if (child.error || child.status !== 0 || !result) failed = true;
     if (!result) {
       notes.push(`tfjs at ${threads} threads failed: ${child.error?.message ?? (child.status !== 0 ? `exit ${child.status ?? child.signal}` : 'no JSON on its last stdout line')}`);
-      continue;
+      return [];
     }
-    rows.push(...result.rows);
-    notes.push(...result.notes);
-  }
+    for (const n of result.notes) if (!notes.includes(n)) notes.push(n);
+    return result.rows;
+  };
 
-  // PyTorch, same architectures and batch sizes, once per thread count.
-  const pytorch: { torch?: string; blas?: string | null } = {};
-  const pytorchRuns = new Map<number, { model: string; params: number; examplesPerSec: number; cpuMsPerStep: number }[]>();
+  // PyTorch, same architectures and batch sizes, on the same thread count.
+  type TorchRun = { model: string; params: number; examplesPerSec: number; cpuMsPerStep: number };
+  const pytorch: { torch?: string; blas?: string | null; missing?: boolean } = {};
   const spec = runs.map((r) => ({ model: r.model, batch: r.batch, warmup: r.warmup, warmupSeconds: WARMUP_SECONDS, steps: Math.max(3, Math.round(r.steps * STEPS_SCALE)) }));
-  for (const threads of THREADS) {
+  const pytorchAt = (threads: number): TorchRun[] => {
+    if (pytorch.missing) return [];
     process.stderr.write(`PyTorch, ${threads} thread${threads === 1 ? '' : 's'}\n`);
     const py = spawnSync('/usr/bin/python3', [new URL('./pytorch_train.py', import.meta.url).pathname, JSON.stringify({ threads, runs: spec })], {
       encoding: 'utf8',
@@ -267,28 +273,63 @@ async function main(): Promise<void> {
       const why = py.error ? py.error.message : (py.stderr.trim().split('\n').at(-1) ?? `exit ${py.status}`);
       if (/No module named 'torch'/.test(why) || (py.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
         notes.push(`PyTorch is missing (${why}): apt-get install -y python3-torch libopenblas0-pthread`);
-        break;
+        pytorch.missing = true;
+        return [];
       }
       notes.push(`PyTorch run at ${threads} threads failed: ${why}`);
-      continue;
+      return [];
     }
-    const out = JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { torch: string; blas: string | null; threads: number; runs: { model: string; params: number; examplesPerSec: number; cpuMsPerStep: number }[] };
+    const out = JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { torch: string; blas: string | null; threads: number; runs: TorchRun[] };
     if (out.threads !== threads) notes.push(`PyTorch: asked for ${threads} threads, ran on ${out.threads}`);
     if (!out.blas && !pytorch.torch) notes.push('OpenBLAS is missing: PyTorch ran on its generic BLAS (apt-get install -y libopenblas0-pthread)');
     pytorch.torch ??= out.torch;
     pytorch.blas ??= out.blas;
-    pytorchRuns.set(threads, out.runs);
+    return out.runs;
+  };
+
+  // Rounds, tfjs and PyTorch back to back per thread count, so that drift hits both alike.
+  const measured: { rows: Row[]; torch: Map<number, TorchRun[]> }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (ROUNDS > 1) process.stderr.write(`round ${round + 1} of ${ROUNDS}\n`);
+    const torch = new Map<number, TorchRun[]>();
+    const roundRows: Row[] = [];
+    for (const threads of THREADS) {
+      roundRows.push(...tfjsAt(threads));
+      torch.set(threads, pytorchAt(threads));
+    }
+    measured.push({ rows: roundRows, torch });
   }
-  for (const row of rows) {
-    const ref = pytorchRuns.get(row.threads)?.find((p) => p.model === row.model);
-    if (!ref) continue;
-    // The same architecture on both sides has the same trainable parameters.
-    if (ref.params !== row.params && !notes.some((n) => n.startsWith(`${row.model}: `))) notes.push(`${row.model}: ${row.params} trainable parameters in tfjs, ${ref.params} in PyTorch; the two models differ`);
-    row.pytorchExamplesPerSec = ref.examplesPerSec;
-    row.tfjsOverPytorch = +(row.examplesPerSec / ref.examplesPerSec).toFixed(3);
-    row.pytorchCpuMsPerStep = ref.cpuMsPerStep;
-    row.tfjsOverPytorchCpu = +(ref.cpuMsPerStep / row.cpuMsPerStep).toFixed(3);
+
+  // Each row: the median over the rounds of each side, and the range of the rounds' ratios.
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
+  const key = (r: Row) => `${r.model}|${r.backend}|${r.threads}`;
+  for (const first of measured[0]?.rows ?? []) {
+    const same = measured.map((m) => ({ row: m.rows.find((x) => key(x) === key(first)), ref: m.torch.get(first.threads)?.find((p) => p.model === first.model) }));
+    const mine = same.flatMap((x) => (x.row ? [x.row] : []));
+    const refs = same.flatMap((x) => (x.ref ? [x.ref] : []));
+    const msPerStep = median(mine.map((x) => x.msPerStep));
+    const row: Row = {
+      ...first,
+      msPerStep: +msPerStep.toFixed(1),
+      examplesPerSec: +((first.batch * 1000) / msPerStep).toFixed(1),
+      cpuMsPerStep: +median(mine.map((x) => x.cpuMsPerStep)).toFixed(1),
+    };
+    if (refs.length > 0) {
+      // The same architecture on both sides has the same trainable parameters.
+      if (refs[0]!.params !== row.params && !notes.some((n) => n.startsWith(`${row.model}: `))) notes.push(`${row.model}: ${row.params} trainable parameters in tfjs, ${refs[0]!.params} in PyTorch; the two models differ`);
+      row.pytorchExamplesPerSec = +median(refs.map((p) => p.examplesPerSec)).toFixed(1);
+      row.tfjsOverPytorch = +(row.examplesPerSec / row.pytorchExamplesPerSec).toFixed(3);
+      row.pytorchCpuMsPerStep = +median(refs.map((p) => p.cpuMsPerStep)).toFixed(2);
+      row.tfjsOverPytorchCpu = +(row.pytorchCpuMsPerStep / row.cpuMsPerStep).toFixed(3);
+      const ratios = same.flatMap((x) => (x.row && x.ref ? [x.row.examplesPerSec / x.ref.examplesPerSec] : []));
+      if (ratios.length > 1) row.tfjsOverPytorchRange = [+Math.min(...ratios).toFixed(3), +Math.max(...ratios).toFixed(3)];
+    }
+    rows.push(row);
   }
+  if (ROUNDS > 1) notes.push(`${ROUNDS} rounds, tfjs and PyTorch alternating per thread count; each side's median, and the range of the rounds' own ratios`);
 
   // Each model's rows together: backend, then threads.
   const order = (r: Row) => [runs.findIndex((x) => x.model === r.model), r.backend === 'wasm' ? 0 : 1, r.threads];
@@ -297,7 +338,8 @@ async function main(): Promise<void> {
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
   });
 
-  const header = ['model', 'backend', 'threads', 'batch', 'ms/step', 'tfjs ex/s', 'PyTorch ex/s', 'tfjs/PyTorch', 'CPU ms/step', 'PyTorch CPU ms', 'tfjs/PyTorch (CPU time)'];
+  const ranged = ROUNDS > 1;
+  const header = ['model', 'backend', 'threads', 'batch', 'ms/step', 'tfjs ex/s', 'PyTorch ex/s', 'tfjs/PyTorch', ...(ranged ? ['rounds\' range'] : []), 'CPU ms/step', 'PyTorch CPU ms', 'tfjs/PyTorch (CPU time)'];
   const table = rows.map((r) => [
     r.model,
     r.backend,
@@ -307,6 +349,7 @@ async function main(): Promise<void> {
     String(r.examplesPerSec),
     String(r.pytorchExamplesPerSec ?? 'n/a'),
     String(r.tfjsOverPytorch ?? 'n/a'),
+    ...(ranged ? [r.tfjsOverPytorchRange ? `${r.tfjsOverPytorchRange[0]}-${r.tfjsOverPytorchRange[1]}` : 'n/a'] : []),
     String(r.cpuMsPerStep),
     String(r.pytorchCpuMsPerStep ?? 'n/a'),
     String(r.tfjsOverPytorchCpu ?? 'n/a'),
@@ -316,7 +359,7 @@ async function main(): Promise<void> {
   process.stderr.write(`\ntraining speed (examples/sec; threads ${THREADS.join(', ')})\n${line(header)}\n${table.map(line).join('\n')}\n`);
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
   if (pytorch.torch) process.stderr.write(`PyTorch ${pytorch.torch}, BLAS ${pytorch.blas ?? 'generic'}\n`);
-  console.log(JSON.stringify({ bench: 'train-speed', threads: THREADS, rows, pytorch: { version: pytorch.torch ?? null, blas: pytorch.blas ?? null }, notes }));
+  console.log(JSON.stringify({ bench: 'train-speed', threads: THREADS, rounds: ROUNDS, rows, pytorch: { version: pytorch.torch ?? null, blas: pytorch.blas ?? null }, notes }));
   // A tfjs thread count that failed still prints what was measured, but fails the bench.
   if (failed) process.exitCode = 1;
 }
