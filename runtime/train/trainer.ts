@@ -12,7 +12,7 @@ import { augmentBatch, augments } from './augment.js';
 import { makeBatch, shuffledIndices } from './batches.js';
 import type { LoopState } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
-import { createHealthProbe } from './health.js';
+import { createHealthProbe, lossWarning } from './health.js';
 import { losses } from './losses.js';
 import { decoupledDecay, defaultWeightDecay, makeOptimizer } from './optimizers.js';
 import { learningRateAt, setLearningRate } from './schedule.js';
@@ -94,7 +94,10 @@ export async function trainModel(
               (state.epoch > 0 ? ` The checkpoint of epoch ${state.epoch} is kept.` : ''),
           );
         }
-        if (wantHealth) emit({ type: 'health', epoch, batch: b + 1, ...probe!.measure(batch.xs, r.gradNorms!) });
+        if (wantHealth) {
+          const diverged = lossWarning(config.loss, data.classes, r.loss, lr, config.optimizer.type);
+          emit({ type: 'health', epoch, batch: b + 1, ...probe!.measure(batch.xs, r.gradNorms!, diverged) });
+        }
         tf.dispose([batch.xs, batch.ys]);
         lossSum += r.loss * batch.size;
         correctSum += r.correct;

@@ -8,6 +8,7 @@ import { limitSplit } from '../../../../runtime/datasets/dataset.js';
 import { syntheticShapes } from '../../../../runtime/datasets/synthetic.js';
 import { materialize } from '../../../../runtime/materialize.js';
 import { checkFit, resolveConfig, runTraining } from '../../../../runtime/train/run.js';
+import { healthWarnings, lossWarning } from '../../../../runtime/train/health.js';
 import { trainModel } from '../../../../runtime/train/trainer.js';
 import { template } from '../../../helpers/paths.js';
 
@@ -83,6 +84,28 @@ describe('training loop', () => {
     expect(batches).toBe(3);
     expect(done.stopped).toBe(true);
     model.dispose();
+  });
+
+  it('warns that training diverged when the loss goes far above chance, naming the learning rate', async () => {
+    const run = async (optimizer: { type: string; learningRate: number }) => {
+      const events: TrainEvent[] = [];
+      const doc = { ...mlpDoc, training: { ...mlpDoc.training, optimizer } };
+      await runTraining({ document: doc, config: { dataset: 'synthetic-shapes', epochs: 2, batchSize: 50, backend: 'cpu', healthEvery: 4, limitTrain: 400, limitTest: 100 }, dataDir: '/nonexistent' }, (e) => events.push(e), { shouldStop: () => false });
+      return events.flatMap((e) => (e.type === 'health' ? e.warnings : []));
+    };
+    // Adam at 5 (its default is 0.001) sends this MLP's loss to 1e3-1e5 without a NaN.
+    const diverged = await run({ type: 'adam', learningRate: 5 });
+    expect(diverged.some((w) => /^the loss \(.*\) is far above chance level \(ln 10 = 2\.30 for 10 classes\).*learning rate \(5\.00\) is probably too high for adam/.test(w))).toBe(true);
+    expect((await run({ type: 'adam', learningRate: 0.001 })).filter((w) => w.includes('far above chance'))).toEqual([]);
+  });
+
+  it('leaves out the vanishing-gradient advice when the loss has diverged (saturated units are its symptom)', () => {
+    const saturated = [{ id: 'fc1', gradNorm: 1e-9, weightNorm: 3, activationMean: 1, activationStd: 0, deadFraction: null }];
+    expect(healthWarnings(saturated)).toEqual([expect.stringMatching(/^fc1: gradients are vanishing/)]);
+    expect(healthWarnings(saturated, true)).toEqual([]);
+    expect(lossWarning('softmaxCrossEntropy', 10, 2.2, 0.9, 'adam')).toBeUndefined();
+    expect(lossWarning('mse', 10, 50, 0.9, 'adam')).toBeUndefined();
+    expect(lossWarning('binaryCrossEntropy', 2, 1.5, 0.1, 'sgd')).toMatch(/far above chance level \(ln 2 = 0\.69\).*\(0\.100\) is probably too high for sgd/);
   });
 
   it('stops on a NaN loss with a message about the learning rate', async () => {
