@@ -44,6 +44,8 @@ export async function train(file: string | undefined, opts: TrainOptions): Promi
   const runDir = request.runDir!;
   const handle = startTraining(request);
   const bar = new ProgressBar();
+  /** Warnings printed this epoch, by kind (their text without its figures). */
+  const warned = new Set<string>();
   let failed = false;
   let interrupted = 0;
   const onSigint = () => {
@@ -63,6 +65,7 @@ export async function train(file: string | undefined, opts: TrainOptions): Promi
         break;
       case 'epoch':
         bar.done();
+        warned.clear();
         process.stderr.write(
           `epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, test acc ${pct(e.testAccuracy)}, ${Math.round(e.examplesPerSecond)} examples/sec\n`,
         );
@@ -81,7 +84,13 @@ export async function train(file: string | undefined, opts: TrainOptions): Promi
         process.stderr.write(`${e.message}\n`);
         break;
       case 'health':
-        for (const w of e.warnings) process.stderr.write(`warning: ${w}\n`);
+        // Each warning once an epoch (its figures change from batch to batch); --json has every one.
+        for (const w of e.warnings) {
+          const kind = w.replace(/\d+(\.\d+)?(e[-+]?\d+)?/g, '#');
+          if (warned.has(kind)) continue;
+          warned.add(kind);
+          process.stderr.write(`warning: ${w}\n`);
+        }
         break;
       case 'evaluation':
         process.stderr.write(`test accuracy ${pct(e.accuracy)}, top-5 ${pct(e.top5Accuracy)}; per-class recall ${e.recall.map((r) => Math.round(100 * r)).join(' ')}\n`);

@@ -69,7 +69,8 @@ export function healthWarnings(layers: readonly LayerHealth[], diverged = false)
       const ratio = l.gradNorm / l.weightNorm;
       if (!Number.isFinite(l.gradNorm) || ratio > 10)
         out.push(`${l.id}: gradients are exploding (|grad| / |weights| = ${ratio.toPrecision(2)}); lower the learning rate or set gradient clipping`);
-      else if (ratio < 1e-6 && !diverged)
+      // Dead ReLU units (below) and a diverged loss explain vanishing gradients better than this advice.
+      else if (ratio < 1e-6 && !diverged && !(l.deadFraction !== null && l.deadFraction > 0.5))
         out.push(`${l.id}: gradients are vanishing (|grad| / |weights| = ${ratio.toPrecision(2)}); in a deep sigmoid/tanh stack use ReLU or add BatchNormalization (d2l 5.4)`);
     }
     if (l.deadFraction !== null && l.deadFraction > 0.5)

@@ -29,6 +29,19 @@ describe('layerlab train', () => {
     expect((model.predict(tf.zeros([3, 28, 28, 1])) as tf.Tensor).shape).toEqual([3, 10]);
   });
 
+  it('prints each kind of health warning once an epoch (Adam at 5 kills this MLP\'s ReLU units)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'll-train-')), 'run');
+    const r = await layerlab(['train', 'templates/mlp.layerlab.json', '--dataset', 'synthetic-shapes', '--epochs', '2', '--limit-train', '800', '--limit-test', '100', '--batch-size', '20', '--optimizer', 'adam', '--lr', '5', '--backend', 'cpu', '--out', out]);
+    expect(r.code).toBe(0);
+    const epochs = r.stderr.split(/^epoch \d+:.*$/m).slice(0, 2);
+    expect(epochs).toHaveLength(2);
+    for (const text of epochs) {
+      const kinds = text.split('\n').filter((l) => l.startsWith('warning: ')).map((l) => l.replace(/\d+(\.\d+)?(e[-+]?\d+)?/g, '#'));
+      expect(kinds.some((k) => k.includes('ReLU units never activate'))).toBe(true);
+      expect(new Set(kinds).size).toBe(kinds.length);
+    }
+  });
+
   it('rejects a negative learning rate as a usage error', async () => {
     const r = await layerlab(['train', 'templates/mlp.layerlab.json', '--lr=-1']);
     expect(r.code).toBe(2);

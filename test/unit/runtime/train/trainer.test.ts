@@ -99,10 +99,12 @@ describe('training loop', () => {
     expect((await run({ type: 'adam', learningRate: 0.001 })).filter((w) => w.includes('far above chance'))).toEqual([]);
   });
 
-  it('leaves out the vanishing-gradient advice when the loss has diverged (saturated units are its symptom)', () => {
+  it('leaves out the vanishing-gradient advice when the loss has diverged or the units are dead (its symptoms)', () => {
     const saturated = [{ id: 'fc1', gradNorm: 1e-9, weightNorm: 3, activationMean: 1, activationStd: 0, deadFraction: null }];
     expect(healthWarnings(saturated)).toEqual([expect.stringMatching(/^fc1: gradients are vanishing/)]);
     expect(healthWarnings(saturated, true)).toEqual([]);
+    // A layer whose ReLU units are all dead gets the dead-unit warning, not the vanishing-gradient one.
+    expect(healthWarnings([{ ...saturated[0]!, deadFraction: 1 }])).toEqual([expect.stringMatching(/^fc1: 100% of its ReLU units never activate/)]);
     expect(lossWarning('softmaxCrossEntropy', 10, 2.2, 0.9, 'adam')).toBeUndefined();
     expect(lossWarning('mse', 10, 50, 0.9, 'adam')).toBeUndefined();
     expect(lossWarning('binaryCrossEntropy', 2, 1.5, 0.1, 'sgd')).toMatch(/far above chance level \(ln 2 = 0\.69\).*\(0\.100\) is probably too high for sgd/);
