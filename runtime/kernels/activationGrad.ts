@@ -5,12 +5,10 @@
  * (~1 ms a step on LeNet's first activation), Relu's dy·step(x) is Step, Cast and Multiply.
  * Other backends keep tfjs-core's gradients.
  */
-import { engine, Relu, Sigmoid, Tanh, util } from '@tensorflow/tfjs-core';
+import { engine, Relu, Sigmoid, Tanh } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmGradient } from './gradients';
 import { elementwise } from './everyThread';
-import { simdKernels } from './simdModule';
-import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const ActivationGrad = 'LayerlabActivationGrad';
@@ -20,7 +18,7 @@ const KINDS = { sigmoid: 0, tanh: 1, relu: 2 } as const;
 type Kind = keyof typeof KINDS;
 
 /** One element, rounded to float32 after each operation as tfjs-core's op chain is (1 - y² cancels near ±1). */
-function gradOne(kind: Kind, g: number, s: number): number {
+export function gradOne(kind: Kind, g: number, s: number): number {
   const f = Math.fround;
   if (kind === 'sigmoid') return f(g * f(s * f(1 - s)));
   if (kind === 'tanh') return f(f(1 - f(s * s)) * g);
@@ -29,13 +27,7 @@ function gradOne(kind: Kind, g: number, s: number): number {
 
 function activationGrad(args: { inputs: { dy: TensorInfo; s: TensorInfo }; backend: WasmBackend; attrs: { kind: Kind } }): TensorInfo {
   const { inputs, backend, attrs } = args;
-  const n = util.sizeFromShape(inputs.s.shape);
-  const grad = (g: number, s: number) => gradOne(attrs.kind, g, s);
-  if (simdKernels(backend) && n >= 4) return elementwise(backend, 'act_grad', [inputs.dy, inputs.s], grad, [KINDS[attrs.kind]]);
-  const out = alloc(backend, [...inputs.s.shape]);
-  const [dy, s, dx] = [heapF32(backend, inputs.dy), heapF32(backend, inputs.s), heapF32(backend, out)];
-  for (let i = 0; i < n; i++) dx[i] = grad(dy[i]!, s[i]!);
-  return out;
+  return elementwise(backend, 'act_grad', [inputs.dy, inputs.s], (g, s) => gradOne(attrs.kind, g!, s!), [KINDS[attrs.kind]]);
 }
 
 /** The kernel behind the gradients below, wasm only. */

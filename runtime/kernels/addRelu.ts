@@ -5,24 +5,17 @@
  * y > 0 once (ActivationGrad's relu; y > 0 where a + b > 0) for both inputs. The separate
  * ops ran four kernels: Add, Relu, the ReLU's gradient and the Add's.
  */
-import { clone, engine, util } from '@tensorflow/tfjs-core';
+import { clone, engine } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { ActivationGrad } from './activationGrad';
 import { elementwise } from './everyThread';
-import { simdKernels } from './simdModule';
-import { alloc, heapF32 } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const AddRelu = 'LayerlabAddRelu';
 
 function addRelu(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: WasmBackend }): TensorInfo {
   const { inputs, backend } = args;
-  const relu = (x: number, y: number) => Math.max(x + y, 0);
-  if (simdKernels(backend) && util.sizeFromShape(inputs.a.shape) >= 4) return elementwise(backend, 'add_relu', [inputs.a, inputs.b], relu);
-  const out = alloc(backend, [...inputs.a.shape]);
-  const [a, b, y] = [heapF32(backend, inputs.a), heapF32(backend, inputs.b), heapF32(backend, out)];
-  for (let i = 0; i < y.length; i++) y[i] = relu(a[i]!, b[i]!);
-  return out;
+  return elementwise(backend, 'add_relu', [inputs.a, inputs.b], (a, b) => Math.max(a! + b!, 0));
 }
 
 export const addReluConfig: KernelConfig = { kernelName: AddRelu, backendName: 'wasm', kernelFunc: addRelu as unknown as KernelFunc };

@@ -24,6 +24,7 @@
  */
 import { engine, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { gradOne } from './activationGrad';
 import { normGradient } from './normGradient';
 import { simdKernels, simdPool, slice, slicesFor } from './simdModule';
 import { alloc, free, heapF32, offsetOf } from './wasmBackend';
@@ -177,9 +178,9 @@ function batchNormTrainGrad(args: {
   return [dxOut, dgammaOut, dbetaOut];
 }
 
-/** dy where y > 0, 0 where y is 0, NaN where y is NaN (ReLU's gradient, as activationGrad.ts's). */
+/** dy masked by the rectified output y: ReLU's gradient (activationGrad.ts's). */
 function rectified(dy: Float32Array, y: Float32Array): Float32Array {
-  return dy.map((g, i) => (y[i]! > 0 ? g : Number.isNaN(y[i]!) ? Number.NaN : 0));
+  return dy.map((g, i) => gradOne('relu', g, y[i]!));
 }
 
 /**

@@ -26,14 +26,14 @@ export function oursFor(backend: WasmBackend, choice: Choice, inputs: readonly T
 /**
  * A new tensor shaped as inputs[0] from SIMD export `fn` (its arguments: the inputs' offsets,
  * the output's, the count, a multiple of 4, then `extra`) split across the threads; the last
- * n % 4 elements by `tail` in JS.
+ * n % 4 elements by `tail` in JS, and all of them without our SIMD module.
  */
 export function elementwise(backend: WasmBackend, fn: string, inputs: readonly TensorInfo[], tail: (...values: number[]) => number, extra: readonly number[] = []): TensorInfo {
   const n = util.sizeFromShape(inputs[0]!.shape);
   const out = alloc(backend, [...inputs[0]!.shape]);
-  const done = n - (n % 4);
+  const done = simdKernels(backend) ? n - (n % 4) : 0;
   const at = [...inputs, out].map((t) => offsetOf(backend, t));
-  runSliced(backend, fn, done, 4, (i0, i1) => [...at.map((p) => p + 4 * i0), i1 - i0, ...extra]);
+  if (done > 0) runSliced(backend, fn, done, 4, (i0, i1) => [...at.map((p) => p + 4 * i0), i1 - i0, ...extra]);
   const ins = inputs.map((t) => heapF32(backend, t));
   const dst = heapF32(backend, out);
   for (let i = done; i < n; i++) dst[i] = Math.fround(tail(...ins.map((a) => a[i]!)));

@@ -1,7 +1,7 @@
 /**
  * tfjs-layers' Activation, registered under its own class name: a ReLU whose input a fused
- * batch norm + ReLU kernel has already rectified (see BatchNormalization.ts) returns it as it
- * is, so the step runs no ReLU kernel and no ReLU gradient for it. Everything else is
+ * batch norm + ReLU or Add + ReLU kernel has already rectified (see BatchNormalization.ts,
+ * Add.ts) returns it as it is, so the step runs no ReLU kernel and no ReLU gradient for it. Everything else is
  * tfjs-layers' own, and saved models name the stock class.
  */
 import * as tf from '@tensorflow/tfjs-core';

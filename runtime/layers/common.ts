@@ -46,7 +46,7 @@ export function onWasm(x: tf.Tensor, kernel: string): boolean {
 }
 
 /**
- * Tensors a BatchNormalization layer has already passed through ReLU (graph-compiler's
+ * Tensors a BatchNormalization or Add layer has already passed through ReLU (graph-compiler's
  * fuse pass pairs it with the ReLU layer that alone reads its output): that ReLU layer
  * returns them as they are. A WeakSet, so that the ReLU is skipped only when the fused
  * kernel actually ran (training on wasm), never on any other path.
