@@ -64,6 +64,13 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
 }
 
 /*
+ * Where C >= 4, a pixel's C channels are covered by vectors at channels 0, 4, ... and a last
+ * one at C - 4, which overlaps the one before when C % 4 != 0 and stores the same values
+ * again: no scalar tail (LeNet's 6 channels are two vectors, at 0 and 2).
+ */
+static inline int cover(int c, int C) { return c + 4 <= C ? c : C - 4; }
+
+/*
  * dx where the windows tile the input exactly (stride = window, no padding, nothing left
  * over: d2l's 2x2 average pooling): every input takes its one window's gradient · scale,
  * stored once, without clearing dx first or reading it back.
@@ -74,13 +81,24 @@ static void avg_pool_grad_tiled(const float *dy, float *dx, float scale, int N, 
     for (int h = 0; h < H; h++) {
       const float *grow = dy + (n * OH + h / KH) * OW * C;
       float *d = dx + (n * H + h) * W * C;
+      if (C >= 4) {
+        for (int ow = 0; ow < OW; ow++, d += KW * C)
+          for (int c = 0; c < C; c += 4) {
+            const int at = cover(c, C);
+            const v128_t v = wasm_f32x4_mul(wasm_v128_load(grow + ow * C + at), s);
+            if (KW == 2) {
+              wasm_v128_store(d + at, v);
+              wasm_v128_store(d + C + at, v);
+            } else {
+              for (int k = 0; k < KW; k++) wasm_v128_store(d + k * C + at, v);
+            }
+          }
+        continue;
+      }
       for (int ow = 0; ow < OW; ow++) {
         const float *g = grow + ow * C;
-        for (int k = 0; k < KW; k++, d += C) {
-          int c = 0;
-          for (; c + 4 <= C; c += 4) wasm_v128_store(d + c, wasm_f32x4_mul(wasm_v128_load(g + c), s));
-          for (; c < C; c++) d[c] = g[c] * scale;
-        }
+        for (int k = 0; k < KW; k++, d += C)
+          for (int c = 0; c < C; c++) d[c] = g[c] * scale;
       }
     }
   }
@@ -118,35 +136,39 @@ void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W,
 
 /*
  * Average pooling where the windows tile the input exactly (stride = window, no padding,
- * nothing left over: d2l's 2x2 pooling): each output is its window's sum · scale, four
- * channels at a time, then two (a 64-bit lane: LeNet's 6 channels), then one.
+ * nothing left over: d2l's 2x2 pooling): each output is its window's sum · scale, by the
+ * covering vectors above where C >= 4 (2x2 windows unrolled), else one channel at a time.
  */
 EXPORT("avg_pool_tiled")
 void avg_pool_tiled(const float *x, float *y, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW) {
   const v128_t s = wasm_f32x4_splat(scale);
+  const int row = W * C;
   for (int n = 0; n < N; n++)
     for (int oh = 0; oh < OH; oh++)
       for (int ow = 0; ow < OW; ow++, y += C) {
         const float *w0 = x + ((n * H + oh * KH) * W + ow * KW) * C;
-        int c = 0;
-        for (; c + 4 <= C; c += 4) {
-          v128_t acc = wasm_f32x4_splat(0.0f);
-          for (int kh = 0; kh < KH; kh++)
-            for (int kw = 0; kw < KW; kw++) acc = wasm_f32x4_add(acc, wasm_v128_load(w0 + (kh * W + kw) * C + c));
-          wasm_v128_store(y + c, wasm_f32x4_mul(acc, s));
+        if (C < 4) {
+          for (int c = 0; c < C; c++) {
+            float acc = 0.0f;
+            for (int kh = 0; kh < KH; kh++)
+              for (int kw = 0; kw < KW; kw++) acc += w0[kh * row + kw * C + c];
+            y[c] = acc * scale;
+          }
+          continue;
         }
-        if (c + 2 <= C) {
-          v128_t acc = wasm_f32x4_splat(0.0f);
-          for (int kh = 0; kh < KH; kh++)
-            for (int kw = 0; kw < KW; kw++) acc = wasm_f32x4_add(acc, wasm_v128_load64_zero(w0 + (kh * W + kw) * C + c));
-          wasm_v128_store64_lane(y + c, wasm_f32x4_mul(acc, s), 0);
-          c += 2;
-        }
-        if (c < C) {
-          float acc = 0.0f;
-          for (int kh = 0; kh < KH; kh++)
-            for (int kw = 0; kw < KW; kw++) acc += w0[(kh * W + kw) * C + c];
-          y[c] = acc * scale;
+        for (int c = 0; c < C; c += 4) {
+          const int at = cover(c, C);
+          const float *p = w0 + at;
+          v128_t acc;
+          if (KH == 2 && KW == 2) {
+            acc = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(p), wasm_v128_load(p + C)),
+                                 wasm_f32x4_add(wasm_v128_load(p + row), wasm_v128_load(p + row + C)));
+          } else {
+            acc = wasm_f32x4_splat(0.0f);
+            for (int kh = 0; kh < KH; kh++)
+              for (int kw = 0; kw < KW; kw++) acc = wasm_f32x4_add(acc, wasm_v128_load(p + kh * row + kw * C));
+          }
+          wasm_v128_store(y + at, wasm_f32x4_mul(acc, s));
         }
       }
 }

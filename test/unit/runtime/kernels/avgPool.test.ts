@@ -12,7 +12,7 @@ describe('AvgPool on wasm (simd/pool.c on every thread where windows tile the in
     tuning.ours = 'threads';
   });
 
-  it(`matches on random shapes (channels 1-9: four, two and one at a time), tiling windows and others (max rel. error ${TOLERANCE})`, async (ctx) => {
+  it(`matches on random shapes (channels 1-9: by whole vectors, the last overlapping, from four; one at a time below), tiling windows and others (max rel. error ${TOLERANCE})`, async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     tuning.ours = 'always';
     let tiled = 0;
