@@ -36,6 +36,22 @@ describe('tensors saved for backprop share memory on wasm instead of an Identity
     x.dispose();
   });
 
+  it('runs no Identity kernel for a custom-gradient op’s saved tensors either (fused conv2d + bias, softmax cross-entropy)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(signed(2 * 4 * 4 * 2, 4), [2, 4, 4, 2]);
+    const w = tf.tensor4d(signed(3 * 3 * 2 * 3, 5), [3, 3, 2, 3]);
+    const b = tf.tensor1d([0.1, -0.2, 0.3]);
+    const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);
+    const before = tf.memory().numTensors;
+    const loss = (f: tf.Tensor) => tf.losses.softmaxCrossEntropy(labels, tf.mean(tf.fused.conv2d({ x, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b }), [1, 2])) as tf.Scalar;
+    const info = await tf.profile(() => tf.grad(loss)(w));
+    (info.result as tf.Tensor).dispose();
+    expect(info.kernelNames).toContain('FusedConv2D');
+    expect(info.kernelNames).not.toContain('Identity');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, b, labels]);
+  });
+
   it('keeps second-order gradients right (nested tapes keep tfjs’s clone): d²/dx² Σ x³ = 6x', async () => {
     const run = () => tf.grad((x: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.mul(y, y), y)))(x)))(tf.tensor1d([0.5, -1, 2]));
     const ours = await on('wasm', run);
