@@ -1,13 +1,14 @@
 /**
  * One kernel for a whole SGD or momentum step on wasm: every variable's update in a single
- * engine call (simd/optim.c per variable, or the loops below without our SIMD module),
+ * engine call (simd/optim.c's optimizer_steps over a table of them, split across the threads
+ * by elements, or the loops below without our SIMD module),
  * in tfjs's own float32 order, where tfjs's optimizers run two to four kernels per variable
  * (ResNet-18: 62 variables, ~250 calls a step). runtime/train/optimizers.ts uses it.
  */
-import { engine } from '@tensorflow/tfjs-core';
+import { engine, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './simdModule';
-import { alloc, heapF32, offsetOf } from './wasmBackend';
+import { simdKernels, simdPool, slice, slicesFor } from './simdModule';
+import { alloc, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 export const OptimizerStep = 'LayerlabOptimizerStep';
@@ -33,15 +34,25 @@ function optimizerStep(args: { inputs: Record<string, TensorInfo>; backend: Wasm
     if (m !== null) accumulators.push(alloc(backend, [...inputs[`w${i}`]!.shape]));
   }
   const simd = simdKernels(backend);
+  if (simd) {
+    // One table of (w, g, a, out, aout, n) for optim.c, the elements split across the threads.
+    const table = alloc(backend, [6 * attrs.count], 'int32');
+    const t = new Int32Array(heapF32(backend, table).buffer, offsetOf(backend, table), 6 * attrs.count);
+    const at = (info: TensorInfo | undefined) => (info ? offsetOf(backend, info) : 0);
+    let total = 0;
+    for (let i = 0; i < attrs.count; i++) {
+      const n = util.sizeFromShape(inputs[`w${i}`]!.shape);
+      t.set([at(inputs[`w${i}`]), at(inputs[`g${i}`]), at(inputs[`a${i}`]), at(values[i]), at(accumulators[i]), n], 6 * i);
+      total += n;
+    }
+    const parts = slicesFor(backend, total);
+    simdPool(backend).run('optimizer_steps', Array.from({ length: parts }, (_, i) => [at(table), attrs.count, ...slice(total, parts, i, 4), c, m ?? 0, m === null ? 0 : 1]));
+    free(backend, table);
+    return [...values, ...accumulators];
+  }
   for (let i = 0; i < attrs.count; i++) {
     const [w, g, a] = [inputs[`w${i}`]!, inputs[`g${i}`]!, inputs[`a${i}`]];
     const n = heapF32(backend, w).length;
-    if (simd) {
-      const at = (t: TensorInfo) => offsetOf(backend, t);
-      if (m === null) simd.sgd_step(at(w), at(g), at(values[i]!), n, c);
-      else simd.momentum_step(at(w), at(g), at(a!), at(values[i]!), at(accumulators[i]!), n, c, m);
-      continue;
-    }
     const [wv, gv, out] = [heapF32(backend, w), heapF32(backend, g), heapF32(backend, values[i]!)];
     if (m === null) {
       for (let j = 0; j < n; j++) out[j] = f(f(c * gv[j]!) + wv[j]!);

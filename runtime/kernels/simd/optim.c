@@ -32,3 +32,24 @@ void momentum_step(const float *w, const float *g, const float *a, float *out, f
     out[i] = c * acc + w[i];
   }
 }
+
+/*
+ * Every variable's step as one job that threads split by elements: table holds six ints per
+ * variable (w, g, a, out, aout, n; a and aout unused without momentum) and this call updates
+ * elements [e0, e1) of the variables laid end to end, by the loops above (the same results
+ * wherever the cuts fall).
+ */
+EXPORT("optimizer_steps")
+void optimizer_steps(const int *table, int count, int e0, int e1, float c, float m, int momentum) {
+  int base = 0;
+  for (int i = 0; i < count && base < e1; i++, table += 6) {
+    const int n = table[5];
+    const int s = e0 > base ? e0 - base : 0, e = e1 - base < n ? e1 - base : n;
+    if (s < e) {
+      const float *w = (const float *)table[0] + s, *g = (const float *)table[1] + s;
+      if (momentum) momentum_step(w, g, (const float *)table[2] + s, (float *)table[3] + s, (float *)table[4] + s, e - s, c, m);
+      else sgd_step(w, g, (float *)table[3] + s, e - s, c);
+    }
+    base += n;
+  }
+}

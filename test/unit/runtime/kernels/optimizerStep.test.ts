@@ -3,10 +3,14 @@ import { OptimizerStep } from '../../../../runtime/kernels/optimizerStep';
 import { makeOptimizer } from '../../../../runtime/train/optimizers';
 import { JS_ONLY, onPath, ready, signed, tf } from './harness';
 
-/** Three steps of `make()` on a least-squares problem with variables of ragged sizes; the final values and what ran. */
+/**
+ * Three steps of `make()` on a least-squares problem with variables of ragged sizes; the final
+ * values and what ran. 4,235 elements in all: over the tests' split threshold (4096), so the
+ * step runs on both threads, cut inside the first variable (at 2,120).
+ */
 async function threeSteps(make: () => tf.Optimizer): Promise<{ values: number[][]; kernels: string[] }> {
   await tf.setBackend('wasm');
-  const vars = [tf.variable(tf.tensor2d(signed(21, 1), [7, 3])), tf.variable(tf.tensor1d(signed(3, 2))), tf.variable(tf.tensor1d(signed(5, 3)))];
+  const vars = [tf.variable(tf.tensor2d(signed(7 * 603, 1), [7, 603])), tf.variable(tf.tensor1d(signed(603, 2))), tf.variable(tf.tensor1d(signed(11, 3)))];
   const x = tf.tensor2d(signed(4 * 7, 4), [4, 7]);
   const opt = make();
   const loss = () => tf.add(tf.sum(tf.square(tf.add(tf.matMul(x, vars[0]!), vars[1]!))), tf.sum(tf.mul(vars[2]!, vars[2]!))) as tf.Scalar;
