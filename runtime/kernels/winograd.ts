@@ -99,10 +99,11 @@ class Scope {
 }
 
 /** t ([rows, n] as laid out) with its rows resized to m floats (zero-padded or cropped); t itself when n = m. */
-function columns(scope: Scope, simd: SimdKernels, t: TensorInfo, rows: number, n: number, m: number): TensorInfo {
+function columns(scope: Scope, t: TensorInfo, rows: number, n: number, m: number): TensorInfo {
   if (n === m) return t;
   const out = scope.alloc([rows * m]);
-  simd.copy_columns(offsetOf(scope.backend, t), offsetOf(scope.backend, out), rows, n, m);
+  const [src, dst] = [offsetOf(scope.backend, t), offsetOf(scope.backend, out)];
+  runSliced(scope.backend, 'copy_columns', rows, 1, (r0, r1) => [src + 4 * r0 * n, dst + 4 * r0 * m, r1 - r0, n, m], Math.max(n, m));
   return out;
 }
 
@@ -169,8 +170,8 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const { kH: k, inC: C, outC: O } = g;
   const C4 = ceil4(C);
   const O4 = ceil4(O);
-  const x4 = columns(scope, simd, x, g.batch * g.inH * g.inW, C, C4);
-  const dy4 = columns(scope, simd, dy, g.batch * g.outH * g.outW, O, O4);
+  const x4 = columns(scope, x, g.batch * g.inH * g.inW, C, C4);
+  const dy4 = columns(scope, dy, g.batch * g.outH * g.outW, O, O4);
   const { kernel, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true);
   const perThread = simd.winograd_grad_scratch_floats(chunk, C4, O4);
   const sums = simd.winograd_scratch_floats(chunk, C4, O4); // where a thread's P starts in its scratch
@@ -181,7 +182,7 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   simd[`${kernel}_filter_grad_finish`](at(scratch) + sums * 4, parts, perThread, at(dw4), at(scratch) + parts * perThread * 4, C4, O4);
   if (dw4 !== out) {
     // [k, k, C4, O4] → [k, k, C4, O] → [k, k, C, O]
-    const narrow = columns(scope, simd, dw4, k * k * C4, O4, O);
+    const narrow = columns(scope, dw4, k * k * C4, O4, O);
     simd.copy_columns(at(narrow), at(out), k * k, C4 * O, C * O);
   }
   scope.free();
