@@ -17,12 +17,13 @@ static int min_i(int a, int b) { return a < b ? a : b; }
 EXPORT("max_pool_grad")
 void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
                    int SW, int PT, int PL) {
-  __builtin_memset(dx, 0, sizeof(float) * N * H * W * C);
   const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
   const v128_t step = wasm_i32x4_splat(C);
   const float *g = dy;
   for (int n = 0; n < N; n++) {
     const int xn = n * H * W * C;
+    /* Cleared an image at a time, so that its dx is still in cache when the gradients land. */
+    __builtin_memset(dx + xn, 0, sizeof(float) * H * W * C);
     for (int oh = 0; oh < OH; oh++) {
       const int h0 = max_i(0, oh * SH - PT), h1 = min_i(H, oh * SH - PT + KH);
       for (int ow = 0; ow < OW; ow++, g += C) {
