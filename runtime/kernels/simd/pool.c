@@ -11,7 +11,7 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 static int min_i(int a, int b) { return a < b ? a : b; }
 
 /*
- * dx = 0, then each output's gradient goes to the first (row-major) strict maximum of its
+ * dx = 0 (an image at a time), then each output's gradient goes to the first (row-major) strict maximum of its
  * window, per channel; padding is never a maximum and a window of NaNs routes nothing.
  */
 EXPORT("max_pool_grad")
@@ -105,7 +105,7 @@ static void avg_pool_grad_tiled(const float *dy, float *dx, float scale, int N, 
   }
 }
 
-/* dx = 0, then each output's gradient · scale is added over its window (scale = 1/(KH·KW)). */
+/* dx = 0 (an image at a time), then each output's gradient · scale is added over its window (scale = 1/(KH·KW)). */
 EXPORT("avg_pool_grad")
 void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
                    int SW, int PT, int PL) {
@@ -113,11 +113,11 @@ void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W,
     avg_pool_grad_tiled(dy, dx, scale, N, H, W, C, OH, OW, KH, KW);
     return;
   }
-  __builtin_memset(dx, 0, sizeof(float) * N * H * W * C);
   const v128_t s = wasm_f32x4_splat(scale);
   const float *g = dy;
   for (int n = 0; n < N; n++) {
     const int xn = n * H * W * C;
+    __builtin_memset(dx + xn, 0, sizeof(float) * H * W * C); /* an image at a time, as max_pool_grad */
     for (int oh = 0; oh < OH; oh++) {
       const int h0 = max_i(0, oh * SH - PT), h1 = min_i(H, oh * SH - PT + KH);
       for (int ow = 0; ow < OW; ow++, g += C) {
