@@ -11,8 +11,9 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 static int min_i(int a, int b) { return a < b ? a : b; }
 
 /*
- * dx = 0 (an image at a time), then each output's gradient goes to the first (row-major) strict maximum of its
- * window, per channel; padding is never a maximum and a window of NaNs routes nothing.
+ * dx = 0 (an image at a time), then each output's gradient goes to the first (row-major)
+ * strict maximum of its window, per channel; padding is never a maximum and a window of NaNs
+ * routes nothing.
  */
 EXPORT("max_pool_grad")
 void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
@@ -105,7 +106,10 @@ static void avg_pool_grad_tiled(const float *dy, float *dx, float scale, int N, 
   }
 }
 
-/* dx = 0 (an image at a time), then each output's gradient · scale is added over its window (scale = 1/(KH·KW)). */
+/*
+ * dx = 0 (an image at a time), then each output's gradient · scale is added over its window
+ * (scale = 1/(KH·KW)).
+ */
 EXPORT("avg_pool_grad")
 void avg_pool_grad(const float *dy, float *dx, float scale, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
                    int SW, int PT, int PL) {
