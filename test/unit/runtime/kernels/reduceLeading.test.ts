@@ -79,6 +79,24 @@ describe('Sum / Mean over leading axes (wasm, JS column sums) vs CPU', () => {
   });
 });
 
+describe('a reduction over axes of size 1 only (a global pool over a 1x1 map) on wasm', () => {
+  beforeAll(ready);
+
+  it('is x reshaped on the same memory: its values, kept after x is disposed, and nothing leaks', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const values = signed(4 * 8, 3);
+    const x = tf.tensor4d(values, [4, 1, 1, 8]);
+    const y = kernel('Mean', { x }, { axis: [1, 2], keepDims: false });
+    expect(y.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(y.shape).toEqual([4, 8]);
+    expect(Array.from(y.dataSync())).toEqual(Array.from(values));
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('Identity (wasm, shared memory)', () => {
   beforeAll(ready);
 
