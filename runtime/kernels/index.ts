@@ -29,6 +29,7 @@ import { geluConfig, geluGradient, geluTrainConfig } from './gelu';
 import { replaceGradient } from './gradients';
 import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
+import { maxPoolConfig } from './maxPool';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduceLeading';
 import { optimizerStepConfig } from './optimizerStep';
@@ -53,6 +54,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  maxPoolConfig,
   avgPoolConfig,
   avgPoolGradConfig,
   batchMatMulConfig,

@@ -104,6 +104,7 @@ export interface SimdKernels {
   gelu(x: number, y: number, n: number): void;
   gelu_train(x: number, y: number, d: number, n: number): void;
   /** See pool.c; geometry: N, H, W, C, OH, OW, KH, KW, SH, SW, PT, PL. */
+  max_pool(x: number, y: number, ...geometry: PoolArgs): void;
   max_pool_grad(x: number, dy: number, dx: number, ...geometry: PoolArgs): void;
   avg_pool_grad(dy: number, dx: number, scale: number, ...geometry: PoolArgs): void;
   avg_pool_tiled(x: number, y: number, scale: number, N: number, H: number, W: number, C: number, OH: number, OW: number, KH: number, KW: number): void;

@@ -73,6 +73,56 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
 static inline int cover(int c, int C) { return c + 4 <= C ? c : C - 4; }
 
 /*
+ * Max pooling (NHWC) for images [0, N): each output is the largest value of its window, per
+ * channel, padding excluded; NaN never wins (a window of NaNs gives -inf), as on tfjs's CPU
+ * backend. Channels by the covering vectors from 4, one at a time below.
+ */
+EXPORT("max_pool")
+void max_pool(const float *x, float *y, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH, int SW, int PT, int PL) {
+  for (int n = 0; n < N; n++) {
+    const float *xn = x + n * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      const int h0 = max_i(0, oh * SH - PT), h1 = min_i(H, oh * SH - PT + KH);
+      for (int ow = 0; ow < OW; ow++, y += C) {
+        const int w0 = max_i(0, ow * SW - PL), w1 = min_i(W, ow * SW - PL + KW);
+        if (C < 4) {
+          for (int c = 0; c < C; c++) {
+            float best = -__builtin_inff();
+            for (int h = h0; h < h1; h++)
+              for (int w = w0; w < w1; w++) {
+                const float v = xn[(h * W + w) * C + c];
+                if (v > best) best = v;
+              }
+            y[c] = best;
+          }
+          continue;
+        }
+        /* Sixteen channels at a time as four independent chains of maxima (one chain a
+           window long would wait on each maximum), then the rest by covering vectors. */
+        int c0 = 0;
+        for (; c0 + 16 <= C; c0 += 16) {
+          v128_t b0 = wasm_f32x4_splat(-__builtin_inff()), b1 = b0, b2 = b0, b3 = b0;
+          for (int h = h0; h < h1; h++)
+            for (int w = w0; w < w1; w++) {
+              const float *p = xn + (h * W + w) * C + c0;
+              b0 = wasm_f32x4_pmax(b0, wasm_v128_load(p)), b1 = wasm_f32x4_pmax(b1, wasm_v128_load(p + 4));
+              b2 = wasm_f32x4_pmax(b2, wasm_v128_load(p + 8)), b3 = wasm_f32x4_pmax(b3, wasm_v128_load(p + 12));
+            }
+          wasm_v128_store(y + c0, b0), wasm_v128_store(y + c0 + 4, b1), wasm_v128_store(y + c0 + 8, b2), wasm_v128_store(y + c0 + 12, b3);
+        }
+        for (; c0 < C; c0 += 4) {
+          const int c = cover(c0, C);
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          for (int h = h0; h < h1; h++)
+            for (int w = w0; w < w1; w++) best = wasm_f32x4_pmax(best, wasm_v128_load(xn + (h * W + w) * C + c));
+          wasm_v128_store(y + c, best);
+        }
+      }
+    }
+  }
+}
+
+/*
  * dx where the windows tile the input exactly (stride = window, no padding, nothing left
  * over: d2l's 2x2 average pooling): every input takes its one window's gradient · scale,
  * stored once, without clearing dx first or reading it back.
