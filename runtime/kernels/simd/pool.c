@@ -15,11 +15,22 @@ static int min_i(int a, int b) { return a < b ? a : b; }
  * strict maximum of its window, per channel; padding is never a maximum and a window of NaNs
  * routes nothing.
  */
+/* Each lane's gradient g[i] to dx at its window's winner at[i] (-1: none). */
+static inline void route(float *dx, v128_t at, const float *g) {
+  const int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
+  const int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
+  if (a0 >= 0) dx[a0] += g[0];
+  if (a1 >= 0) dx[a1] += g[1];
+  if (a2 >= 0) dx[a2] += g[2];
+  if (a3 >= 0) dx[a3] += g[3];
+}
+
 EXPORT("max_pool_grad")
 void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int W, int C, int OH, int OW, int KH, int KW, int SH,
                    int SW, int PT, int PL) {
   const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
   const v128_t step = wasm_i32x4_splat(C);
+  const v128_t four = wasm_i32x4_splat(4), eight = wasm_i32x4_splat(8), twelve = wasm_i32x4_splat(12);
   const float *g = dy;
   for (int n = 0; n < N; n++) {
     const int xn = n * H * W * C;
@@ -30,6 +41,25 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
       for (int ow = 0; ow < OW; ow++, g += C) {
         const int w0 = max_i(0, ow * SW - PL), w1 = min_i(W, ow * SW - PL + KW);
         int c = 0;
+        /* Sixteen channels as four independent chains (one chain a window long would wait on
+           each maximum), then four at a time, then one. */
+        for (; c + 16 <= C; c += 16) {
+          v128_t b0 = wasm_f32x4_splat(-__builtin_inff()), b1 = b0, b2 = b0, b3 = b0;
+          v128_t a0 = wasm_i32x4_splat(-1), a1 = a0, a2 = a0, a3 = a0;
+          for (int h = h0; h < h1; h++) {
+            int xi = xn + (h * W + w0) * C + c;
+            v128_t idx = wasm_i32x4_add(wasm_i32x4_splat(xi), lanes);
+            for (int w = w0; w < w1; w++, xi += C, idx = wasm_i32x4_add(idx, step)) {
+              const float *p = x + xi;
+              const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 4), v2 = wasm_v128_load(p + 8), v3 = wasm_v128_load(p + 12);
+              a0 = wasm_v128_bitselect(idx, a0, wasm_f32x4_gt(v0, b0)), b0 = wasm_f32x4_pmax(b0, v0);
+              a1 = wasm_v128_bitselect(wasm_i32x4_add(idx, four), a1, wasm_f32x4_gt(v1, b1)), b1 = wasm_f32x4_pmax(b1, v1);
+              a2 = wasm_v128_bitselect(wasm_i32x4_add(idx, eight), a2, wasm_f32x4_gt(v2, b2)), b2 = wasm_f32x4_pmax(b2, v2);
+              a3 = wasm_v128_bitselect(wasm_i32x4_add(idx, twelve), a3, wasm_f32x4_gt(v3, b3)), b3 = wasm_f32x4_pmax(b3, v3);
+            }
+          }
+          route(dx, a0, g + c), route(dx, a1, g + c + 4), route(dx, a2, g + c + 8), route(dx, a3, g + c + 12);
+        }
         for (; c + 4 <= C; c += 4) {
           v128_t best = wasm_f32x4_splat(-__builtin_inff());
           v128_t at = wasm_i32x4_splat(-1);
@@ -43,12 +73,7 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int N, int H, int
               best = wasm_f32x4_pmax(best, v);
             }
           }
-          const int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
-          const int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
-          if (a0 >= 0) dx[a0] += g[c];
-          if (a1 >= 0) dx[a1] += g[c + 1];
-          if (a2 >= 0) dx[a2] += g[c + 2];
-          if (a3 >= 0) dx[a3] += g[c + 3];
+          route(dx, at, g + c);
         }
         for (; c < C; c++) {
           float best = -__builtin_inff();
