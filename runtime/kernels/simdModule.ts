@@ -96,7 +96,6 @@ export interface SimdKernels {
   swap_middle_axes(x: number, y: number, A: number, B: number, C: number, D: number): void;
   /** See optim.c. */
   sgd_step(w: number, g: number, out: number, n: number, c: number): void;
-  momentum_step(w: number, g: number, a: number, out: number, aout: number, n: number, c: number, m: number): void;
   optimizer_steps(table: number, count: number, e0: number, e1: number, c: number, m: number, momentum: number): void;
   /** See act.c (n a multiple of 4; kind 0 sigmoid, 1 tanh, 2 relu). */
   act_grad(dy: number, s: number, dx: number, n: number, kind: number): void;

@@ -2,8 +2,8 @@
  * Optimizer updates for tfjs-backend-wasm's heap, with WASM SIMD, in tfjs's float32 order:
  *   sgd        w' = c·g + w                    (c = -learning rate)
  *   momentum   a' = m·a + g,  w' = c·a' + w
- * One call per variable where tfjs runs two to four kernels. optimizerStep.ts keeps the same
- * arithmetic in JS. Same rules as bmm.c.
+ * One call for every variable (optimizer_steps) where tfjs runs two to four kernels per
+ * variable. optimizerStep.ts keeps the same arithmetic in JS. Same rules as bmm.c.
  */
 #include <wasm_simd128.h>
 
@@ -17,8 +17,7 @@ void sgd_step(const float *w, const float *g, float *out, int n, float c) {
   for (; i < n; i++) out[i] = c * g[i] + w[i];
 }
 
-EXPORT("momentum_step")
-void momentum_step(const float *w, const float *g, const float *a, float *out, float *aout, int n, float c, float m) {
+static void momentum_step(const float *w, const float *g, const float *a, float *out, float *aout, int n, float c, float m) {
   const v128_t cv = wasm_f32x4_splat(c), mv = wasm_f32x4_splat(m);
   int i = 0;
   for (; i + 4 <= n; i += 4) {
