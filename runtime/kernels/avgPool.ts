@@ -9,7 +9,7 @@
 import { AvgPool } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { poolInfo, type PoolAttrs } from './convGeometry';
-import { oursWanted, type Choice } from './everyThread';
+import { oursWanted, poolChoice, type Choice } from './everyThread';
 import { runSliced } from './simdModule';
 import { alloc, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -20,8 +20,7 @@ export const tuning = { ours: 'threads' as Choice };
 function avgPool(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: PoolAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
-  const choice = tuning.ours === 'threads' && x.shape[3]! >= 4 ? 'always' : tuning.ours;
-  const info = oursWanted(backend, choice) && x.dtype === 'float32' && x.shape.length === 4 ? poolInfo(x.shape, attrs) : undefined;
+  const info = oursWanted(backend, poolChoice(tuning.ours, x.shape)) && x.dtype === 'float32' && x.shape.length === 4 ? poolInfo(x.shape, attrs) : undefined;
   const tiled =
     info !== undefined &&
     info.strideHeight === info.filterHeight &&

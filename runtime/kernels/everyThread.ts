@@ -1,8 +1,9 @@
 /**
  * One-pass kernels that XNNPACK runs on the one thread we give it (see
  * runtime/wasmThreads.ts), run instead by our SIMD module on every thread: Sigmoid, Relu and
- * same-shape Add (sigmoid.ts, relu.ts, add.ts), and AvgPool where its windows tile the input
- * (avgPool.ts). On one thread XNNPACK's stay, as they are as fast or faster there.
+ * same-shape Add (sigmoid.ts, relu.ts, add.ts), MaxPool and AvgPool where its windows tile the
+ * input (maxPool.ts, avgPool.ts). On one thread XNNPACK's stay, as they are as fast or faster
+ * there, except the pools over four channels or more ({@link poolChoice}).
  */
 import { util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -16,6 +17,15 @@ export type Choice = 'threads' | 'always' | 'never';
 /** Whether ours runs under `choice`: our module built and, for 'threads', two or more threads. */
 export function oursWanted(backend: WasmBackend, choice: Choice): boolean {
   return (choice === 'always' || (choice === 'threads' && simdPool(backend).size > 1)) && simdKernels(backend) !== null;
+}
+
+/**
+ * The pools' choice for an NHWC input of `shape`: from four channels ours covers a pixel by
+ * whole vectors and beats XNNPACK on one thread too ('threads' becomes 'always'); below
+ * that it goes a channel at a time and runs only where there are threads to split it.
+ */
+export function poolChoice(choice: Choice, shape: readonly number[]): Choice {
+  return choice === 'threads' && shape.length === 4 && shape[3]! >= 4 ? 'always' : choice;
 }
 
 /** Whether our elementwise kernel runs for float32 `inputs` under `choice` (four elements at least). */

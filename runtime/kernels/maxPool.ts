@@ -10,7 +10,7 @@
 import { MaxPool } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { poolInfo, type PoolAttrs } from './convGeometry';
-import { oursWanted, type Choice } from './everyThread';
+import { oursWanted, poolChoice, type Choice } from './everyThread';
 import { shared } from './identity';
 import { poolArgs, runSliced } from './simdModule';
 import { alloc, offsetOf, stockKernel } from './wasmBackend';
@@ -22,8 +22,7 @@ export const tuning = { ours: 'threads' as Choice };
 function maxPool(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: PoolAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
-  const choice = tuning.ours === 'threads' && x.shape[3]! >= 4 ? 'always' : tuning.ours;
-  if (!oursWanted(backend, choice) || x.dtype !== 'float32' || x.shape.length !== 4) return stockKernel(MaxPool)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  if (!oursWanted(backend, poolChoice(tuning.ours, x.shape)) || x.dtype !== 'float32' || x.shape.length !== 4) return stockKernel(MaxPool)(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   const info = poolInfo(x.shape, attrs);
   // A 1x1 window that keeps the shape is x itself, as on the CPU backend (NaNs included).
   const same = info.filterHeight === 1 && info.filterWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;

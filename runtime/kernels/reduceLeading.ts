@@ -11,6 +11,7 @@
  */
 import { Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { shared } from './identity';
 import { simdKernels, simdPool, slice, slicesFor } from './simdModule';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -52,10 +53,8 @@ function reduce(name: typeof Sum | typeof Mean) {
     const axes = new Set(axisList);
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (axes.has(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.has(i));
     // Every reduced axis of size 1 (a global pool over a 1x1 map): x itself, reshaped, on the same memory.
-    if (rows === 1) {
-      backend.incRef(x.dataId);
-      return { dataId: x.dataId, shape: outShape, dtype: x.dtype };
-    }
+    const same = rows === 1 ? shared(backend, x) : undefined;
+    if (same) return { ...same, shape: outShape };
     const out = alloc(backend, outShape);
     const scale = name === Mean ? 1 / rows : 1;
     // Ragged columns (LeNet's 6 channels) as f rows side by side: [rows / f, cols · f] with
