@@ -56,9 +56,10 @@ export interface SimdKernels {
   conv_forward_c1o6(xp: number, w: number, bias: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See winograd.c: F(4x4, 3x3) for 3x3 unit-stride convolutions, C and O multiples of 4. */
   winograd_filter(w: number, u: number, C: number, O: number): void;
-  winograd_scratch_floats(tiles: number, C: number, O: number): number;
+  /** Scratch of one thread's call for `tiles` tiles a chunk; `points` 36 (6x6 patches), or 49 for F(4x4, 4x4). */
+  winograd_scratch_floats(tiles: number, C: number, O: number, points: number): number;
   winograd_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
-  winograd_grad_scratch_floats(tiles: number, C: number, O: number): number;
+  winograd_grad_scratch_floats(tiles: number, C: number, O: number, points: number): number;
   winograd_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
   /** See winograd5.c: the filter gradient of 5x5 convolutions by F(2x2, 5x5), same scratch sizes as F(4x4, 3x3). */
@@ -70,6 +71,11 @@ export interface SimdKernels {
   winograd34_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd34_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd34_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  /** See winograd44.c: F(4x4, 4x4), 49 points, otherwise as F(3x3, 4x4). */
+  winograd44_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd44_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  winograd44_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  winograd44_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
   space_to_depth(x: number, z: number, N: number, H: number, W: number, C: number, Hz: number, Wz: number, PT: number, PL: number): void;
   space_to_depth_filter(w: number, ws: number, KH: number, KW: number, C: number, O: number, toS2d: number): void;
   /** See act.c (n a multiple of 4). */

@@ -4,7 +4,8 @@
  * - 3x3, unit stride: F(4x4, 3x3) (simd/winograd.c), 36 multiplications per 4x4 outputs and
  *   channel pair instead of 144;
  * - 7x7/2 and 8x8/2 (a ResNet stem): space-to-depth makes them 4x4/1 over 4x the channels,
- *   then F(3x3, 4x4) (simd/winograd34.c);
+ *   then F(4x4, 4x4) (simd/winograd44.c) or F(3x3, 4x4) (simd/winograd34.c), whichever does
+ *   fewer products over the output;
  * - 5x5, unit stride, filter gradient only: F(2x2, 5x5) (simd/winograd5.c), 36 per 2x2
  *   outputs instead of 100, other channel counts padded with zero channels (LeNet's 6) where
  *   that wastes at most a quarter.
@@ -16,8 +17,8 @@ import { convParts, runSliced, simdPool, slice, type SimdKernels } from './simdM
 import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
-/** Tests turn it off to compare with the direct kernels, and count its uses to see it ran. */
-export const tuning = { enabled: true, uses: 0 };
+/** Tests turn it off to compare with the direct kernels, and count its uses (in all, and by kernel) to see it ran. */
+export const tuning = { enabled: true, uses: 0, byKernel: {} as Record<string, number> };
 
 /**
  * Tiles a thread transforms at a time: the forward pass keeps a chunk's transformed inputs and
@@ -53,7 +54,7 @@ export function winogradGradientFits(g: ConvGeometry): boolean {
 }
 
 /**
- * Where a stride-2 convolution runs as F(3x3, 4x4) over its input in space-to-depth form: a
+ * Where a stride-2 convolution runs as Winograd (F(4x4, 4x4) or F(3x3, 4x4)) over its input in space-to-depth form: a
  * 7x7/2 or 8x8/2 filter (a ResNet stem) is a 4x4/1 one over 2x2 blocks of the input, 4x the
  * channels (3 → 12, so any channel count fits the lanes).
  */
@@ -72,16 +73,29 @@ export function stridedFits(g: ConvGeometry): boolean {
   );
 }
 
+/**
+ * The algorithm for g's filter size: its kernels' prefix, its tiles' side m (outputs) and its
+ * frequency components (patch side squared). A 4x4 filter takes whichever of F(3x3, 4x4) and
+ * F(4x4, 4x4) does fewer products over g's output: tiles × components (the d2l stem's 16x16
+ * output: 36 × 36 against 16 × 49).
+ */
+function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd34' | 'winograd44' | 'winograd5'; m: number; points: number } {
+  if (g.kH === 3) return { kernel: 'winograd', m: 4, points: 36 };
+  if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
+  const products = (m: number, points: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * points;
+  return products(4, 49) < products(3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
+}
+
 /** The kernels for g's filter size, its tiles (m x m outputs each), a chunk's tiles, and how many threads split them. */
 function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean) {
-  const m = g.kH === 3 ? 4 : g.kH === 4 ? 3 : 2;
+  const { kernel, m, points } = algorithm(g);
+  tuning.byKernel[kernel] = (tuning.byKernel[kernel] ?? 0) + 1;
   const O8 = (g.outC + 7) & ~7;
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
-  const chunk = gradient ? Math.max(4, Math.floor(GRADIENT_CHUNK_FLOATS / (36 * (g.inC + O8)) / 4) * 4) : FORWARD_CHUNK;
+  const chunk = gradient ? Math.max(4, Math.floor(GRADIENT_CHUNK_FLOATS / (points * (g.inC + O8)) / 4) * 4) : FORWARD_CHUNK;
   const parts = tiles < 2 * chunk ? 1 : convParts(backend, g);
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
-  const kernel = g.kH === 3 ? ('winograd' as const) : g.kH === 4 ? ('winograd34' as const) : ('winograd5' as const);
-  return { kernel, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
+  return { kernel, points, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
 }
 
 /** Temporaries of one call, freed together. */
@@ -111,14 +125,15 @@ function columns(scope: Scope, t: TensorInfo, rows: number, n: number, m: number
 export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
   tuning.uses++;
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  const { kernel, O8, chunk, parts, geometry, split } = tiling(backend, g, false);
+  const { kernel, points, O8, chunk, parts, geometry, split } = tiling(backend, g, false);
   const scope = new Scope(backend);
-  const perThread = simd.winograd_scratch_floats(chunk, g.inC, g.outC);
+  const perThread = simd.winograd_scratch_floats(chunk, g.inC, g.outC, points);
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
-  const u = scope.alloc([36 * (g.inC * O8 + 16)]); // 36 matrices u_stride() apart (simd/winograd.h)
+  const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
   if (kernel === 'winograd') simd.winograd_filter(at(filter), at(u), g.inC, g.outC);
-  else simd.winograd34_filter(at(filter), at(u), at(scratch), g.inC, g.outC);
+  else if (kernel === 'winograd34' || kernel === 'winograd44') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
+  else throw new Error(`${kernel} has no forward pass`);
   simdPool(backend).run(`${kernel}_forward`, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
   scope.free();
   return out;
@@ -139,7 +154,7 @@ function spaceToDepth(scope: Scope, simd: SimdKernels, x: TensorInfo, g: ConvGeo
   return { z, gz };
 }
 
-/** x convolved with a 7x7/2 or 8x8/2 filter (+ bias) over geometry g, by F(3x3, 4x4) in space-to-depth form. */
+/** x convolved with a 7x7/2 or 8x8/2 filter (+ bias) over geometry g, by Winograd in space-to-depth form. */
 export function winogradStridedConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
   const scope = new Scope(backend);
   const { z, gz } = spaceToDepth(scope, simd, x, g);
@@ -150,7 +165,7 @@ export function winogradStridedConv(backend: WasmBackend, simd: SimdKernels, x: 
   return out;
 }
 
-/** dW of a 7x7/2 or 8x8/2 convolution of x over geometry g, by F(3x3, 4x4) in space-to-depth form. */
+/** dW of a 7x7/2 or 8x8/2 convolution of x over geometry g, by Winograd in space-to-depth form. */
 export function winogradStridedFilterGrad(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const scope = new Scope(backend);
   const { z, gz } = spaceToDepth(scope, simd, x, g);
@@ -172,9 +187,9 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const O4 = ceil4(O);
   const x4 = columns(scope, x, g.batch * g.inH * g.inW, C, C4);
   const dy4 = columns(scope, dy, g.batch * g.outH * g.outW, O, O4);
-  const { kernel, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true);
-  const perThread = simd.winograd_grad_scratch_floats(chunk, C4, O4);
-  const sums = simd.winograd_scratch_floats(chunk, C4, O4); // where a thread's P starts in its scratch
+  const { kernel, points, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true);
+  const perThread = simd.winograd_grad_scratch_floats(chunk, C4, O4, points);
+  const sums = simd.winograd_scratch_floats(chunk, C4, O4, points); // where a thread's P starts in its scratch
   const out = alloc(backend, [k, k, C, O]);
   const dw4 = C4 === C && O4 === O ? out : scope.alloc([k * k * C4 * O4]);
   const scratch = scope.alloc([parts * perThread + 30 * 4]); // and 30 vectors for the finish

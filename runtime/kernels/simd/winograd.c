@@ -21,31 +21,6 @@
  */
 #include "winograd.h"
 
-/* Patch rows (or columns) 0..k-1 from `first` that lie inside 0..size-1: bit i set when first + i does. */
-static int inside_mask(int first, int size, int k) {
-  int m = 0;
-  for (int i = 0; i < k; i++)
-    if (first + i >= 0 && first + i < size) m |= 1 << i;
-  return m;
-}
-
-/* y0..y5 = Bᵀ·(x0..x5) on vectors. */
-#define BT6(x0, x1, x2, x3, x4, x5, y0, y1, y2, y3, y4, y5)                            \
-  do {                                                                                \
-    const v128_t four = wasm_f32x4_splat(4.0f), five = wasm_f32x4_splat(5.0f);        \
-    const v128_t two = wasm_f32x4_splat(2.0f);                                        \
-    const v128_t a = wasm_f32x4_sub((x4), wasm_f32x4_mul(four, (x2)));                \
-    const v128_t b = wasm_f32x4_sub(wasm_f32x4_mul(four, (x1)), (x3));                \
-    const v128_t c = wasm_f32x4_sub((x4), (x2));                                      \
-    const v128_t d = wasm_f32x4_mul(two, wasm_f32x4_sub((x1), (x3)));                 \
-    y0 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, (x0)), wasm_f32x4_mul(five, (x2))), (x4)); \
-    y1 = wasm_f32x4_sub(a, b);                                                        \
-    y2 = wasm_f32x4_add(a, b);                                                        \
-    y3 = wasm_f32x4_sub(c, d);                                                        \
-    y4 = wasm_f32x4_add(c, d);                                                        \
-    y5 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, (x1)), wasm_f32x4_mul(five, (x3))), (x5)); \
-  } while (0)
-
 /*
  * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [3][3][C][O]), f = 6i + j,
  * the 36 matrices u_stride(C, O8) floats apart; columns O..O8 are 0. O a multiple of 4.
@@ -101,11 +76,11 @@ void winograd_filter(const float *w, float *u, int C, int O) {
   }
 }
 
-/* M[f] = V[f] · U[f] for f < 36: four tiles by eight output channels per register block, a
+/* M[f] = V[f] · U[f] for f < points: four tiles by eight output channels per register block, a
    panel of eight U columns at a time (it stays in L1 across the chunk's tiles). */
-void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8) {
+void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int points) {
   const v128_t zero = wasm_f32x4_splat(0);
-  for (int f = 0; f < 36; f++) {
+  for (int f = 0; f < points; f++) {
     const float *vf = V + f * vs, *uf = u + f * u_stride(C, O8);
     float *mf = M + f * ms;
     for (int j = 0; j < O8; j += 8) {
@@ -126,9 +101,9 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
   }
 }
 
-/* P[f] += V[f]ᵀ · E[f] for f < 36 (P: [36][C][O8]): four input channels by eight output channels per register block. */
-void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8) {
-  for (int f = 0; f < 36; f++) {
+/* P[f] += V[f]ᵀ · E[f] for f < points (P: [points][C][O8]): four input channels by eight output channels per register block. */
+void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8, int points) {
+  for (int f = 0; f < points; f++) {
     const float *vf = V + f * vs, *ef = E + f * es;
     float *pf = P + f * C * O8;
     for (int c = 0; c < C; c += 4) {
@@ -150,9 +125,9 @@ void winograd_gradient_products(const float *V, int vs, const float *E, int es, 
   }
 }
 
-/* Floats of scratch one call of winograd_forward needs for `tiles` tiles a chunk: V, M and 36 vectors. */
+/* Floats of scratch one call of a forward kernel needs for `tiles` tiles a chunk: V, M and `points` vectors (36, or 49 for F(4x4, 4x4)). */
 EXPORT("winograd_scratch_floats")
-int winograd_scratch_floats(int tiles, int C, int O) { return 36 * (tiles * C + SKEW) + 36 * (tiles * ceil8(O) + SKEW) + 36 * 4; }
+int winograd_scratch_floats(int tiles, int C, int O, int points) { return points * (tiles * C + SKEW) + points * (tiles * ceil8(O) + SKEW) + points * 4; }
 
 void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
   const v128_t zero = wasm_f32x4_splat(0);
@@ -194,17 +169,6 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
   }
 }
 
-/* y0..y3 = Aᵀ·(m0..m5) on vectors. */
-#define AT6(m0, m1, m2, m3, m4, m5, y0, y1, y2, y3)                                       \
-  do {                                                                                    \
-    const v128_t s12 = wasm_f32x4_add((m1), (m2)), d12 = wasm_f32x4_sub((m1), (m2));      \
-    const v128_t s34 = wasm_f32x4_add((m3), (m4)), d34 = wasm_f32x4_sub((m3), (m4));      \
-    y0 = wasm_f32x4_add(wasm_f32x4_add((m0), s12), s34);                                  \
-    y1 = wasm_f32x4_add(d12, wasm_f32x4_mul(wasm_f32x4_splat(2.0f), d34));                \
-    y2 = wasm_f32x4_add(s12, wasm_f32x4_mul(wasm_f32x4_splat(4.0f), s34));                \
-    y3 = wasm_f32x4_add(wasm_f32x4_add(d12, wasm_f32x4_mul(wasm_f32x4_splat(8.0f), d34)), (m5)); \
-  } while (0)
-
 /* out for one tile from its products (4x4 outputs, rows x cols of them inside; see winograd_output_transform). */
 static void transform_out4(const float *m, int ms, float *T, float *y, int rows, int cols, int O, int OW, v128_t b) {
   for (int l = 0; l < 6; l++) {
@@ -228,19 +192,19 @@ static void transform_out4(const float *m, int ms, float *T, float *y, int rows,
   }
 }
 
-void winograd_forward_tiles(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk, int m,
-                            winograd_output_transform transform_out, int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+void winograd_forward_tiles(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk, int m, int points,
+                            winograd_input_transform transform_in, winograd_output_transform transform_out, int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
   const int O8 = ceil8(O);
   const int TH = (OH + m - 1) / m, TW = (OW + m - 1) / m;
   const int vs = chunk * C + SKEW, ms = chunk * O8 + SKEW;
-  float *V = scratch;           /* [36][chunk][C], vs apart */
-  float *M = scratch + 36 * vs; /* [36][chunk][O8], ms apart */
-  float *T = M + 36 * ms;       /* 36 vectors */
+  float *V = scratch;               /* [points][chunk][C], vs apart */
+  float *M = scratch + points * vs; /* [points][chunk][O8], ms apart */
+  float *T = M + points * ms;       /* `points` vectors */
   const v128_t zero = wasm_f32x4_splat(0);
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    winograd_transform_inputs(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
-    winograd_products(V, vs, u, M, ms, tn, C, O8);
+    transform_in(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
+    winograd_products(V, vs, u, M, ms, tn, C, O8, points);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
       const int oh = m * th, ow = m * tw;
@@ -261,7 +225,7 @@ void winograd_forward_tiles(const float *x, const float *u, const float *bias, f
 EXPORT("winograd_forward")
 void winograd_forward(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk,
                       int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, transform_out4, H, W, C, OH, OW, O, PT, PL);
+  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, 36, winograd_transform_inputs, transform_out4, H, W, C, OH, OW, O, PT, PL);
 }
 
 void winograd_sum_parts(float *p0, int parts, int stride, int n) {
@@ -269,23 +233,9 @@ void winograd_sum_parts(float *p0, int parts, int stride, int n) {
     for (int i = 0; i < n; i += 4) wasm_v128_store(p0 + i, wasm_f32x4_add(wasm_v128_load(p0 + i), wasm_v128_load(p0 + k * stride + i)));
 }
 
-/* Floats of scratch one call of winograd_filter_grad needs for `tiles` tiles a chunk (its sums P last). */
+/* Floats of scratch one call of a filter-gradient kernel needs for `tiles` tiles a chunk (its sums P last). */
 EXPORT("winograd_grad_scratch_floats")
-int winograd_grad_scratch_floats(int tiles, int C, int O) { return winograd_scratch_floats(tiles, C, O) + 36 * C * ceil8(O); }
-
-/* y0..y5 = A·(e0..e3) on vectors (A = (Aᵀ)ᵀ, 6 x 4). */
-#define A6(e0, e1, e2, e3, y0, y1, y2, y3, y4, y5)                                        \
-  do {                                                                                    \
-    const v128_t s02 = wasm_f32x4_add((e0), (e2)), s13 = wasm_f32x4_add((e1), (e3));      \
-    const v128_t q02 = wasm_f32x4_add((e0), wasm_f32x4_mul(wasm_f32x4_splat(4.0f), (e2))); \
-    const v128_t q13 = wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_add((e1), wasm_f32x4_mul(wasm_f32x4_splat(4.0f), (e3)))); \
-    y0 = (e0);                                                                            \
-    y1 = wasm_f32x4_add(s02, s13);                                                        \
-    y2 = wasm_f32x4_sub(s02, s13);                                                        \
-    y3 = wasm_f32x4_add(q02, q13);                                                        \
-    y4 = wasm_f32x4_sub(q02, q13);                                                        \
-    y5 = (e3);                                                                            \
-  } while (0)
+int winograd_grad_scratch_floats(int tiles, int C, int O, int points) { return winograd_scratch_floats(tiles, C, O, points) + points * C * ceil8(O); }
 
 /* E for one tile: its dy block (m x m outputs from d, rows x cols of them inside dy, O channels O apart and OW·O a row) transformed, four output channels at a time, into E + 36 matrices es apart (O8 columns each; those past O 0); T: scratch. */
 static void transform_dy4(const float *d, float *e, int es, float *T, int rows, int cols, int O, int O8, int OW) {
@@ -317,26 +267,26 @@ static void transform_dy4(const float *d, float *e, int es, float *T, int rows, 
   }
 }
 
-void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk, int m, winograd_dy_transform transform_dy,
-                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk, int m, int points,
+                            winograd_input_transform transform_in, winograd_dy_transform transform_dy, int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
   const int O8 = ceil8(O);
   const int TH = (OH + m - 1) / m, TW = (OW + m - 1) / m;
   const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
-  float *V = scratch;           /* [36][chunk][C], vs apart */
-  float *E = scratch + 36 * vs; /* [36][chunk][O8], es apart */
-  float *T = E + 36 * es;       /* 36 vectors */
-  float *P = T + 36 * 4;        /* [36][C][O8] */
-  __builtin_memset(P, 0, sizeof(float) * 36 * C * O8);
+  float *V = scratch;               /* [points][chunk][C], vs apart */
+  float *E = scratch + points * vs; /* [points][chunk][O8], es apart */
+  float *T = E + points * es;       /* `points` vectors */
+  float *P = T + points * 4;        /* [points][C][O8] */
+  __builtin_memset(P, 0, sizeof(float) * points * C * O8);
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
-    winograd_transform_inputs(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
+    transform_in(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
       const int oh = m * th, ow = m * tw;
       const int rows = OH - oh < m ? OH - oh : m, cols = OW - ow < m ? OW - ow : m;
       transform_dy(dy + ((n * OH + oh) * OW + ow) * O, E + t * O8, es, T, rows, cols, O, O8, OW);
     }
-    winograd_gradient_products(V, vs, E, es, P, tn, C, O8);
+    winograd_gradient_products(V, vs, E, es, P, tn, C, O8, points);
   }
 }
 
@@ -351,7 +301,7 @@ void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int
 EXPORT("winograd_filter_grad")
 void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
                           int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, transform_dy4, H, W, C, OH, OW, O, PT, PL);
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 36, winograd_transform_inputs, transform_dy4, H, W, C, OH, OW, O, PT, PL);
 }
 
 /* y0..y2 = Gᵀ·(p0..p5) on vectors. */

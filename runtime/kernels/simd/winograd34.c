@@ -103,7 +103,7 @@ static void transform_out3(const float *m, int ms, float *T, float *y, int rows,
 EXPORT("winograd34_forward")
 void winograd34_forward(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk,
                         int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 3, transform_out3, H, W, C, OH, OW, O, PT, PL);
+  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 3, 36, winograd_transform_inputs, transform_out3, H, W, C, OH, OW, O, PT, PL);
 }
 
 /* y0..y5 = A·(e0, e1, e2) on vectors (A = (Aᵀ)ᵀ, 6 x 3). */
@@ -153,7 +153,7 @@ static void transform_dy3(const float *d, float *e, int es, float *T, int rows, 
 EXPORT("winograd34_filter_grad")
 void winograd34_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
                             int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 3, transform_dy3, H, W, C, OH, OW, O, PT, PL);
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 3, 36, winograd_transform_inputs, transform_dy3, H, W, C, OH, OW, O, PT, PL);
 }
 
 /* y0..y3 = Gᵀ·(p0..p5) on vectors. */

@@ -115,8 +115,11 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
     }
   });
 
-  it(`matches stride-2 7x7 and 8x8 convolutions (space-to-depth F(3x3, 4x4)), forward and filter gradient, on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
+  it(`matches stride-2 7x7 and 8x8 convolutions (space-to-depth F(4x4, 4x4) and F(3x3, 4x4)), forward and filter gradient, on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const before = { ...tuning.byKernel };
+    // Outputs of 3 to 11: 3x3 tiles win at 3, 5, 6 and 9 (fewer products), 4x4 tiles at the others.
     const strided = fc.record({
       k: fc.constantFrom(7, 8),
       batch: fc.integer({ min: 1, max: 4 }),
@@ -153,11 +156,13 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
       }),
       { numRuns: 40 },
     );
+    for (const kernel of ['winograd34', 'winograd44']) expect(tuning.byKernel[kernel] ?? 0, kernel).toBeGreaterThan(before[kernel] ?? 0);
   });
 
-  it("runs a ResNet stem (7x7/2 'same', 3 → 16 channels, 32x32 images) on it, forward and filter gradient", async (ctx) => {
+  it("runs a ResNet stem (7x7/2 'same', 3 → 16 channels, 32x32 images) on it, forward and filter gradient, by F(4x4, 4x4)", async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const before44 = tuning.byKernel.winograd44 ?? 0;
     const x = tf.tensor4d(signed(6 * 32 * 32 * 3, 41), [6, 32, 32, 3]);
     const w = tf.tensor4d(signed(7 * 7 * 3 * 16, 42), [7, 7, 3, 16]);
     const dy = tf.tensor4d(signed(6 * 16 * 16 * 16, 43), [6, 16, 16, 16]);
@@ -168,6 +173,7 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
       (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [7, 7, 3, 16] }) as tf.Tensor).dataSync();
     });
     expect(tuning.uses - before).toBe(2);
+    expect((tuning.byKernel.winograd44 ?? 0) - before44).toBe(2);
     tf.dispose([x, w, dy]);
   });
 
