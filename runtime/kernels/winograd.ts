@@ -2,7 +2,8 @@
  * Convolutions by Winograd's minimal filtering, forward (conv2DCropped.ts; the unit-stride
  * input gradient is one too) and filter gradient (conv2DBackpropFilter.ts):
  * - 3x3, unit stride: F(4x4, 3x3) (simd/winograd.c), 36 multiplications per 4x4 outputs and
- *   channel pair instead of 144;
+ *   channel pair instead of 144; over a 2x2 map padded by one, 9 instead of the 16 that meet
+ *   the map (simd/winograd22.c);
  * - 7x7/2 and 8x8/2 (a ResNet stem): space-to-depth makes them 4x4/1 over 4x the channels,
  *   then F(4x4, 4x4) (simd/winograd44.c) or F(3x3, 4x4) (simd/winograd34.c), whichever does
  *   fewer products over the output;
@@ -44,7 +45,17 @@ const unitStride = (g: ConvGeometry) => g.strideH === 1 && g.strideW === 1 && g.
  * meets).
  */
 export function winogradFits(g: ConvGeometry): boolean {
-  return tuning.enabled && g.kH === 3 && g.kW === 3 && unitStride(g) && g.inC % 4 === 0 && g.outC % 4 === 0 && g.outH >= 4 && g.outW >= 4;
+  if (!(tuning.enabled && g.kH === 3 && g.kW === 3 && unitStride(g) && g.inC % 4 === 0 && g.outC % 4 === 0)) return false;
+  return (g.outH >= 4 && g.outW >= 4) || twoByTwo(g);
+}
+
+/**
+ * A 3x3 convolution padded by one over a 2x2 map (a ResNet-18's third stage on 32x32 images):
+ * simd/winograd22.c's 9 products an image where the direct kernel, which skips the taps that
+ * meet padding, does 16.
+ */
+function twoByTwo(g: ConvGeometry): boolean {
+  return g.inH === 2 && g.inW === 2 && g.outH === 2 && g.outW === 2 && g.padTop === 1 && g.padLeft === 1;
 }
 
 /** Where the filter gradient by Winograd applies: as {@link winogradFits}, or 5x5 with channels padded (LeNet's second layer: 2.4 → 2.0 ms a step). */
@@ -79,8 +90,8 @@ export function stridedFits(g: ConvGeometry): boolean {
  * F(4x4, 4x4) does fewer products over g's output: tiles × components (the d2l stem's 16x16
  * output: 36 × 36 against 16 × 49).
  */
-function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd34' | 'winograd44' | 'winograd5'; m: number; points: number } {
-  if (g.kH === 3) return { kernel: 'winograd', m: 4, points: 36 };
+function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd22' | 'winograd34' | 'winograd44' | 'winograd5'; m: number; points: number } {
+  if (g.kH === 3) return twoByTwo(g) ? { kernel: 'winograd22', m: 2, points: 9 } : { kernel: 'winograd', m: 4, points: 36 };
   if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
   const products = (m: number, points: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * points;
   return products(4, 49) < products(3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
@@ -92,7 +103,9 @@ function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean) {
   tuning.byKernel[kernel] = (tuning.byKernel[kernel] ?? 0) + 1;
   const O8 = (g.outC + 7) & ~7;
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
-  const chunk = gradient ? Math.max(4, Math.floor(GRADIENT_CHUNK_FLOATS / (points * (g.inC + O8)) / 4) * 4) : FORWARD_CHUNK;
+  // A filter gradient's chunk is at most half its tiles, so that two threads can split them
+  // (128 images of 2x2 maps are 128 tiles, where its chunk by size would be 112).
+  const chunk = gradient ? Math.max(4, Math.min(Math.floor(GRADIENT_CHUNK_FLOATS / (points * (g.inC + O8)) / 4), Math.ceil(tiles / 8)) * 4) : FORWARD_CHUNK;
   const parts = tiles < 2 * chunk ? 1 : convParts(backend, g);
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
   return { kernel, points, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
@@ -131,7 +144,7 @@ export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorI
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
   const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
-  if (kernel === 'winograd') simd.winograd_filter(at(filter), at(u), g.inC, g.outC);
+  if (kernel === 'winograd' || kernel === 'winograd22') simd[`${kernel}_filter`](at(filter), at(u), g.inC, g.outC);
   else if (kernel === 'winograd34' || kernel === 'winograd44') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
   else throw new Error(`${kernel} has no forward pass`);
   simdPool(backend).run(`${kernel}_forward`, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));

@@ -1,8 +1,9 @@
 /*
- * What winograd.c (F(4x4, 3x3)), winograd34.c (F(3x3, 4x4)), winograd5.c (F(2x2, 5x5)) and
- * winograd44.c (F(4x4, 4x4)) share. The first three take a 6x6 input patch per tile (the same
- * Bᵀ: interpolation points 0, ±1, ±2, ∞), so 36 frequency components, each a matrix product
- * over channels; F(4x4, 4x4) takes a 7x7 patch, 49 components. `points` below is 36 or 49. Same rules as conv.c: no state, no stack
+ * What winograd.c (F(4x4, 3x3)), winograd34.c (F(3x3, 4x4)), winograd5.c (F(2x2, 5x5)),
+ * winograd44.c (F(4x4, 4x4)) and winograd22.c (3x3 over 2x2 maps) share. The first three take
+ * a 6x6 input patch per tile (the same Bᵀ: interpolation points 0, ±1, ±2, ∞), so 36 frequency
+ * components, each a matrix product over channels; F(4x4, 4x4) takes a 7x7 patch, 49
+ * components, and winograd22.c a whole 2x2 map, 9. `points` below is one of those counts. Same rules as conv.c: no state, no stack
  * frame, only the memory handed in.
  */
 #include "block4x8.h"

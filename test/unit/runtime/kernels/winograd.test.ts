@@ -40,7 +40,8 @@ async function compare(k: Case): Promise<{ uses: number; errors: number[] } | un
   const xShape = [k.batch, k.h, k.w, k.c];
   const fShape = [k.k, k.k, k.c, k.oc];
   const outShape = convOut(xShape, fShape, [1, 1], k.pad, [1, 1]);
-  if (outShape === undefined || outShape[1] < 4 || outShape[2] < 4) return undefined;
+  // Winograd takes outputs of at least 4x4, and 2x2 maps padded by one (winograd22.c).
+  if (outShape === undefined || ((outShape[1] < 4 || outShape[2] < 4) && !(k.h === 2 && k.w === 2))) return undefined;
   const x = signed(xShape.reduce((a, b) => a * b), k.seed);
   const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
   const bias = signed(k.oc, k.seed + 2);
@@ -63,7 +64,7 @@ async function compare(k: Case): Promise<{ uses: number; errors: number[] } | un
   return { uses: tuning.uses - before, errors };
 }
 
-describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x2, 5x5) filter gradients) vs CPU", () => {
+describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3 over 2x2 maps; winograd5.c: F(2x2, 5x5) filter gradients; winograd44.c, winograd34.c: strided stems) vs CPU", () => {
   beforeAll(ready);
 
   it(`matches the forward convolution, its input gradient and its filter gradient on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
@@ -77,6 +78,32 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd5.c: F(2x
         for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it(`matches 3x3 convolutions padded by one over 2x2 maps (simd/winograd22.c, 9 products an image), forward, input and filter gradients (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const twoByTwo = fc.record({
+      k: fc.constant(3),
+      // One tile an image, 16 a chunk: one chunk to several, split across the threads from 32.
+      batch: fc.integer({ min: 1, max: 40 }),
+      h: fc.constant(2),
+      w: fc.constant(2),
+      c: fc.constantFrom(4, 8, 16, 64),
+      oc: fc.constantFrom(4, 8, 12, 20, 64),
+      pad: fc.constantFrom<Case['pad']>('same', [[0, 0], [1, 1], [1, 1], [0, 0]]),
+      seed: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(twoByTwo, async (k) => {
+        const before = tuning.byKernel.winograd22 ?? 0;
+        const r = (await compare(k))!;
+        expect(r.uses).toBe(3);
+        expect((tuning.byKernel.winograd22 ?? 0) - before).toBe(3);
+        for (const e of r.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 25 },
     );
   });
 
