@@ -76,6 +76,11 @@ export interface SimdKernels {
   winograd22_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd22_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd22_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  /** See winograd3s2.c: 3x3/2 convolutions by F(4, 2) on the even inputs and the odd ones direct, 81 points, otherwise as F(3x3, 4x4). */
+  winograd3s2_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd3s2_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  winograd3s2_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  winograd3s2_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
   /** See winograd44.c: F(4x4, 4x4), 49 points, otherwise as F(3x3, 4x4). */
   winograd44_filter(w: number, u: number, scratch: number, C: number, O: number): void;
   winograd44_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;

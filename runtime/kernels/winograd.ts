@@ -58,9 +58,30 @@ function twoByTwo(g: ConvGeometry): boolean {
   return g.inH === 2 && g.inW === 2 && g.outH === 2 && g.outW === 2 && g.padTop === 1 && g.padLeft === 1;
 }
 
-/** Where the filter gradient by Winograd applies: as {@link winogradFits}, or 5x5 with channels padded (LeNet's second layer: 2.4 → 2.0 ms a step). */
+/**
+ * Where a 3x3/2 convolution (ResNet's downsampling layers) runs as simd/winograd3s2.c: F(4, 2)
+ * on the even inputs and the odd ones direct, 81 products per 4x4 outputs and channel pair
+ * instead of 144; channels in whole lanes, and only where its 4x4 tiles do fewer products than
+ * a direct kernel over the output (so not over 2x2 or 1x1 outputs).
+ */
+export function stride2Fits(g: ConvGeometry): boolean {
+  return (
+    tuning.enabled &&
+    g.kH === 3 &&
+    g.kW === 3 &&
+    g.strideH === 2 &&
+    g.strideW === 2 &&
+    g.dilationH === 1 &&
+    g.dilationW === 1 &&
+    g.inC % 4 === 0 &&
+    g.outC % 4 === 0 &&
+    Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) * 81 < g.outH * g.outW * 9
+  );
+}
+
+/** Where the filter gradient by Winograd applies: as {@link winogradFits} or {@link stride2Fits}, or 5x5 with channels padded (LeNet's second layer: 2.4 → 2.0 ms a step). */
 export function winogradGradientFits(g: ConvGeometry): boolean {
-  if (winogradFits(g)) return true;
+  if (winogradFits(g) || stride2Fits(g)) return true;
   return tuning.enabled && g.kH === 5 && g.kW === 5 && unitStride(g) && pads(g.inC) && pads(g.outC) && g.outH >= 4 && g.outW >= 4;
 }
 
@@ -90,7 +111,8 @@ export function stridedFits(g: ConvGeometry): boolean {
  * F(4x4, 4x4) does fewer products over g's output: tiles × components (the d2l stem's 16x16
  * output: 36 × 36 against 16 × 49).
  */
-function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd22' | 'winograd34' | 'winograd44' | 'winograd5'; m: number; points: number } {
+function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd5'; m: number; points: number } {
+  if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
   if (g.kH === 3) return twoByTwo(g) ? { kernel: 'winograd22', m: 2, points: 9 } : { kernel: 'winograd', m: 4, points: 36 };
   if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
   const products = (m: number, points: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * points;
@@ -134,7 +156,7 @@ function columns(scope: Scope, t: TensorInfo, rows: number, n: number, m: number
   return out;
 }
 
-/** x convolved with the 3x3 (or space-to-depth 4x4) filter (+ bias) over geometry g (see {@link winogradFits}). */
+/** x convolved with the 3x3 (or space-to-depth 4x4) filter (+ bias) over geometry g (see {@link winogradFits}, {@link stride2Fits}). */
 export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
   tuning.uses++;
   const at = (t: TensorInfo) => offsetOf(backend, t);
@@ -145,7 +167,7 @@ export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorI
   const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
   if (kernel === 'winograd' || kernel === 'winograd22') simd[`${kernel}_filter`](at(filter), at(u), g.inC, g.outC);
-  else if (kernel === 'winograd34' || kernel === 'winograd44') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
+  else if (kernel === 'winograd34' || kernel === 'winograd44' || kernel === 'winograd3s2') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
   else throw new Error(`${kernel} has no forward pass`);
   simdPool(backend).run(`${kernel}_forward`, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
   scope.free();

@@ -186,6 +186,55 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
     for (const kernel of ['winograd34', 'winograd44']) expect(tuning.byKernel[kernel] ?? 0, kernel).toBeGreaterThan(before[kernel] ?? 0);
   });
 
+  it(`matches stride-2 3x3 convolutions (winograd3s2.c: F(4, 2) on even inputs, odd ones direct), forward and filter gradient, on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const stride2 = fc.record({
+      batch: fc.integer({ min: 1, max: 6 }),
+      // Outputs from 2 (direct: 4x4 tiles would do more products) to 11 (edge tiles partly outside).
+      h: fc.integer({ min: 4, max: 22 }),
+      w: fc.integer({ min: 4, max: 22 }),
+      c: fc.constantFrom(4, 8, 16),
+      oc: fc.constantFrom(4, 8, 12, 16, 20),
+      pad: fc.oneof(
+        fc.constantFrom('valid' as const, 'same' as const),
+        fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
+      ),
+      seed: fc.nat(),
+    });
+    let ran = 0;
+    await fc.assert(
+      fc.asyncProperty(stride2, async (k) => {
+        const xShape = [k.batch, k.h, k.w, k.c];
+        const fShape = [3, 3, k.c, k.oc];
+        const outShape = convOut(xShape, fShape, [2, 2], k.pad, [1, 1]);
+        fc.pre(outShape !== undefined);
+        const [oh, ow] = [outShape![1], outShape![2]];
+        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+        const w = signed(fShape.reduce((a, b) => a * b), k.seed + 1);
+        const bias = signed(k.oc, k.seed + 2);
+        const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 3);
+        const attrs = { strides: [2, 2], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+        const before = tuning.byKernel.winograd3s2 ?? 0;
+        for (const run of [
+          () => kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: 'linear' }),
+          () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape!) }, { ...attrs, filterShape: fShape }),
+        ]) {
+          const ours = await on('wasm', run);
+          const ref = await on('cpu', run);
+          expect(ours.shape).toEqual(ref.shape);
+          expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+        }
+        // Winograd ran exactly where its tiles do fewer products than the direct kernels.
+        const fits = Math.ceil(oh / 4) * Math.ceil(ow / 4) * 81 < oh * ow * 9;
+        expect((tuning.byKernel.winograd3s2 ?? 0) - before).toBe(fits ? 2 : 0);
+        if (fits) ran++;
+      }),
+      { numRuns: 40 },
+    );
+    expect(ran).toBeGreaterThan(0);
+  });
+
   it("runs a ResNet stem (7x7/2 'same', 3 → 16 channels, 32x32 images) on it, forward and filter gradient, by F(4x4, 4x4)", async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/winograd');
