@@ -16,6 +16,7 @@ import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
 import { inputGradientUnused } from './unusedInputGradient';
 import { conv2DConfig } from './conv2DCropped';
+import { stride2InputGradFits, winogradStride2InputGrad } from './winograd';
 import { convArgs, convParts, simdKernels, simdPool, slice } from './simdModule';
 import { alloc, batchMatMul, free, heapF32, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -118,6 +119,8 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
 
 /** dx of shape [g.batch, g.inH, g.inW, g.inC] for a filter of shape [g.kH, g.kW, g.inC, g.outC]. */
 function inputGradient(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const simd = simdKernels(backend);
+  if (simd && stride2InputGradFits(g)) return winogradStride2InputGrad(backend, simd, dy, filter, g);
   const direct = viaForwardConv(backend, dy, filter, g) ?? gathered(backend, dy, filter, g);
   if (direct !== undefined) return direct;
   const K = g.kH * g.kW * g.inC;

@@ -41,14 +41,21 @@
     y[5] = s[1], y[6] = s[3], y[7] = s[5], y[8] = s[7];           \
   } while (0)
 
+/* y[0..3] = Aᵀ·m[0..4] (F(4, 2)). */
+#define AT45(m, y)                                                                                      \
+  do {                                                                                                  \
+    const v128_t s12_ = wasm_f32x4_add(m[1], m[2]), d12_ = wasm_f32x4_sub(m[1], m[2]);                  \
+    y[0] = wasm_f32x4_add(wasm_f32x4_add(m[0], s12_), m[3]);                                            \
+    y[1] = wasm_f32x4_add(d12_, wasm_f32x4_mul(wasm_f32x4_splat(2.0f), m[3]));                          \
+    y[2] = wasm_f32x4_add(s12_, wasm_f32x4_mul(wasm_f32x4_splat(4.0f), m[3]));                          \
+    y[3] = wasm_f32x4_add(wasm_f32x4_add(d12_, wasm_f32x4_mul(wasm_f32x4_splat(8.0f), m[3])), m[4]);    \
+  } while (0)
+
 /* y[0..3] = Aᵀ of m[0..4] plus m[5..8]. */
-#define A49(m, y)                                                                                          \
-  do {                                                                                                     \
-    const v128_t s12_ = wasm_f32x4_add(m[1], m[2]), d12_ = wasm_f32x4_sub(m[1], m[2]);                     \
-    y[0] = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(m[0], s12_), m[3]), m[5]);                         \
-    y[1] = wasm_f32x4_add(wasm_f32x4_add(d12_, wasm_f32x4_mul(wasm_f32x4_splat(2.0f), m[3])), m[6]);       \
-    y[2] = wasm_f32x4_add(wasm_f32x4_add(s12_, wasm_f32x4_mul(wasm_f32x4_splat(4.0f), m[3])), m[7]);       \
-    y[3] = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d12_, wasm_f32x4_mul(wasm_f32x4_splat(8.0f), m[3])), m[4]), m[8]); \
+#define A49(m, y)                                              \
+  do {                                                         \
+    AT45(m, y);                                                \
+    UNROLL for (int j_ = 0; j_ < 4; j_++) y[j_] = wasm_f32x4_add(y[j_], m[5 + j_]); \
   } while (0)
 
 /* y[0..8] = A·d (A = (Aᵀ)ᵀ for the first five, then d itself). */
@@ -231,4 +238,89 @@ void winograd3s2_filter_grad_finish(float *p0, int parts, int stride, float *dw,
       }
     }
   }
+}
+
+/*
+ * The input gradient of a 3x3/2 convolution with no padding before the map (TF's 'same' over
+ * even maps, and 'valid'): dx[2j] = w0·dy[j] + w2·dy[j - 1] is F(4, 2) over the five dy
+ * values from j - 1 (taps (w2, w0)), and dx[2j + 1] = w1·dy[j] the four from j. So a tile is
+ * 8x8 of dx from the 5x5 block of dy at (4·th - 1, 4·tw - 1), with the same 81 components as
+ * the forward pass: Bᵀ of the block then its last four, and a filter from
+ * winograd3s2_filter of the flipped, in/out-swapped filter (flip_filter), whose G takes
+ * (w2, w0) and w1. The output transform interleaves Aᵀ's four even outputs with the four odd.
+ */
+
+/* y[0..8] = the components of a 5-long dy span s (Bᵀ of it, then s1..s4). */
+#define B95(s, y)                                                  \
+  do {                                                             \
+    BT5(s[0], s[1], s[2], s[3], s[4], y[0], y[1], y[2], y[3], y[4]); \
+    y[5] = s[1], y[6] = s[2], y[7] = s[3], y[8] = s[4];            \
+  } while (0)
+
+/* V[f][t][c] for the tiles' 5x5 dy blocks at ((m/2)·th - 1, (m/2)·tw - 1) (winograd_input_transform; m = 8; PT, PL unused). */
+static void transform_dy_blocks(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
+  (void)PT, (void)PL;
+  const v128_t zero = wasm_f32x4_splat(0);
+  const int rs = W * C;
+  int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
+  for (int t = 0; t < tn; t++, NEXT_TILE()) {
+    const int ih = (m / 2) * th - 1, iw = (m / 2) * tw - 1;
+    const int rows = inside_mask(ih, H, 5), cols = inside_mask(iw, W, 5);
+    const float *p = x + ((n * H + ih) * W + iw) * C;
+    float *v = V + t * C;
+    for (int c = 0; c < C; c += 4, p += 4, v += 4) {
+      /* Columns: T[k][l] (9 x 5). */
+      UNROLL for (int l = 0; l < 5; l++) {
+        v128_t d[5], y[9];
+        const int col = (cols >> l) & 1;
+        UNROLL for (int k = 0; k < 5; k++) d[k] = col && ((rows >> k) & 1) ? wasm_v128_load(p + l * C + k * rs) : zero;
+        B95(d, y);
+        UNROLL for (int k = 0; k < 9; k++) wasm_v128_store(T + 20 * k + 4 * l, y[k]);
+      }
+      /* Rows: V[9k + j]. */
+      UNROLL for (int k = 0; k < 9; k++) {
+        v128_t d[5], y[9];
+        UNROLL for (int l = 0; l < 5; l++) d[l] = wasm_v128_load(T + 20 * k + 4 * l);
+        B95(d, y);
+        UNROLL for (int j = 0; j < 9; j++) wasm_v128_store(v + (9 * k + j) * vs, y[j]);
+      }
+    }
+  }
+}
+
+/* y[0..7] = dx along one axis from 9 components: Aᵀ of the first five at the even places, the last four at the odd. */
+#define A89(m, y)                                                                              \
+  do {                                                                                         \
+    v128_t e_[4];                                                                              \
+    AT45(m, e_);                                                                               \
+    UNROLL for (int j_ = 0; j_ < 4; j_++) y[2 * j_] = e_[j_], y[2 * j_ + 1] = m[5 + j_];        \
+  } while (0)
+
+/* dx for one tile's 8x8 block from its 81 products (winograd_output_transform; rows x cols of it inside dx). */
+static void transform_out8(const float *m, int ms, float *T, float *y, int rows, int cols, int O, int OW, v128_t b) {
+  UNROLL for (int l = 0; l < 9; l++) {
+    v128_t x[9], z[8];
+    UNROLL for (int k = 0; k < 9; k++) x[k] = wasm_v128_load(m + (9 * k + l) * ms);
+    A89(x, z);
+    UNROLL for (int i = 0; i < 8; i++) wasm_v128_store(T + 36 * i + 4 * l, z[i]);
+  }
+  for (int k = 0; k < rows; k++) {
+    v128_t x[9], z[8];
+    UNROLL for (int l = 0; l < 9; l++) x[l] = wasm_v128_load(T + 36 * k + 4 * l);
+    A89(x, z);
+    float *yk = y + k * OW * O;
+    UNROLL for (int j = 0; j < 8; j++)
+      if (j < cols) wasm_v128_store(yk + j * O, wasm_f32x4_add(b, z[j]));
+  }
+}
+
+/*
+ * dx (OH x OW x O) of a 3x3/2 convolution with no padding before the map, from dy (H x W x C)
+ * and u = winograd3s2_filter of the flipped filter (C its in, O its out channels), for the 8x8
+ * tiles t0..t1 (scratch: winograd_scratch_floats with 81 points; bias 0).
+ */
+EXPORT("winograd3s2_input_grad")
+void winograd3s2_input_grad(const float *dy, const float *u, const float *bias, float *dx, float *scratch, int t0, int t1, int chunk,
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_forward_tiles(dy, u, bias, dx, scratch, t0, t1, chunk, 8, 81, transform_dy_blocks, transform_out8, H, W, C, OH, OW, O, PT, PL);
 }

@@ -186,7 +186,7 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
     for (const kernel of ['winograd34', 'winograd44']) expect(tuning.byKernel[kernel] ?? 0, kernel).toBeGreaterThan(before[kernel] ?? 0);
   });
 
-  it(`matches stride-2 3x3 convolutions (winograd3s2.c: F(4, 2) on even inputs, odd ones direct), forward and filter gradient, on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
+  it(`matches stride-2 3x3 convolutions (winograd3s2.c: F(4, 2) on even inputs, odd ones direct), forward, filter and input gradients, on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/winograd');
     const stride2 = fc.record({
@@ -203,6 +203,7 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
       seed: fc.nat(),
     });
     let ran = 0;
+    let ranDx = 0;
     await fc.assert(
       fc.asyncProperty(stride2, async (k) => {
         const xShape = [k.batch, k.h, k.w, k.c];
@@ -216,23 +217,33 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
         const dy = signed(outShape!.reduce((a, b) => a * b), k.seed + 3);
         const attrs = { strides: [2, 2], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1] };
         const before = tuning.byKernel.winograd3s2 ?? 0;
+        const beforeDx = tuning.byKernel.winograd3s2_input_grad ?? 0;
         for (const run of [
           () => kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: 'linear' }),
           () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape!) }, { ...attrs, filterShape: fShape }),
+          () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape!), filter: tf.tensor(w, fShape) }, { ...attrs, inputShape: xShape }),
         ]) {
           const ours = await on('wasm', run);
           const ref = await on('cpu', run);
           expect(ours.shape).toEqual(ref.shape);
           expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
         }
-        // Winograd ran exactly where its tiles do fewer products than the direct kernels.
+        // Winograd ran exactly where its tiles do fewer products than the direct kernels: 4x4
+        // tiles of the output forward and for the filter gradient, 8x8 of dx for the input
+        // gradient (where no padding comes before the map).
         const fits = Math.ceil(oh / 4) * Math.ceil(ow / 4) * 81 < oh * ow * 9;
         expect((tuning.byKernel.winograd3s2 ?? 0) - before).toBe(fits ? 2 : 0);
+        const top = k.pad === 'valid' ? 0 : k.pad === 'same' ? Math.floor(Math.max(0, (oh - 1) * 2 + 3 - k.h) / 2) : k.pad[1]![0]!;
+        const left = k.pad === 'valid' ? 0 : k.pad === 'same' ? Math.floor(Math.max(0, (ow - 1) * 2 + 3 - k.w) / 2) : k.pad[2]![0]!;
+        const dxFits = fits && top === 0 && left === 0 && Math.ceil(k.h / 8) * Math.ceil(k.w / 8) * 81 < (k.h * k.w * 9) / 4;
+        expect((tuning.byKernel.winograd3s2_input_grad ?? 0) - beforeDx).toBe(dxFits ? 1 : 0);
         if (fits) ran++;
+        if (dxFits) ranDx++;
       }),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
     expect(ran).toBeGreaterThan(0);
+    expect(ranDx).toBeGreaterThan(0);
   });
 
   it("runs a ResNet stem (7x7/2 'same', 3 → 16 channels, 32x32 images) on it, forward and filter gradient, by F(4x4, 4x4)", async (ctx) => {
