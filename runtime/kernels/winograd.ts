@@ -18,8 +18,8 @@ import { convParts, runSliced, simdPool, slice, type SimdKernels } from './simdM
 import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
-/** Tests turn it off to compare with the direct kernels, and count its uses (in all, and by kernel) to see it ran. */
-export const tuning = { enabled: true, uses: 0, byKernel: {} as Record<string, number> };
+/** Tests turn it (or its stride-2 kernels) off to compare with the direct kernels, and count its uses (in all, and by kernel) to see it ran. */
+export const tuning = { enabled: true, stride2: true, uses: 0, byKernel: {} as Record<string, number> };
 
 /**
  * Tiles a thread transforms at a time: the forward pass keeps a chunk's transformed inputs and
@@ -67,6 +67,7 @@ function twoByTwo(g: ConvGeometry): boolean {
 export function stride2Fits(g: ConvGeometry): boolean {
   return (
     tuning.enabled &&
+    tuning.stride2 &&
     g.kH === 3 &&
     g.kW === 3 &&
     g.strideH === 2 &&
