@@ -26,9 +26,8 @@
  * a call) are written as their matrices' rows (LIN4, LIN7), which the compiler resolves into
  * adds, subtractions and multiplications by the nonzero coefficients.
  */
-#include "winograd.h"
+#include "winograd_gen.h"
 
-#define UNROLL _Pragma("clang loop unroll(full)")
 
 /* s + c·x for a constant c: nothing for 0, an add or a subtraction for ±1 (inlined, so resolved when compiled). */
 static inline __attribute__((always_inline)) v128_t axpy(v128_t s, float c, v128_t x) {
@@ -90,87 +89,12 @@ static inline __attribute__((always_inline)) v128_t axpy(v128_t s, float c, v128
     y[5] = LIN4(1, -0.5f, 0.25f, -0.125f, x);                          \
   } while (0)
 
-/*
- * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [4][4][C][O]), f = 7i + j,
- * the 49 matrices u_stride(C, O8) floats apart; columns O..O8 are 0. O a multiple of 4;
- * scratch: 28 vectors.
- */
-EXPORT("winograd44_filter")
-void winograd44_filter(const float *w, float *u, float *scratch, int C, int O) {
-  const int O8 = ceil8(O), fs = u_stride(C, O8);
-  const v128_t zero = wasm_f32x4_splat(0);
-  for (int c = 0; c < C; c++) {
-    for (int o = 0; o < O8; o += 4) {
-      float *d = u + c * O8 + o;
-      if (o >= O) {
-        for (int f = 0; f < 49; f++) wasm_v128_store(d + f * fs, zero);
-        continue;
-      }
-      /* Columns: scratch[i][k] = (G g)[i][k] (7 x 4). */
-      UNROLL for (int k = 0; k < 4; k++) {
-        v128_t x[4], y[7];
-        UNROLL for (int i = 0; i < 4; i++) x[i] = wasm_v128_load(w + ((i * 4 + k) * C + c) * O + o);
-        G74(x, y);
-        UNROLL for (int i = 0; i < 7; i++) wasm_v128_store(scratch + 16 * i + 4 * k, y[i]);
-      }
-      /* Rows: u[7i + j] = ((G g) Gᵀ)[i][j]. */
-      UNROLL for (int i = 0; i < 7; i++) {
-        v128_t x[4], y[7];
-        UNROLL for (int k = 0; k < 4; k++) x[k] = wasm_v128_load(scratch + 16 * i + 4 * k);
-        G74(x, y);
-        UNROLL for (int j = 0; j < 7; j++) wasm_v128_store(d + (7 * i + j) * fs, y[j]);
-      }
-    }
-  }
-}
-
-/* V[f][t][c] = (Bᵀ d B)[f] for the 7x7 input patches d of the tiles (winograd_transform_inputs' form; T: 49 vectors). */
-static void transform_inputs7(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
-  const v128_t zero = wasm_f32x4_splat(0);
-  const int rs = W * C;
-  int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
-  for (int t = 0; t < tn; t++, NEXT_TILE()) {
-    const int ih = m * th - PT, iw = m * tw - PL;
-    const int rows = inside_mask(ih, H, 7), cols = inside_mask(iw, W, 7);
-    const float *p = x + ((n * H + ih) * W + iw) * C;
-    float *v = V + t * C;
-    for (int c = 0; c < C; c += 4, p += 4, v += 4) {
-      /* Columns: T[k][l] = (Bᵀ d)[k][l]. */
-      UNROLL for (int l = 0; l < 7; l++) {
-        v128_t d[7], y[7];
-        const int col = (cols >> l) & 1;
-        UNROLL for (int k = 0; k < 7; k++) d[k] = col && ((rows >> k) & 1) ? wasm_v128_load(p + l * C + k * rs) : zero;
-        BT7(d, y);
-        UNROLL for (int k = 0; k < 7; k++) wasm_v128_store(T + 28 * k + 4 * l, y[k]);
-      }
-      /* Rows: V[7k + j] = (T B)[k][j]. */
-      UNROLL for (int k = 0; k < 7; k++) {
-        v128_t d[7], y[7];
-        UNROLL for (int l = 0; l < 7; l++) d[l] = wasm_v128_load(T + 28 * k + 4 * l);
-        BT7(d, y);
-        UNROLL for (int j = 0; j < 7; j++) wasm_v128_store(v + (7 * k + j) * vs, y[j]);
-      }
-    }
-  }
-}
-
-/* out for one tile's 4x4 outputs from its 49 products (winograd_output_transform). */
-static void transform_out44(const float *m, int ms, float *T, float *y, int rows, int cols, int O, int OW, v128_t b) {
-  UNROLL for (int l = 0; l < 7; l++) {
-    v128_t x[7], z[4];
-    UNROLL for (int k = 0; k < 7; k++) x[k] = wasm_v128_load(m + (7 * k + l) * ms);
-    AT47(x, z);
-    UNROLL for (int i = 0; i < 4; i++) wasm_v128_store(T + 28 * i + 4 * l, z[i]);
-  }
-  for (int k = 0; k < rows; k++) {
-    v128_t x[7], z[4];
-    UNROLL for (int l = 0; l < 7; l++) x[l] = wasm_v128_load(T + 28 * k + 4 * l);
-    AT47(x, z);
-    float *yk = y + k * OW * O;
-    UNROLL for (int j = 0; j < 4; j++)
-      if (j < cols) wasm_v128_store(yk + j * O, wasm_f32x4_add(b, z[j]));
-  }
-}
+/* F(4x4, 4x4)'s filter transform (winograd_gen.h; scratch: 28 vectors), input and output transforms, dy transform and filter-gradient finish. */
+WINOGRAD_FILTER(winograd44_filter, 4, 7, G74)
+WINOGRAD_INPUTS(transform_inputs7, 7, 7, WINOGRAD_ORIGIN, BT7)
+WINOGRAD_OUTPUTS(transform_out44, 7, 4, AT47)
+WINOGRAD_DY(transform_dy44, 4, 7, A74)
+WINOGRAD_FINISH(winograd44_filter_grad_finish, 7, 4, GT47)
 
 /* As winograd_forward with 4x4 filters and tiles, 7x7 patches (scratch: winograd_scratch_floats with 49 points); u from winograd44_filter. */
 EXPORT("winograd44_forward")
@@ -179,60 +103,9 @@ void winograd44_forward(const float *x, const float *u, const float *bias, float
   winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, 49, transform_inputs7, transform_out44, H, W, C, OH, OW, O, PT, PL);
 }
 
-/* E for one tile's 4x4 dy block (winograd_dy_transform): A δ Aᵀ, 49 components. */
-static void transform_dy44(const float *d, float *e, int es, float *T, int rows, int cols, int O, int O8, int OW) {
-  const v128_t zero = wasm_f32x4_splat(0);
-  for (int o = 0; o < O8; o += 4) {
-    /* Columns: T[f][j] = (A δ)[f][j] (7 x 4), δ outside dy (or past O) 0. */
-    UNROLL for (int j = 0; j < 4; j++) {
-      v128_t x[4], y[7];
-      const int in = j < cols && o < O;
-      UNROLL for (int i = 0; i < 4; i++) x[i] = in && i < rows ? wasm_v128_load(d + (i * OW + j) * O + o) : zero;
-      A74(x, y);
-      UNROLL for (int f = 0; f < 7; f++) wasm_v128_store(T + 16 * f + 4 * j, y[f]);
-    }
-    /* Rows: E[7f + g] = (T Aᵀ)[f][g]. */
-    UNROLL for (int f = 0; f < 7; f++) {
-      v128_t x[4], y[7];
-      UNROLL for (int j = 0; j < 4; j++) x[j] = wasm_v128_load(T + 16 * f + 4 * j);
-      A74(x, y);
-      UNROLL for (int g = 0; g < 7; g++) wasm_v128_store(e + (7 * f + g) * es + o, y[g]);
-    }
-  }
-}
-
-/* As winograd_filter_grad with 4x4 filters and tiles (scratch: winograd_grad_scratch_floats with 49 points). */
+/* As winograd_filter_grad with 4x4 filters and tiles (scratch: winograd_grad_scratch_floats with 49 points); winograd44_filter_grad_finish transforms back. */
 EXPORT("winograd44_filter_grad")
 void winograd44_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
                             int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
   winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 49, transform_inputs7, transform_dy44, H, W, C, OH, OW, O, PT, PL);
-}
-
-/*
- * dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw] (4x4) of P = the sum of `parts` winograd44_filter_grad
- * sums, the first at p0 and each `stride` floats after the last. O a multiple of 4; scratch:
- * 28 vectors.
- */
-EXPORT("winograd44_filter_grad_finish")
-void winograd44_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
-  const int O8 = ceil8(O);
-  winograd_sum_parts(p0, parts, stride, 49 * C * O8);
-  for (int c = 0; c < C; c++) {
-    for (int o = 0; o < O; o += 4) {
-      /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (4 x 7). */
-      UNROLL for (int j = 0; j < 7; j++) {
-        v128_t x[7], y[4];
-        UNROLL for (int i = 0; i < 7; i++) x[i] = wasm_v128_load(p0 + ((7 * i + j) * C + c) * O8 + o);
-        GT47(x, y);
-        UNROLL for (int k = 0; k < 4; k++) wasm_v128_store(scratch + 28 * k + 4 * j, y[k]);
-      }
-      /* Rows: dW[k][l] = (Gᵀ P G)[k][l]. */
-      UNROLL for (int k = 0; k < 4; k++) {
-        v128_t x[7], y[4];
-        UNROLL for (int j = 0; j < 7; j++) x[j] = wasm_v128_load(scratch + 28 * k + 4 * j);
-        GT47(x, y);
-        UNROLL for (int l = 0; l < 4; l++) wasm_v128_store(dw + ((k * 4 + l) * C + c) * O + o, y[l]);
-      }
-    }
-  }
 }
