@@ -7,6 +7,9 @@
  * - 7x7/2 and 8x8/2 (a ResNet stem): space-to-depth makes them 4x4/1 over 4x the channels,
  *   then F(4x4, 4x4) (simd/winograd44.c) or F(3x3, 4x4) (simd/winograd34.c), whichever does
  *   fewer products over the output;
+ * - 3x3/2 (ResNet's downsampling layers): F(4, 2) on the even inputs, the odd ones direct
+ *   (simd/winograd3s2.c), 81 per 4x4 outputs instead of 144; its input gradient
+ *   (conv2DBackpropInput.ts) by the transposed form, 8x8 of dx a tile;
  * - 5x5, unit stride, filter gradient only: F(2x2, 5x5) (simd/winograd5.c), 36 per 2x2
  *   outputs instead of 100, other channel counts padded with zero channels (LeNet's 6) where
  *   that wastes at most a quarter.
