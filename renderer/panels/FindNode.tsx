@@ -12,8 +12,13 @@ export function FindNode() {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
         e.preventDefault();
-        setQuery((q) => q ?? '');
-        setTimeout(() => input.current?.select(), 0);
+        // Open: the input focuses itself when it mounts. Already open: select its text, now,
+        // so that what is typed next replaces it (a deferred select() would also swallow
+        // the first keys typed into a box that just opened).
+        if (input.current) {
+          input.current.focus();
+          input.current.select();
+        } else setQuery('');
       }
     };
     window.addEventListener('keydown', onKey);

@@ -278,9 +278,11 @@ describe('editing the graph', () => {
     await ui.openLenet();
     await page.click('[data-testid=canvas]', { position: { x: 20, y: 20 } });
     await page.keyboard.press('Control+f');
+    // Typed at once, as a user would: no key may be lost while the box opens.
     await page.keyboard.type('logits');
+    expect(await page.inputValue('[data-testid=find-node]')).toBe('logits');
     await page.keyboard.press('Enter');
-    expect(await page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
+    await expect.poll(() => page.getAttribute('[data-testid=inspector]', 'data-node')).toBe('logits');
     const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
     await expect
       .poll(async () => {
