@@ -115,7 +115,15 @@ export function stridedFits(g: ConvGeometry): boolean {
  * F(4x4, 4x4) does fewer products over g's output: tiles × components (the d2l stem's 16x16
  * output: 36 × 36 against 16 × 49).
  */
-function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd5'; m: number; points: number } {
+type Algorithm = {
+  kernel: 'winograd' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd5';
+  m: number;
+  points: number;
+  /** The forward entry point, when not `${kernel}_forward` (and what tuning.byKernel counts it as). */
+  entry?: string;
+};
+
+function algorithm(g: ConvGeometry): Algorithm {
   if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
   if (g.kH === 3) return twoByTwo(g) ? { kernel: 'winograd22', m: 2, points: 9 } : { kernel: 'winograd', m: 4, points: 36 };
   if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
@@ -123,18 +131,22 @@ function algorithm(g: ConvGeometry): { kernel: 'winograd' | 'winograd22' | 'wino
   return products(4, 49) < products(3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
 }
 
-/** The kernels for g's filter size, its tiles (m x m outputs each), a chunk's tiles, and how many threads split them. */
-function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean) {
-  const { kernel, m, points } = algorithm(g);
-  tuning.byKernel[kernel] = (tuning.byKernel[kernel] ?? 0) + 1;
+/**
+ * The kernels for g's filter size, its tiles (m x m outputs each), a chunk's tiles, and how many
+ * threads split them (by the multiply-adds of `work`, the convolution computed).
+ */
+function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean, algo = algorithm(g), work = g) {
+  const { kernel, m, points } = algo;
+  const counted = algo.entry ?? kernel;
+  tuning.byKernel[counted] = (tuning.byKernel[counted] ?? 0) + 1;
   const O8 = (g.outC + 7) & ~7;
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   // A filter gradient's chunk is at most half its tiles, so that two threads can split them
   // (128 images of 2x2 maps are 128 tiles, where its chunk by size would be 112).
   const chunk = gradient ? Math.max(4, Math.min(Math.floor(GRADIENT_CHUNK_FLOATS / (points * (g.inC + O8)) / 4), Math.ceil(tiles / 8)) * 4) : FORWARD_CHUNK;
-  const parts = tiles < 2 * chunk ? 1 : convParts(backend, g);
+  const parts = tiles < 2 * chunk ? 1 : convParts(backend, work);
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
-  return { kernel, points, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
+  return { kernel, entry: algo.entry ?? `${kernel}_forward`, points, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
 }
 
 /** Temporaries of one call, freed together. */
@@ -162,9 +174,14 @@ function columns(scope: Scope, t: TensorInfo, rows: number, n: number, m: number
 
 /** x convolved with the 3x3 (or space-to-depth 4x4) filter (+ bias) over geometry g (see {@link winogradFits}, {@link stride2Fits}). */
 export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
+  return forward(backend, simd, x, filter, bias, g, algorithm(g), g);
+}
+
+/** x through algo's forward entry point over geometry g: filter transform, then tiles across the threads. */
+function forward(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry, algo: Algorithm, work: ConvGeometry): TensorInfo {
   tuning.uses++;
   const at = (t: TensorInfo) => offsetOf(backend, t);
-  const { kernel, points, O8, chunk, parts, geometry, split } = tiling(backend, g, false);
+  const { kernel, entry, points, O8, chunk, parts, geometry, split } = tiling(backend, g, false, algo, work);
   const scope = new Scope(backend);
   const perThread = simd.winograd_scratch_floats(chunk, g.inC, g.outC, points);
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
@@ -173,7 +190,7 @@ export function winogradConv(backend: WasmBackend, simd: SimdKernels, x: TensorI
   if (kernel === 'winograd' || kernel === 'winograd22') simd[`${kernel}_filter`](at(filter), at(u), g.inC, g.outC);
   else if (kernel === 'winograd34' || kernel === 'winograd44' || kernel === 'winograd3s2') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
   else throw new Error(`${kernel} has no forward pass`);
-  simdPool(backend).run(`${kernel}_forward`, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
+  simdPool(backend).run(entry, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
   scope.free();
   return out;
 }
@@ -187,27 +204,17 @@ export function stride2InputGradFits(g: ConvGeometry): boolean {
   return stride2Fits(g) && g.padTop === 0 && g.padLeft === 0 && Math.ceil(g.inH / 8) * Math.ceil(g.inW / 8) * 81 < (g.inH * g.inW * 9) / 4;
 }
 
-/** dx [batch, inH, inW, inC] of a 3x3/2 convolution over geometry g from dy (see {@link stride2InputGradFits}). */
+/**
+ * dx [batch, inH, inW, inC] of a 3x3/2 convolution over geometry g from dy (see
+ * {@link stride2InputGradFits}): the transposed convolution, dy in and dx out in 8x8 tiles,
+ * with the flipped, in/out-swapped filter.
+ */
 export function winogradStride2InputGrad(backend: WasmBackend, simd: SimdKernels, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  tuning.uses++;
-  tuning.byKernel.winograd3s2_input_grad = (tuning.byKernel.winograd3s2_input_grad ?? 0) + 1;
-  const at = (t: TensorInfo) => offsetOf(backend, t);
-  const scope = new Scope(backend);
-  const [C, O] = [g.outC, g.inC]; // dy's channels in, dx's out
-  const O8 = (O + 7) & ~7;
-  const tiles = g.batch * Math.ceil(g.inH / 8) * Math.ceil(g.inW / 8);
-  const chunk = FORWARD_CHUNK;
-  const parts = tiles < 2 * chunk ? 1 : convParts(backend, g);
-  const perThread = simd.winograd_scratch_floats(chunk, C, O, 81);
-  const flipped = scope.alloc([3, 3, C, O]);
-  simd.flip_filter(at(filter), at(flipped), 3, 3, g.inC, g.outC);
-  const u = scope.alloc([81 * (C * O8 + 16)]);
-  const scratch = scope.alloc([parts * perThread]);
-  simd.winograd3s2_filter(at(flipped), at(u), at(scratch), C, O);
-  const out = alloc(backend, [g.batch, g.inH, g.inW, g.inC]);
-  const geometry = [g.outH, g.outW, C, g.inH, g.inW, O, 0, 0];
-  simdPool(backend).run('winograd3s2_input_grad', Array.from({ length: parts }, (_, i) => [at(dy), at(u), 0, at(out), at(scratch) + i * perThread * 4, ...slice(tiles, parts, i, 1), chunk, ...geometry]));
-  scope.free();
+  const flipped = alloc(backend, [3, 3, g.outC, g.inC]);
+  simd.flip_filter(offsetOf(backend, filter), offsetOf(backend, flipped), 3, 3, g.inC, g.outC);
+  const transposed = { ...g, inH: g.outH, inW: g.outW, inC: g.outC, outH: g.inH, outW: g.inW, outC: g.inC, padTop: 0, padLeft: 0 };
+  const out = forward(backend, simd, dy, flipped, undefined, transposed, { kernel: 'winograd3s2', entry: 'winograd3s2_input_grad', m: 8, points: 81 }, g);
+  free(backend, flipped);
   return out;
 }
 
