@@ -125,7 +125,7 @@ void winograd_gradient_products(const float *V, int vs, const float *E, int es, 
   }
 }
 
-/* Floats of scratch one call of a forward kernel needs for `tiles` tiles a chunk: V, M and `points` vectors (36, 49 or 9: see winograd.h). */
+/* Floats of scratch one call of a forward kernel needs for `tiles` tiles a chunk: V, M and `points` vectors (see winograd.h). */
 EXPORT("winograd_scratch_floats")
 int winograd_scratch_floats(int tiles, int C, int O, int points) { return points * (tiles * C + SKEW) + points * (tiles * ceil8(O) + SKEW) + points * 4; }
 

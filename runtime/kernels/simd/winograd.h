@@ -1,9 +1,10 @@
 /*
  * What winograd.c (F(4x4, 3x3)), winograd34.c (F(3x3, 4x4)), winograd5.c (F(2x2, 5x5)),
- * winograd44.c (F(4x4, 4x4)) and winograd22.c (3x3 over 2x2 maps) share. The first three take
- * a 6x6 input patch per tile (the same Bᵀ: interpolation points 0, ±1, ±2, ∞), so 36 frequency
- * components, each a matrix product over channels; F(4x4, 4x4) takes a 7x7 patch, 49
- * components, and winograd22.c a whole 2x2 map, 9. `points` below is one of those counts. Same rules as conv.c: no state, no stack
+ * winograd44.c (F(4x4, 4x4)), winograd22.c (3x3 over 2x2 maps) and winograd3s2.c (3x3/2)
+ * share. The first three take a 6x6 input patch per tile (the same Bᵀ: interpolation points
+ * 0, ±1, ±2, ∞), so 36 frequency components, each a matrix product over channels; F(4x4, 4x4)
+ * takes a 7x7 patch, 49 components, winograd22.c a whole 2x2 map, 9, and winograd3s2.c a 9x9
+ * span, 81. `points` below is one of those counts. Same rules as conv.c: no state, no stack
  * frame, only the memory handed in.
  */
 #include "block4x8.h"
