@@ -30,8 +30,11 @@ export const tuning = {
   skipUnused: true,
   /** Strided dx gathered by our SIMD kernel (see {@link gathered}); tests turn it off to check col2im. */
   gather: true,
-  /** How many dx were skipped (for tests). */
+  /** Unpadded unit-stride dx with ragged channels scattered along dx rows (see {@link scattered}); tests turn it off. */
+  scatter: true,
+  /** How many dx were skipped, and how many scattered (for tests). */
   skipped: 0,
+  scattered: 0,
 };
 
 type Attrs = ConvAttrs & { inputShape: [number, number, number, number] };
@@ -93,6 +96,29 @@ function gathered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: C
   return out;
 }
 
+/**
+ * dx scattered along its rows by simd/conv.c's conv_input_grad_scatter: unit stride, no
+ * dilation, no padding, and input channels that leave 8-wide blocks ragged (LeNet's second
+ * layer: 6 channels, 3/4 of the lanes in the gathered form; along a row's 5·6 floats, 30 of
+ * 32). Undefined elsewhere.
+ */
+function scattered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | undefined {
+  const simd = tuning.scatter ? simdKernels(backend) : null;
+  const unpadded = g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH - g.kH + 1 && g.outW === g.inW - g.kW + 1;
+  const unit = g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+  if (!simd || !unpadded || !unit || g.inC % 8 === 0 || g.kW * g.inC < 8 || !(g.batch % 4 === 0 || g.batch >= 32)) return undefined;
+  const seg8 = (g.kW * g.inC + 7) & ~7;
+  tuning.scattered++;
+  const wt = alloc(backend, [g.kH * g.outC * seg8]);
+  simd.pack_filter_rows(offsetOf(backend, filter), offsetOf(backend, wt), g.kH, g.kW, g.inC, g.outC);
+  const out = alloc(backend, [g.batch, g.inH, g.inW, g.inC]);
+  const parts = convParts(backend, g);
+  const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, out)] as const;
+  simdPool(backend).run('conv_input_grad_scatter', Array.from({ length: parts }, (_, i) => [...at, ...slice(g.batch, parts, i, 4), ...convArgs(g)]));
+  free(backend, wt);
+  return out;
+}
+
 function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Attrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
@@ -121,7 +147,7 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
 function inputGradient(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const simd = simdKernels(backend);
   if (simd && stride2InputGradFits(g)) return winogradStride2InputGrad(backend, simd, dy, filter, g);
-  const direct = viaForwardConv(backend, dy, filter, g) ?? gathered(backend, dy, filter, g);
+  const direct = scattered(backend, dy, filter, g) ?? viaForwardConv(backend, dy, filter, g) ?? gathered(backend, dy, filter, g);
   if (direct !== undefined) return direct;
   const K = g.kH * g.kW * g.inC;
   const perImage = g.outH * g.outW;

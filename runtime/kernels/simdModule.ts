@@ -46,6 +46,9 @@ export interface SimdKernels {
   /** See conv.c: a strided convolution's input gradient over images n0..n1, gathered from the taps that read each input. */
   conv_input_grad_images(dy: number, wt: number, dx: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   pack_filter_transposed(w: number, dst: number, taps: number, C: number, O: number): void;
+  /** See conv.c: an unpadded unit-stride input gradient over images n0..n1, scattered along dx rows. */
+  conv_input_grad_scatter(dy: number, wt: number, dx: number, n0: number, n1: number, ...geometry: ConvArgs): void;
+  pack_filter_rows(w: number, dst: number, KH: number, KW: number, C: number, O: number): void;
   /** See conv.c: the flipped, in/out-swapped filter of a unit-stride input gradient. */
   flip_filter(w: number, dst: number, KH: number, KW: number, C: number, O: number): void;
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */

@@ -537,3 +537,78 @@ void flip_filter(const float *w, float *dst, int KH, int KW, int C, int O) {
       for (int o = 0; o < O; o++) d[o * C + c] = src[c * O + o];
   }
 }
+
+/* p[0..cols) += lo, hi (cols 1..8). */
+static inline void add8(float *p, v128_t lo, v128_t hi, int cols) {
+  if (cols >= 8) {
+    wasm_v128_store(p, wasm_f32x4_add(wasm_v128_load(p), lo));
+    wasm_v128_store(p + 4, wasm_f32x4_add(wasm_v128_load(p + 4), hi));
+    return;
+  }
+  if (cols >= 4) {
+    wasm_v128_store(p, wasm_f32x4_add(wasm_v128_load(p), lo));
+    lo = hi, p += 4, cols -= 4;
+  }
+  if (cols >= 2) {
+    wasm_v128_store64_lane(p, wasm_f32x4_add(wasm_v128_load64_zero(p), lo), 0);
+    lo = wasm_i64x2_shuffle(lo, lo, 1, 1), p += 2, cols -= 2;
+  }
+  if (cols >= 1) p[0] += wasm_f32x4_extract_lane(lo, 0);
+}
+
+/*
+ * The input gradient of a unit-stride, unpadded convolution, scattered: each dy position
+ * (oh, ow) of four images adds Σ_o dy[o] · W[kh][kw][c][o] to dx row oh + kh, whose KW·C
+ * floats from column ow are contiguous (NHWC). Where C is not a multiple of 8 (LeNet's 6) the
+ * gathered form's 8-wide blocks of channels leave lanes idle; these blocks run along the
+ * row's KW·C floats instead (30 in 32). wt: pack_filter_rows (W as [kh][o][roundup(KW·C, 8)]).
+ * Images n0..n1, cleared first; a short last block repeats its first image (not stored).
+ */
+EXPORT("conv_input_grad_scatter")
+void conv_input_grad_scatter(const float *dy, const float *wt, float *dx, int n0, int n1,
+                             int N, int H, int W, int C, int OH, int OW, int O, int KH, int KW,
+                             int SH, int SW, int DH, int DW, int PT, int PL) {
+  (void)N, (void)SH, (void)SW, (void)DH, (void)DW, (void)PT, (void)PL;
+  const int seg = KW * C, seg8 = ceil8(seg);
+  const int image = OH * OW * O, ximage = H * W * C;
+  __builtin_memset(dx + n0 * ximage, 0, sizeof(float) * (n1 - n0) * ximage);
+  for (int n = n0; n < n1; n += 4) {
+    const int cnt = n1 - n < 4 ? n1 - n : 4;
+    FOUR_IMAGES(d, dy + n * image, image, cnt);
+    for (int oh = 0; oh < OH; oh++) {
+      for (int ow = 0; ow < OW; ow++) {
+        const int off = (oh * OW + ow) * O;
+        for (int kh = 0; kh < KH; kh++) {
+          float *x0 = dx + ((n * H + oh + kh) * W + ow) * C;
+          for (int j = 0; j < seg; j += 8) {
+            v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            const float *wr = wt + kh * O * seg8 + j;
+            for (int o = 0; o < O; o++, wr += seg8) {
+              const v128_t b0 = wasm_v128_load(wr);
+              const v128_t b1 = wasm_v128_load(wr + 4);
+              BLOCK4X8_FMA(wasm_f32x4_splat(d0[off + o]), wasm_f32x4_splat(d1[off + o]), wasm_f32x4_splat(d2[off + o]), wasm_f32x4_splat(d3[off + o]), b0, b1);
+            }
+            const int cols = seg - j < 8 ? seg - j : 8;
+            add8(x0 + j, c00, c01, cols);
+            if (cnt > 1) add8(x0 + ximage + j, c10, c11, cols);
+            if (cnt > 2) add8(x0 + 2 * ximage + j, c20, c21, cols);
+            if (cnt > 3) add8(x0 + 3 * ximage + j, c30, c31, cols);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* dst[kh][o][roundup(KW·C, 8)] = w[kh][kw][c][o] at kw·C + c, zero-padded (for conv_input_grad_scatter). */
+EXPORT("pack_filter_rows")
+void pack_filter_rows(const float *w, float *dst, int KH, int KW, int C, int O) {
+  const int seg = KW * C, seg8 = ceil8(seg);
+  for (int kh = 0; kh < KH; kh++)
+    for (int o = 0; o < O; o++) {
+      float *row = dst + (kh * O + o) * seg8;
+      int i = 0;
+      for (; i < seg; i++) row[i] = w[(kh * seg + i) * O + o];
+      for (; i < seg8; i++) row[i] = 0.0f;
+    }
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { convOut, dilatedShape, dilateFilter, kernel, on, ready, relError, signed, tf } from './harness';
+import { convOut, dilatedShape, dilateFilter, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /** Float32 sums in a different order; inputs are O(1). */
 const TOLERANCE = 1e-5;
@@ -56,6 +56,42 @@ describe('Conv2DBackpropInput (wasm) vs CPU', () => {
     } finally {
       tuning.gather = true;
     }
+  });
+
+  it(`scatters unit-stride, unpadded dx with ragged channels along dx rows, LeNet's second layer among them (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/conv2DBackpropInput');
+    const unpadded = fc.record({
+      // Four-image blocks with a short last one from 33; below 32 only whole blocks qualify.
+      batch: fc.constantFrom(4, 8, 33, 36),
+      h: fc.integer({ min: 1, max: 12 }),
+      w: fc.integer({ min: 1, max: 12 }),
+      c: fc.constantFrom(1, 2, 3, 5, 6, 7, 8, 12),
+      oc: fc.integer({ min: 1, max: 20 }),
+      kh: fc.integer({ min: 1, max: 5 }),
+      kw: fc.integer({ min: 1, max: 5 }),
+      seed: fc.nat(),
+    });
+    const lenet = { batch: 8, h: 14, w: 14, c: 6, oc: 16, kh: 5, kw: 5, seed: 3 };
+    await fc.assert(
+      fc.asyncProperty(unpadded, async (k) => {
+        fc.pre(k.kh <= k.h && k.kw <= k.w);
+        const xShape = [k.batch, k.h, k.w, k.c];
+        const fShape = [k.kh, k.kw, k.c, k.oc];
+        const outShape = [k.batch, k.h - k.kh + 1, k.w - k.kw + 1, k.oc];
+        const w = signed(fShape.reduce((a, b) => a * b), k.seed);
+        const dy = signed(outShape.reduce((a, b) => a * b), k.seed + 1);
+        const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, inputShape: xShape };
+        const run = () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, attrs);
+        const before = tuning.scattered;
+        const ours = await on('wasm', run);
+        // Scattered exactly where channels leave 8-wide blocks ragged and a row's floats fill one.
+        expect(tuning.scattered - before).toBe(k.c % 8 !== 0 && k.kw * k.c >= 8 ? 1 : 0);
+        const ref = await on('cpu', run);
+        expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 40, examples: [[lenet]] },
+    );
   });
 
   it('matches tf.grad of conv2d with respect to its input, chunked over the batch', async () => {
