@@ -3,7 +3,8 @@
  * runtime/wasmThreads.ts), run instead by our SIMD module on every thread: Sigmoid, Relu and
  * same-shape Add (sigmoid.ts, relu.ts, add.ts), MaxPool and AvgPool where its windows tile the
  * input (maxPool.ts, avgPool.ts). On one thread XNNPACK's stay, as they are as fast or faster
- * there, except the pools over four channels or more ({@link poolChoice}).
+ * there, except the sigmoid (faster there too) and the pools over four channels or more
+ * ({@link poolChoice}).
  */
 import { util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
