@@ -30,6 +30,7 @@ import { compile } from '../graph-compiler/index.js';
 import { selectBackend } from '../runtime/backend.js';
 import { materialize } from '../runtime/materialize.js';
 import { makeOptimizer } from '../runtime/train/optimizers.js';
+import { losses } from '../runtime/train/losses.js';
 
 /** Thread counts to measure: one, and every core. */
 const THREADS = [...new Set([1, os.availableParallelism()])];
@@ -108,11 +109,11 @@ function params(m: tfl.LayersModel): number {
 function timeSteps(model: tfl.LayersModel, r: Run & { warmupSeconds: number }): { msPerStep: number; cpuMsPerStep: number; leakedTensors: number } {
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   const x = tf.randomNormal([r.batch, ...inShape]);
-  const y = tf.oneHot(tf.randomUniform([r.batch], 0, 10, 'int32'), 10);
-  // The product's SGD (runtime/train/optimizers.ts), as a training run builds it.
+  const y = tf.randomUniform([r.batch], 0, 10, 'int32') as tf.Tensor1D;
+  // The product's SGD and loss (runtime/train/optimizers.ts, losses.ts), as a training run builds them.
   const opt = makeOptimizer({ type: 'sgd', learningRate: 0.05 });
   const step = () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+    const loss = opt.minimize(() => losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor2D, 10), true)!;
     loss.dataSync();
     loss.dispose();
   };

@@ -38,6 +38,7 @@ import { installSharedSavedTensors } from './savedTensors';
 import { sigmoidConfig } from './sigmoid';
 import { sliceConfig, splitVConfig } from './slice';
 import { softmaxGradConfig, softmaxGradient } from './softmax';
+import { softmaxCrossEntropyConfig, softmaxCrossEntropyGradConfig, softmaxCrossEntropyGradient } from './softmaxCrossEntropy';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
 import { tileGradConfig } from './tileGrad';
@@ -74,6 +75,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   geluConfig,
   geluTrainConfig,
   softmaxGradConfig,
+  softmaxCrossEntropyConfig,
+  softmaxCrossEntropyGradConfig,
   activationGradConfig,
   sigmoidConfig,
   reluConfig,
@@ -106,7 +109,7 @@ export function registerWasmTrainingKernels(): void {
   // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
   // FusedBatchNorm's, Softmax's and the activations' are several full-size ops; the rest
   // are our kernels'.
-  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, addReluGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
+  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, softmaxCrossEntropyGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, addReluGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
   installUnusedOutputGradients();

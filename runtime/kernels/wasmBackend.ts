@@ -19,6 +19,12 @@ export function heapF32(backend: WasmBackend, t: TensorInfo): Float32Array {
   return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, memoryOffset, util.sizeFromShape(t.shape));
 }
 
+/** An int32 view of a tensor's memory on the WASM heap (as {@link heapF32}). */
+export function heapI32(backend: WasmBackend, t: TensorInfo): Int32Array {
+  const { memoryOffset } = backend.dataIdMap.get(t.dataId)!;
+  return new Int32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, memoryOffset, util.sizeFromShape(t.shape));
+}
+
 /** Byte offset of a tensor's memory on the WASM heap (for our SIMD kernels, simd/*.c). */
 export function offsetOf(backend: WasmBackend, t: TensorInfo): number {
   return backend.dataIdMap.get(t.dataId)!.memoryOffset;

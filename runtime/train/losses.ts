@@ -1,11 +1,12 @@
 /** Losses over a batch of logits and integer labels; each returns a scalar mean. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossName } from '../../contracts/index.js';
+import { softmaxCrossEntropyLoss } from '../kernels/softmaxCrossEntropy.js';
 
 export type LossFn = (labels: tf.Tensor1D, logits: tf.Tensor2D, classes: number) => tf.Scalar;
 
 export const losses: Record<LossName, LossFn> = {
-  softmaxCrossEntropy: (labels, logits, classes) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classes), logits),
+  softmaxCrossEntropy: (labels, logits, classes) => softmaxCrossEntropyLoss(tf.oneHot(labels, classes), logits),
   binaryCrossEntropy: (labels, logits, classes) => tf.losses.sigmoidCrossEntropy(tf.oneHot(labels, classes), logits),
   mse: (labels, logits, classes) => tf.losses.meanSquaredError(tf.oneHot(labels, classes), logits),
   huber: (labels, logits, classes) => tf.losses.huberLoss(tf.oneHot(labels, classes), logits),
