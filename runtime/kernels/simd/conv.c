@@ -312,13 +312,83 @@ void conv_c1o6_pad(const float *x, float *xp, int N, int H, int W, int C, int OH
 }
 
 /*
+ * Channels 0-3 of 4·V positions (V = 1 or 2) of one output row of conv_forward_c1o6: lanes
+ * along positions, a<c> for positions 0-3 and p<c> for 4-7. Inlined with V constant.
+ */
+static inline __attribute__((always_inline)) void c1o6_c0123(const float *rows, const float *w, float *o, int cnt, int V, int KH, int KW, int DH, int DW, int Wp,
+                                                             v128_t b0, v128_t b1, v128_t b2, v128_t b3) {
+  v128_t a0 = b0, a1 = b1, a2 = b2, a3 = b3, p0 = b0, p1 = b1, p2 = b2, p3 = b3;
+  const float *wt = w;
+  for (int kh = 0; kh < KH; kh++) {
+    const float *xr = rows + kh * DH * Wp;
+    for (int kw = 0; kw < KW; kw++, wt += 6) {
+      const v128_t x0 = wasm_v128_load(xr + kw * DW);
+      const v128_t x1 = V > 1 ? wasm_v128_load(xr + kw * DW + 4) : x0;
+      v128_t v = wasm_v128_load32_splat(wt);
+      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, v));
+      if (V > 1) p0 = wasm_f32x4_add(p0, wasm_f32x4_mul(x1, v));
+      v = wasm_v128_load32_splat(wt + 1);
+      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, v));
+      if (V > 1) p1 = wasm_f32x4_add(p1, wasm_f32x4_mul(x1, v));
+      v = wasm_v128_load32_splat(wt + 2);
+      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x0, v));
+      if (V > 1) p2 = wasm_f32x4_add(p2, wasm_f32x4_mul(x1, v));
+      v = wasm_v128_load32_splat(wt + 3);
+      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x0, v));
+      if (V > 1) p3 = wasm_f32x4_add(p3, wasm_f32x4_mul(x1, v));
+    }
+  }
+  v128_t t0, t1, t2, t3;
+  TRANSPOSE4(a0, a1, a2, a3, t0, t1, t2, t3);
+  STORE_C0123(o, cnt, t0, t1, t2, t3);
+  if (V > 1 && cnt > 4) {
+    TRANSPOSE4(p0, p1, p2, p3, t0, t1, t2, t3);
+    STORE_C0123(o + 24, cnt - 4, t0, t1, t2, t3);
+  }
+}
+
+/* Channels 4-5 of 4·V positions (V = 1..4) of one output row: e<i> channel 4, f<i> channel 5, four positions each. */
+static inline __attribute__((always_inline)) void c1o6_c45(const float *rows, const float *w, float *o, int cnt, int V, int KH, int KW, int DH, int DW, int Wp,
+                                                           v128_t b4, v128_t b5) {
+  v128_t e0 = b4, e1 = b4, e2 = b4, e3 = b4, f0 = b5, f1 = b5, f2 = b5, f3 = b5;
+  const float *wt = w + 4;
+  for (int kh = 0; kh < KH; kh++) {
+    const float *xr = rows + kh * DH * Wp;
+    for (int kw = 0; kw < KW; kw++, wt += 6) {
+      const float *xk = xr + kw * DW;
+      const v128_t v4 = wasm_v128_load32_splat(wt), v5 = wasm_v128_load32_splat(wt + 1);
+      v128_t x = wasm_v128_load(xk);
+      e0 = wasm_f32x4_add(e0, wasm_f32x4_mul(x, v4)), f0 = wasm_f32x4_add(f0, wasm_f32x4_mul(x, v5));
+      if (V > 1) {
+        x = wasm_v128_load(xk + 4);
+        e1 = wasm_f32x4_add(e1, wasm_f32x4_mul(x, v4)), f1 = wasm_f32x4_add(f1, wasm_f32x4_mul(x, v5));
+      }
+      if (V > 2) {
+        x = wasm_v128_load(xk + 8);
+        e2 = wasm_f32x4_add(e2, wasm_f32x4_mul(x, v4)), f2 = wasm_f32x4_add(f2, wasm_f32x4_mul(x, v5));
+      }
+      if (V > 3) {
+        x = wasm_v128_load(xk + 12);
+        e3 = wasm_f32x4_add(e3, wasm_f32x4_mul(x, v4)), f3 = wasm_f32x4_add(f3, wasm_f32x4_mul(x, v5));
+      }
+    }
+  }
+  STORE_C45(o, cnt, e0, f0);
+  if (V > 1 && cnt > 4) STORE_C45(o + 24, cnt - 4, e1, f1);
+  if (V > 2 && cnt > 8) STORE_C45(o + 48, cnt - 8, e2, f2);
+  if (V > 3 && cnt > 12) STORE_C45(o + 72, cnt - 12, e3, f3);
+}
+
+/*
  * A forward convolution of a one-channel input into six channels (LeNet's first layer on
  * grayscale images), images n0..n1, unit stride along the width: lanes along output
  * positions of a row, so that no lane is idle (channels as lanes: 6 of 8). Two passes per
  * row, each with eight accumulators and six loads per eight vector multiply-adds (loads, not
  * arithmetic, bound these loops: one filter value per channel and vector costs a load):
- * channels 0-3 over blocks of 8 positions, then channels 4-5 over blocks of 16. xp from
- * conv_c1o6_pad; w the filter as given ([KH][KW][1][6]); bias may be 0.
+ * channels 0-3 over blocks of 8 positions, then channels 4-5 over blocks of 16. A row's last
+ * block is as narrow as the positions left, in whole vectors (28 = 3·8 + 4 and 16 + 12, where
+ * full blocks computed 32). xp from conv_c1o6_pad; w the filter as given ([KH][KW][1][6]);
+ * bias may be 0.
  */
 EXPORT("conv_forward_c1o6")
 void conv_forward_c1o6(const float *xp, const float *w, const float *bias, float *out, int n0, int n1,
@@ -335,60 +405,14 @@ void conv_forward_c1o6(const float *xp, const float *w, const float *bias, float
     for (int oh = 0; oh < OH; oh++) {
       const float *rows = xp + (n * Hp + oh * SH) * Wp;
       float *orow = out + (n * OH + oh) * OW * 6;
-      /* Channels 0-3, eight positions: a* for positions 0-3 of the block, p* for 4-7. */
-      for (int ow = 0; ow < OW; ow += 8) {
-        v128_t a0 = b0, a1 = b1, a2 = b2, a3 = b3, p0 = b0, p1 = b1, p2 = b2, p3 = b3;
-        const float *wt = w;
-        for (int kh = 0; kh < KH; kh++) {
-          const float *xr = rows + kh * DH * Wp + ow;
-          for (int kw = 0; kw < KW; kw++, wt += 6) {
-            const v128_t x0 = wasm_v128_load(xr + kw * DW), x1 = wasm_v128_load(xr + kw * DW + 4);
-            v128_t v = wasm_v128_load32_splat(wt);
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, v)), p0 = wasm_f32x4_add(p0, wasm_f32x4_mul(x1, v));
-            v = wasm_v128_load32_splat(wt + 1);
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x0, v)), p1 = wasm_f32x4_add(p1, wasm_f32x4_mul(x1, v));
-            v = wasm_v128_load32_splat(wt + 2);
-            a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x0, v)), p2 = wasm_f32x4_add(p2, wasm_f32x4_mul(x1, v));
-            v = wasm_v128_load32_splat(wt + 3);
-            a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x0, v)), p3 = wasm_f32x4_add(p3, wasm_f32x4_mul(x1, v));
-          }
-        }
-        v128_t t0, t1, t2, t3;
-        const int cnt = OW - ow;
-        float *o = orow + ow * 6;
-        TRANSPOSE4(a0, a1, a2, a3, t0, t1, t2, t3);
-        STORE_C0123(o, cnt, t0, t1, t2, t3);
-        if (cnt > 4) {
-          TRANSPOSE4(p0, p1, p2, p3, t0, t1, t2, t3);
-          STORE_C0123(o + 24, cnt - 4, t0, t1, t2, t3);
-        }
-      }
-      /* Channels 4-5, sixteen positions: e* channel 4, f* channel 5, four positions each. */
-      for (int ow = 0; ow < OW; ow += 16) {
-        v128_t e0 = b4, e1 = b4, e2 = b4, e3 = b4, f0 = b5, f1 = b5, f2 = b5, f3 = b5;
-        const float *wt = w + 4;
-        for (int kh = 0; kh < KH; kh++) {
-          const float *xr = rows + kh * DH * Wp + ow;
-          for (int kw = 0; kw < KW; kw++, wt += 6) {
-            const float *xk = xr + kw * DW;
-            const v128_t v4 = wasm_v128_load32_splat(wt), v5 = wasm_v128_load32_splat(wt + 1);
-            v128_t x = wasm_v128_load(xk);
-            e0 = wasm_f32x4_add(e0, wasm_f32x4_mul(x, v4)), f0 = wasm_f32x4_add(f0, wasm_f32x4_mul(x, v5));
-            x = wasm_v128_load(xk + 4);
-            e1 = wasm_f32x4_add(e1, wasm_f32x4_mul(x, v4)), f1 = wasm_f32x4_add(f1, wasm_f32x4_mul(x, v5));
-            x = wasm_v128_load(xk + 8);
-            e2 = wasm_f32x4_add(e2, wasm_f32x4_mul(x, v4)), f2 = wasm_f32x4_add(f2, wasm_f32x4_mul(x, v5));
-            x = wasm_v128_load(xk + 12);
-            e3 = wasm_f32x4_add(e3, wasm_f32x4_mul(x, v4)), f3 = wasm_f32x4_add(f3, wasm_f32x4_mul(x, v5));
-          }
-        }
-        const int cnt = OW - ow;
-        float *o = orow + ow * 6;
-        STORE_C45(o, cnt, e0, f0);
-        if (cnt > 4) STORE_C45(o + 24, cnt - 4, e1, f1);
-        if (cnt > 8) STORE_C45(o + 48, cnt - 8, e2, f2);
-        if (cnt > 12) STORE_C45(o + 72, cnt - 12, e3, f3);
-      }
+      int ow = 0;
+      for (; OW - ow > 4; ow += 8) c1o6_c0123(rows + ow, w, orow + ow * 6, OW - ow, 2, KH, KW, DH, DW, Wp, b0, b1, b2, b3);
+      if (ow < OW) c1o6_c0123(rows + ow, w, orow + ow * 6, OW - ow, 1, KH, KW, DH, DW, Wp, b0, b1, b2, b3);
+      for (ow = 0; OW - ow > 12; ow += 16) c1o6_c45(rows + ow, w, orow + ow * 6, OW - ow, 4, KH, KW, DH, DW, Wp, b4, b5);
+      const int left = OW - ow;
+      if (left > 8) c1o6_c45(rows + ow, w, orow + ow * 6, left, 3, KH, KW, DH, DW, Wp, b4, b5);
+      else if (left > 4) c1o6_c45(rows + ow, w, orow + ow * 6, left, 2, KH, KW, DH, DW, Wp, b4, b5);
+      else if (left > 0) c1o6_c45(rows + ow, w, orow + ow * 6, left, 1, KH, KW, DH, DW, Wp, b4, b5);
     }
   }
 }
