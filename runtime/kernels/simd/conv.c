@@ -74,12 +74,75 @@ static int tap_offset(int r, int KW, int C, int DH, int DW, int Wp) {
 #define TAPS_CHUNK 256
 
 /*
+ * R (1..4, constant when inlined) filter rows from row i by eight output channels j..j+8 of
+ * conv_filter_grad_rows, accumulated into a0 (rows O8 apart) over images n0..n1.
+ */
+static inline __attribute__((always_inline)) void grad_rows_block(const float *xp, const float *dy, float *a0, int R, int i, int j, int n0, int n1,
+                                                                  const geom *g, int O8, int Hp, int Wp) {
+  const int N = g->N, C = g->C, OH = g->OH, OW = g->OW, O = g->O, KW = g->KW, SH = g->SH, SW = g->SW, DH = g->DH, DW = g->DW;
+  const int o0 = tap_offset(i, KW, C, DH, DW, Wp);
+  const int o1 = tap_offset(R > 1 ? i + 1 : i, KW, C, DH, DW, Wp);
+  const int o2 = tap_offset(R > 2 ? i + 2 : i, KW, C, DH, DW, Wp);
+  const int o3 = tap_offset(R > 3 ? i + 3 : i, KW, C, DH, DW, Wp);
+  const int cols = O - j;
+  v128_t c00 = wasm_v128_load(a0 + j), c01 = wasm_v128_load(a0 + j + 4);
+  v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  if (R > 1) c10 = wasm_v128_load(a0 + O8 + j), c11 = wasm_v128_load(a0 + O8 + j + 4);
+  if (R > 2) c20 = wasm_v128_load(a0 + 2 * O8 + j), c21 = wasm_v128_load(a0 + 2 * O8 + j + 4);
+  if (R > 3) c30 = wasm_v128_load(a0 + 3 * O8 + j), c31 = wasm_v128_load(a0 + 3 * O8 + j + 4);
+  /* Rows past R are neither loaded nor multiplied. */
+#define ROWS_STEP(b0, b1)                                                                                        \
+  do {                                                                                                           \
+    const v128_t s0 = wasm_f32x4_splat(xr[o0]);                                                                  \
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s0, (b0))), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s0, (b1)));   \
+    if (R > 1) {                                                                                                 \
+      const v128_t s1 = wasm_f32x4_splat(xr[o1]);                                                                \
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s1, (b0))), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s1, (b1))); \
+    }                                                                                                            \
+    if (R > 2) {                                                                                                 \
+      const v128_t s2 = wasm_f32x4_splat(xr[o2]);                                                                \
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s2, (b0))), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s2, (b1))); \
+    }                                                                                                            \
+    if (R > 3) {                                                                                                 \
+      const v128_t s3 = wasm_f32x4_splat(xr[o3]);                                                                \
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s3, (b0))), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s3, (b1))); \
+    }                                                                                                            \
+  } while (0)
+  for (int n = n0; n < n1; n++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const float *xr = xp + ((n * Hp + oh * SH) * Wp) * C;
+      const float *dr = dy + (n * OH + oh) * OW * O + j;
+      if (cols >= 8) {
+        for (int ow = 0; ow < OW; ow++, xr += SW * C, dr += O) ROWS_STEP(wasm_v128_load(dr), wasm_v128_load(dr + 4));
+      } else {
+        /* Ragged columns: eight floats run into the next position's, which only fill
+           lanes never stored; the very last position of dy loads only what it has. */
+        const int whole = n == N - 1 && oh == OH - 1 ? OW - 1 : OW;
+        int ow = 0;
+        for (; ow < whole; ow++, xr += SW * C, dr += O) ROWS_STEP(wasm_v128_load(dr), wasm_v128_load(dr + 4));
+        for (; ow < OW; ow++, xr += SW * C, dr += O) {
+          v128_t b0, b1;
+          LOAD8(dr, cols, b0, b1);
+          ROWS_STEP(b0, b1);
+        }
+      }
+    }
+  }
+#undef ROWS_STEP
+  wasm_v128_store(a0 + j, c00), wasm_v128_store(a0 + j + 4, c01);
+  if (R > 1) wasm_v128_store(a0 + O8 + j, c10), wasm_v128_store(a0 + O8 + j + 4, c11);
+  if (R > 2) wasm_v128_store(a0 + 2 * O8 + j, c20), wasm_v128_store(a0 + 2 * O8 + j + 4, c21);
+  if (R > 3) wasm_v128_store(a0 + 3 * O8 + j, c30), wasm_v128_store(a0 + 3 * O8 + j + 4, c31);
+}
+
+/*
  * Rows r0..r1 of dW[KH·KW·C][O] = Σ over every output position of x[position + tap][c] · dy[o],
  * reading x from its zero-padded copy xp (conv_pad_input) and dy in place (ragged last
  * columns by partial loads): any C and O, where conv_filter_grad_taps below needs C % 4 = 0
  * and O % 8 = 0. Four filter rows (any taps) by eight output channels per register block,
- * images in chunks. Row ranges are independent, so threads split them.
- * work: conv_work_floats(r1 - r0, O).
+ * the last block only as many rows as are left (LeNet's first layer: 25 = 6·4 + 1, where
+ * whole blocks computed 28), images in chunks. Row ranges are independent, so threads split
+ * them, at any row. work: conv_work_floats(r1 - r0, O).
  */
 EXPORT("conv_filter_grad_rows")
 void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *work, int r0, int r1,
@@ -97,46 +160,12 @@ void conv_filter_grad_rows(const float *xp, const float *dy, float *dw, float *w
     const int n1 = n0 + images < N ? n0 + images : N;
     for (int i = r0; i < r1; i += 4) {
       const int cnt = r1 - i < 4 ? r1 - i : 4;
-      /* A short block repeats its first row (computed, not kept). */
-      const int o0 = tap_offset(i, KW, C, DH, DW, Wp);
-      const int o1 = tap_offset(cnt > 1 ? i + 1 : i, KW, C, DH, DW, Wp);
-      const int o2 = tap_offset(cnt > 2 ? i + 2 : i, KW, C, DH, DW, Wp);
-      const int o3 = tap_offset(cnt > 3 ? i + 3 : i, KW, C, DH, DW, Wp);
       float *a0 = acc + (i - r0) * O8;
       for (int j = 0; j < O8; j += 8) {
-        const int cols = O - j;
-        v128_t c00 = wasm_v128_load(a0 + j), c01 = wasm_v128_load(a0 + j + 4);
-        v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-        if (cnt > 1) c10 = wasm_v128_load(a0 + O8 + j), c11 = wasm_v128_load(a0 + O8 + j + 4);
-        if (cnt > 2) c20 = wasm_v128_load(a0 + 2 * O8 + j), c21 = wasm_v128_load(a0 + 2 * O8 + j + 4);
-        if (cnt > 3) c30 = wasm_v128_load(a0 + 3 * O8 + j), c31 = wasm_v128_load(a0 + 3 * O8 + j + 4);
-        for (int n = n0; n < n1; n++) {
-          for (int oh = 0; oh < OH; oh++) {
-            const float *xr = xp + ((n * Hp + oh * SH) * Wp) * C;
-            const float *dr = dy + (n * OH + oh) * OW * O + j;
-#define ROWS_STEP(b0, b1)                                                                                                  \
-  BLOCK4X8_FMA(wasm_f32x4_splat(xr[o0]), wasm_f32x4_splat(xr[o1]), wasm_f32x4_splat(xr[o2]), wasm_f32x4_splat(xr[o3]), b0, b1)
-            if (cols >= 8) {
-              for (int ow = 0; ow < OW; ow++, xr += SW * C, dr += O) ROWS_STEP(wasm_v128_load(dr), wasm_v128_load(dr + 4));
-            } else {
-              /* Ragged columns: eight floats run into the next position's, which only fill
-                 lanes never stored; the very last position of dy loads only what it has. */
-              const int whole = n == N - 1 && oh == OH - 1 ? OW - 1 : OW;
-              int ow = 0;
-              for (; ow < whole; ow++, xr += SW * C, dr += O) ROWS_STEP(wasm_v128_load(dr), wasm_v128_load(dr + 4));
-              for (; ow < OW; ow++, xr += SW * C, dr += O) {
-                v128_t b0, b1;
-                LOAD8(dr, cols, b0, b1);
-                ROWS_STEP(b0, b1);
-              }
-            }
-#undef ROWS_STEP
-          }
-        }
-        wasm_v128_store(a0 + j, c00), wasm_v128_store(a0 + j + 4, c01);
-        if (cnt > 1) wasm_v128_store(a0 + O8 + j, c10), wasm_v128_store(a0 + O8 + j + 4, c11);
-        if (cnt > 2) wasm_v128_store(a0 + 2 * O8 + j, c20), wasm_v128_store(a0 + 2 * O8 + j + 4, c21);
-        if (cnt > 3) wasm_v128_store(a0 + 3 * O8 + j, c30), wasm_v128_store(a0 + 3 * O8 + j + 4, c31);
+        if (cnt == 4) grad_rows_block(xp, dy, a0, 4, i, j, n0, n1, &g, O8, Hp, Wp);
+        else if (cnt == 3) grad_rows_block(xp, dy, a0, 3, i, j, n0, n1, &g, O8, Hp, Wp);
+        else if (cnt == 2) grad_rows_block(xp, dy, a0, 2, i, j, n0, n1, &g, O8, Hp, Wp);
+        else grad_rows_block(xp, dy, a0, 1, i, j, n0, n1, &g, O8, Hp, Wp);
       }
     }
   }
