@@ -615,7 +615,7 @@ static inline void add8(float *p, v128_t lo, v128_t hi, int cols) {
  * floats from column ow are contiguous (NHWC). Where C is not a multiple of 8 (LeNet's 6) the
  * gathered form's 8-wide blocks of channels leave lanes idle; these blocks run along the
  * row's KW·C floats instead (30 in 32). wt: pack_filter_rows (W as [kh][o][roundup(KW·C, 8)]).
- * Images n0..n1, cleared first; a short last block repeats its first image (not stored).
+ * Images n0..n1, each block's cleared first; a short last block repeats its first image (not stored).
  */
 EXPORT("conv_input_grad_scatter")
 void conv_input_grad_scatter(const float *dy, const float *wt, float *dx, int n0, int n1,
@@ -624,9 +624,10 @@ void conv_input_grad_scatter(const float *dy, const float *wt, float *dx, int n0
   (void)N, (void)SH, (void)SW, (void)DH, (void)DW, (void)PT, (void)PL;
   const int seg = KW * C, seg8 = ceil8(seg);
   const int image = OH * OW * O, ximage = H * W * C;
-  __builtin_memset(dx + n0 * ximage, 0, sizeof(float) * (n1 - n0) * ximage);
   for (int n = n0; n < n1; n += 4) {
     const int cnt = n1 - n < 4 ? n1 - n : 4;
+    /* Cleared a block at a time, so that the sums land in cache. */
+    __builtin_memset(dx + n * ximage, 0, sizeof(float) * cnt * ximage);
     FOUR_IMAGES(d, dy + n * image, image, cnt);
     for (int oh = 0; oh < OH; oh++) {
       for (int ow = 0; ow < OW; ow++) {
