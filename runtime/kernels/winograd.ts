@@ -272,7 +272,8 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const out = alloc(backend, [k, k, C, O]);
   const dw4 = C4 === C && O4 === O ? out : scope.alloc([k * k * C4 * O4]);
   const scratch = scope.alloc([parts * perThread + 30 * 4]); // and 30 vectors for the finish
-  simdPool(backend).run(`${kernel}_filter_grad`, Array.from({ length: parts }, (_, i) => [at(x4), at(dy4), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
+  // C: the channels that are real (x4's padding to C4 multiplies nothing).
+  simdPool(backend).run(`${kernel}_filter_grad`, Array.from({ length: parts }, (_, i) => [at(x4), at(dy4), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry, C]));
   simd[`${kernel}_filter_grad_finish`](at(scratch) + sums * 4, parts, perThread, at(dw4), at(scratch) + parts * perThread * 4, C4, O4);
   if (dw4 !== out) {
     // [k, k, C4, O4] → [k, k, C4, O] → [k, k, C, O]

@@ -102,24 +102,46 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
 }
 
 /* P[f] += V[f]ᵀ · E[f] for f < points (P: [points][C][O8]): four input channels by eight output channels per register block. */
-void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8, int points) {
+/* R (1..4, constant when inlined) channels from c by eight columns from j of one point's P += Σ_t V·E. */
+static inline __attribute__((always_inline)) void gradient_block(const float *vf, const float *ef, float *pf, int R, int c, int j, int tn, int C, int O8) {
+  float *pc = pf + c * O8 + j;
+  v128_t c00 = wasm_v128_load(pc), c01 = wasm_v128_load(pc + 4);
+  v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  if (R > 1) c10 = wasm_v128_load(pc + O8), c11 = wasm_v128_load(pc + O8 + 4);
+  if (R > 2) c20 = wasm_v128_load(pc + 2 * O8), c21 = wasm_v128_load(pc + 2 * O8 + 4);
+  if (R > 3) c30 = wasm_v128_load(pc + 3 * O8), c31 = wasm_v128_load(pc + 3 * O8 + 4);
+  const float *a = vf + c, *b = ef + j;
+  for (int t = 0; t < tn; t++, a += C, b += O8) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t s = wasm_v128_load32_splat(a);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s, b0)), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s, b1));
+    if (R > 1) {
+      s = wasm_v128_load32_splat(a + 1);
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s, b0)), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s, b1));
+    }
+    if (R > 2) {
+      s = wasm_v128_load32_splat(a + 2);
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s, b0)), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s, b1));
+    }
+    if (R > 3) {
+      s = wasm_v128_load32_splat(a + 3);
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s, b0)), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s, b1));
+    }
+  }
+  STORE4X8(pc, O8, 8, R);
+}
+
+void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int CR, int O8, int points) {
   for (int f = 0; f < points; f++) {
     const float *vf = V + f * vs, *ef = E + f * es;
     float *pf = P + f * C * O8;
-    for (int c = 0; c < C; c += 4) {
+    for (int c = 0; c < CR; c += 4) {
+      const int R = CR - c < 4 ? CR - c : 4;
       for (int j = 0; j < O8; j += 8) {
-        float *pc = pf + c * O8 + j;
-        v128_t c00 = wasm_v128_load(pc), c01 = wasm_v128_load(pc + 4);
-        v128_t c10 = wasm_v128_load(pc + O8), c11 = wasm_v128_load(pc + O8 + 4);
-        v128_t c20 = wasm_v128_load(pc + 2 * O8), c21 = wasm_v128_load(pc + 2 * O8 + 4);
-        v128_t c30 = wasm_v128_load(pc + 3 * O8), c31 = wasm_v128_load(pc + 3 * O8 + 4);
-        const float *a = vf + c, *b = ef + j;
-        for (int t = 0; t < tn; t++, a += C, b += O8) {
-          const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-          BLOCK4X8_FMA(wasm_v128_load32_splat(a), wasm_v128_load32_splat(a + 1), wasm_v128_load32_splat(a + 2),
-                       wasm_v128_load32_splat(a + 3), b0, b1);
-        }
-        STORE4X8(pc, O8, 8, 4);
+        if (R == 4) gradient_block(vf, ef, pf, 4, c, j, tn, C, O8);
+        else if (R == 3) gradient_block(vf, ef, pf, 3, c, j, tn, C, O8);
+        else if (R == 2) gradient_block(vf, ef, pf, 2, c, j, tn, C, O8);
+        else gradient_block(vf, ef, pf, 1, c, j, tn, C, O8);
       }
     }
   }
@@ -268,7 +290,7 @@ static void transform_dy4(const float *d, float *e, int es, float *T, int rows, 
 }
 
 void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk, int m, int points,
-                            winograd_input_transform transform_in, winograd_dy_transform transform_dy, int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+                            winograd_input_transform transform_in, winograd_dy_transform transform_dy, int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
   const int O8 = ceil8(O);
   const int TH = (OH + m - 1) / m, TW = (OW + m - 1) / m;
   const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
@@ -286,7 +308,7 @@ void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int
       const int rows = OH - oh < m ? OH - oh : m, cols = OW - ow < m ? OW - ow : m;
       transform_dy(dy + ((n * OH + oh) * OW + ow) * O, E + t * O8, es, T, rows, cols, O, O8, OW);
     }
-    winograd_gradient_products(V, vs, E, es, P, tn, C, O8, points);
+    winograd_gradient_products(V, vs, E, es, P, tn, C, CR, O8, points);
   }
 }
 
@@ -300,8 +322,8 @@ void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int
  */
 EXPORT("winograd_filter_grad")
 void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                          int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 36, winograd_transform_inputs, transform_dy4, H, W, C, OH, OW, O, PT, PL);
+                          int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 36, winograd_transform_inputs, transform_dy4, H, W, C, OH, OW, O, PT, PL, CR);
 }
 
 /* y0..y2 = Gᵀ·(p0..p5) on vectors. */

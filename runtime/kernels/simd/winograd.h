@@ -49,8 +49,8 @@ typedef void (*winograd_input_transform)(const float *x, float *V, int vs, float
 /* M[f] = V[f] · U[f], f < points (V: [points][tn][C] vs apart; U: [points][C][O8] u_stride apart; M: [points][tn][O8] ms apart). */
 void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int points);
 
-/* P[f] += V[f]ᵀ · E[f], f < points (E: [points][tn][O8] es apart; P: [points][C][O8]). */
-void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int O8, int points);
+/* P[f] += V[f]ᵀ · E[f], f < points (E: [points][tn][O8] es apart; P: [points][C][O8]), for P's first CR rows: V's channels past CR are padding (LeNet's 6 in 8), their rows of P stay as they are. */
+void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int CR, int O8, int points);
 
 /* p0[i] += p0[k·stride + i] for 0 < k < parts, i < n (a multiple of 4): the threads' filter-gradient sums into the first. */
 void winograd_sum_parts(float *p0, int parts, int stride, int n);
@@ -80,10 +80,11 @@ typedef void (*winograd_dy_transform)(const float *d, float *e, int es, float *T
 /*
  * The filter gradient's sums for m x m tiles t0..t1, `chunk` at a time: V by transform_in and
  * E by transform_dy, then P[f][c][o] += Σ_t V[f][t][c]·E[f][t][o] into the P at the end of the
- * scratch (winograd_grad_scratch_floats; [points][C][O8]), zeroed first.
+ * scratch (winograd_grad_scratch_floats; [points][C][O8]), zeroed first; c < CR, the channels
+ * that are not padding.
  */
 void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk, int m, int points,
-                            winograd_input_transform transform_in, winograd_dy_transform transform_dy, int H, int W, int C, int OH, int OW, int O, int PT, int PL);
+                            winograd_input_transform transform_in, winograd_dy_transform transform_dy, int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR);
 
 /* The 1-D transforms of F(4x4, 3x3) (winograd.c), which F(4x4, 4x4) (winograd44.c) builds on. */
 /* y0..y5 = Bᵀ·(x0..x5) on vectors. */

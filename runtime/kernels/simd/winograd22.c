@@ -131,8 +131,8 @@ static void transform_dy22(const float *d, float *e, int es, float *T, int rows,
 /* As winograd_filter_grad for 3x3 filters over 2x2 maps padded by one (scratch: winograd_grad_scratch_floats with 9 points). */
 EXPORT("winograd22_filter_grad")
 void winograd22_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 2, 9, transform_inputs2, transform_dy22, H, W, C, OH, OW, O, PT, PL);
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 2, 9, transform_inputs2, transform_dy22, H, W, C, OH, OW, O, PT, PL, CR);
 }
 
 /*

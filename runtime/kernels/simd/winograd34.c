@@ -152,8 +152,8 @@ static void transform_dy3(const float *d, float *e, int es, float *T, int rows, 
 /* As winograd_filter_grad with 3x3 tiles and 4x4 filters (same scratch size, winograd_grad_scratch_floats). */
 EXPORT("winograd34_filter_grad")
 void winograd34_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 3, 36, winograd_transform_inputs, transform_dy3, H, W, C, OH, OW, O, PT, PL);
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 3, 36, winograd_transform_inputs, transform_dy3, H, W, C, OH, OW, O, PT, PL, CR);
 }
 
 /* y0..y3 = Gᵀ·(p0..p5) on vectors. */

@@ -112,8 +112,8 @@ void winograd3s2_forward(const float *x, const float *u, const float *bias, floa
 /* As winograd_filter_grad for 3x3/2 convolutions (scratch: winograd_grad_scratch_floats with 81 points); winograd3s2_filter_grad_finish transforms back. */
 EXPORT("winograd3s2_filter_grad")
 void winograd3s2_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                             int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 81, transform_inputs9, transform_dy9, H, W, C, OH, OW, O, PT, PL);
+                             int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 81, transform_inputs9, transform_dy9, H, W, C, OH, OW, O, PT, PL, CR);
 }
 
 /*

@@ -106,6 +106,6 @@ void winograd44_forward(const float *x, const float *u, const float *bias, float
 /* As winograd_filter_grad with 4x4 filters and tiles (scratch: winograd_grad_scratch_floats with 49 points); winograd44_filter_grad_finish transforms back. */
 EXPORT("winograd44_filter_grad")
 void winograd44_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                            int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 49, transform_inputs7, transform_dy44, H, W, C, OH, OW, O, PT, PL);
+                            int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 4, 49, transform_inputs7, transform_dy44, H, W, C, OH, OW, O, PT, PL, CR);
 }

@@ -71,8 +71,8 @@ static void transform_dy2(const float *d, float *e, int es, float *T, int rows, 
  */
 EXPORT("winograd5_filter_grad")
 void winograd5_filter_grad(const float *x, const float *dy, float *scratch, int t0, int t1, int chunk,
-                           int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 2, 36, winograd_transform_inputs, transform_dy2, H, W, C, OH, OW, O, PT, PL);
+                           int H, int W, int C, int OH, int OW, int O, int PT, int PL, int CR) {
+  winograd_gradient_sums(x, dy, scratch, t0, t1, chunk, 2, 36, winograd_transform_inputs, transform_dy2, H, W, C, OH, OW, O, PT, PL, CR);
 }
 
 /* y0..y4 = Gᵀ·(p0..p5) on vectors. */
