@@ -15,7 +15,7 @@
  * input shape and widths edited in memory where the brief's variant differs from the
  * template. Data is synthetic (speed does not depend on it); the optimizer is plain SGD, the
  * product's own (runtime/train/optimizers.ts).
- * BENCH_STEPS_SCALE scales the timed steps. BENCH_ROUNDS (default 1) repeats the whole
+ * BENCH_STEPS_SCALE scales the timed steps; BENCH_MODELS (say lenet,resnet18) picks models. BENCH_ROUNDS (default 1) repeats the whole
  * measurement, tfjs and PyTorch alternating per thread count, and reports each side's median
  * ex/s and the median and range of the rounds' own ratios: this shared VM's speed drifts by ~10% over
  * minutes, on both sides. Prints a table on stderr and one JSON object on the last stdout line.
@@ -53,7 +53,7 @@ interface Run {
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_S ?? 5);
 const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 1)) || 1);
-const runs: readonly Run[] = [
+const allRuns: readonly Run[] = [
   { model: 'lenet', batch: 256, warmup: 20, steps: 20, backends: ['wasm', 'cpu'] },
   { model: 'resnet18', batch: 128, warmup: 20, steps: 15, backends: ['wasm'] },
   // The CIFAR form of the same network (3x3 stride-1 stem, no max-pool): 10x the arithmetic,
@@ -62,6 +62,11 @@ const runs: readonly Run[] = [
   { model: 'resnet18-cifar', batch: 128, warmup: 4, steps: 4, backends: ['wasm'] },
   { model: 'vit-tiny', batch: 128, warmup: 10, steps: 8, backends: ['wasm'] },
 ];
+/** BENCH_MODELS (comma-separated, e.g. lenet,resnet18) measures only those models; all by default. */
+const only = process.env.BENCH_MODELS?.split(',').map((m) => m.trim()).filter(Boolean);
+const unknown = only?.filter((m) => !allRuns.some((r) => r.model === m)) ?? [];
+if (unknown.length > 0) throw new Error(`BENCH_MODELS: unknown model ${unknown.join(', ')} (known: ${allRuns.map((r) => r.model).join(', ')})`);
+const runs = only ? allRuns.filter((r) => only.includes(r.model)) : allRuns;
 
 type Doc = {
   nodes: { id: string; type: string; params?: Record<string, unknown> }[];
