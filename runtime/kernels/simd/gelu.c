@@ -1,7 +1,7 @@
 /*
  * GELU (the exact, erf form that tfjs-layers' 'gelu' computes), and in training also its
  * derivative, for tfjs-backend-wasm's heap, with WASM SIMD: erf by Abramowitz and Stegun 7.1.26, the formula
- * tfjs's own Erf kernels use (max abs error 1.5e-7), exp by range reduction and a degree-6
+ * tfjs's own Erf kernels use (max abs error 1.5e-7), exp by range reduction and a degree-5
  * polynomial (exp4.h). gelu.ts keeps the same arithmetic in JS. Same rules as bmm.c.
  */
 #include "exp4.h"
