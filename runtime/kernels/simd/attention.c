@@ -53,13 +53,22 @@ static void softmax_tile(float *s, int T, int S, float scale, int causal) {
     }
     for (; j < S; j++) m = row[j] > m ? row[j] : m;
     const v128_t mv = splat(m), rv = causal ? splat(1.0f) : sv;
-    v128_t s4 = splat(0.0f);
-    for (j = 0; j < S4; j += 4) {
+    /* Two vectors a step, two sums: the exponential's dependent chain bounds a loop of one. */
+    v128_t s4 = splat(0.0f), t4 = splat(0.0f);
+    for (j = 0; j + 8 <= S4; j += 8) {
+      const v128_t e = exp4(wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + j), mv), rv));
+      const v128_t f = exp4(wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + j + 4), mv), rv));
+      wasm_v128_store(row + j, e);
+      wasm_v128_store(row + j + 4, f);
+      s4 = wasm_f32x4_add(s4, e);
+      t4 = wasm_f32x4_add(t4, f);
+    }
+    for (; j < S4; j += 4) {
       const v128_t e = exp4(wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + j), mv), rv));
       wasm_v128_store(row + j, e);
       s4 = wasm_f32x4_add(s4, e);
     }
-    float sum = hsum(s4);
+    float sum = hsum(wasm_f32x4_add(s4, t4));
     for (; j < S; j++) {
       const float e = wasm_f32x4_extract_lane(exp4(splat((row[j] - m) * rs)), 0);
       row[j] = e;
