@@ -19,6 +19,36 @@
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul((x3), (b1)));   \
   } while (0)
 
+/*
+ * BLOCK4X8_FMA for the first R (1..4) rows only, R a constant once inlined (a block of fewer
+ * rows than four multiplies only those): x<r> is not evaluated for the others.
+ */
+#define BLOCKR_X8_FMA(R, x0, x1, x2, x3, b0, b1)                                                 \
+  do {                                                                                           \
+    const v128_t s0_ = (x0);                                                                     \
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s0_, (b0))), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s0_, (b1))); \
+    if ((R) > 1) {                                                                               \
+      const v128_t s1_ = (x1);                                                                   \
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s1_, (b0))), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s1_, (b1))); \
+    }                                                                                            \
+    if ((R) > 2) {                                                                               \
+      const v128_t s2_ = (x2);                                                                   \
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s2_, (b0))), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s2_, (b1))); \
+    }                                                                                            \
+    if ((R) > 3) {                                                                               \
+      const v128_t s3_ = (x3);                                                                   \
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s3_, (b0))), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s3_, (b1))); \
+    }                                                                                            \
+  } while (0)
+
+/* Declares c00..c31 as the 8 floats of the first R rows at c, `stride` floats apart (the other rows start as row 0's, unused). */
+#define LOADR_X8(c, stride, R)                                                        \
+  v128_t c00 = wasm_v128_load(c), c01 = wasm_v128_load((c) + 4);                      \
+  v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;            \
+  if ((R) > 1) c10 = wasm_v128_load((c) + (stride)), c11 = wasm_v128_load((c) + (stride) + 4);         \
+  if ((R) > 2) c20 = wasm_v128_load((c) + 2 * (stride)), c21 = wasm_v128_load((c) + 2 * (stride) + 4); \
+  if ((R) > 3) c30 = wasm_v128_load((c) + 3 * (stride)), c31 = wasm_v128_load((c) + 3 * (stride) + 4)
+
 /* The first `cols` (1..3) floats at c, the other lanes 0. */
 static inline v128_t load_partial(const float *c, int cols) {
   v128_t v = wasm_f32x4_make(c[0], 0.0f, 0.0f, 0.0f);

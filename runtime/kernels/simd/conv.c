@@ -85,29 +85,8 @@ static inline __attribute__((always_inline)) void grad_rows_block(const float *x
   const int o2 = tap_offset(R > 2 ? i + 2 : i, KW, C, DH, DW, Wp);
   const int o3 = tap_offset(R > 3 ? i + 3 : i, KW, C, DH, DW, Wp);
   const int cols = O - j;
-  v128_t c00 = wasm_v128_load(a0 + j), c01 = wasm_v128_load(a0 + j + 4);
-  v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-  if (R > 1) c10 = wasm_v128_load(a0 + O8 + j), c11 = wasm_v128_load(a0 + O8 + j + 4);
-  if (R > 2) c20 = wasm_v128_load(a0 + 2 * O8 + j), c21 = wasm_v128_load(a0 + 2 * O8 + j + 4);
-  if (R > 3) c30 = wasm_v128_load(a0 + 3 * O8 + j), c31 = wasm_v128_load(a0 + 3 * O8 + j + 4);
-  /* Rows past R are neither loaded nor multiplied. */
-#define ROWS_STEP(b0, b1)                                                                                        \
-  do {                                                                                                           \
-    const v128_t s0 = wasm_f32x4_splat(xr[o0]);                                                                  \
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s0, (b0))), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s0, (b1)));   \
-    if (R > 1) {                                                                                                 \
-      const v128_t s1 = wasm_f32x4_splat(xr[o1]);                                                                \
-      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s1, (b0))), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s1, (b1))); \
-    }                                                                                                            \
-    if (R > 2) {                                                                                                 \
-      const v128_t s2 = wasm_f32x4_splat(xr[o2]);                                                                \
-      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s2, (b0))), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s2, (b1))); \
-    }                                                                                                            \
-    if (R > 3) {                                                                                                 \
-      const v128_t s3 = wasm_f32x4_splat(xr[o3]);                                                                \
-      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s3, (b0))), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s3, (b1))); \
-    }                                                                                                            \
-  } while (0)
+  LOADR_X8(a0 + j, O8, R);
+#define ROWS_STEP(b0, b1) BLOCKR_X8_FMA(R, wasm_f32x4_splat(xr[o0]), wasm_f32x4_splat(xr[o1]), wasm_f32x4_splat(xr[o2]), wasm_f32x4_splat(xr[o3]), b0, b1)
   for (int n = n0; n < n1; n++) {
     for (int oh = 0; oh < OH; oh++) {
       const float *xr = xp + ((n * Hp + oh * SH) * Wp) * C;
@@ -129,10 +108,7 @@ static inline __attribute__((always_inline)) void grad_rows_block(const float *x
     }
   }
 #undef ROWS_STEP
-  wasm_v128_store(a0 + j, c00), wasm_v128_store(a0 + j + 4, c01);
-  if (R > 1) wasm_v128_store(a0 + O8 + j, c10), wasm_v128_store(a0 + O8 + j + 4, c11);
-  if (R > 2) wasm_v128_store(a0 + 2 * O8 + j, c20), wasm_v128_store(a0 + 2 * O8 + j + 4, c21);
-  if (R > 3) wasm_v128_store(a0 + 3 * O8 + j, c30), wasm_v128_store(a0 + 3 * O8 + j + 4, c31);
+  STORE4X8(a0 + j, O8, 8, R);
 }
 
 /*

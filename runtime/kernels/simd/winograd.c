@@ -105,28 +105,11 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
 /* R (1..4, constant when inlined) channels from c by eight columns from j of one point's P += Σ_t V·E. */
 static inline __attribute__((always_inline)) void gradient_block(const float *vf, const float *ef, float *pf, int R, int c, int j, int tn, int C, int O8) {
   float *pc = pf + c * O8 + j;
-  v128_t c00 = wasm_v128_load(pc), c01 = wasm_v128_load(pc + 4);
-  v128_t c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-  if (R > 1) c10 = wasm_v128_load(pc + O8), c11 = wasm_v128_load(pc + O8 + 4);
-  if (R > 2) c20 = wasm_v128_load(pc + 2 * O8), c21 = wasm_v128_load(pc + 2 * O8 + 4);
-  if (R > 3) c30 = wasm_v128_load(pc + 3 * O8), c31 = wasm_v128_load(pc + 3 * O8 + 4);
+  LOADR_X8(pc, O8, R);
   const float *a = vf + c, *b = ef + j;
   for (int t = 0; t < tn; t++, a += C, b += O8) {
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    v128_t s = wasm_v128_load32_splat(a);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(s, b0)), c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(s, b1));
-    if (R > 1) {
-      s = wasm_v128_load32_splat(a + 1);
-      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(s, b0)), c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(s, b1));
-    }
-    if (R > 2) {
-      s = wasm_v128_load32_splat(a + 2);
-      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(s, b0)), c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(s, b1));
-    }
-    if (R > 3) {
-      s = wasm_v128_load32_splat(a + 3);
-      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(s, b0)), c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s, b1));
-    }
+    BLOCKR_X8_FMA(R, wasm_v128_load32_splat(a), wasm_v128_load32_splat(a + 1), wasm_v128_load32_splat(a + 2), wasm_v128_load32_splat(a + 3), b0, b1);
   }
   STORE4X8(pc, O8, 8, R);
 }
