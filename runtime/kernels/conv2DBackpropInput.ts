@@ -110,7 +110,8 @@ function scattered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: 
   const seg8 = (g.kW * g.inC + 7) & ~7;
   tuning.scattered++;
   const wt = alloc(backend, [g.kH * g.outC * seg8]);
-  simd.pack_filter_rows(offsetOf(backend, filter), offsetOf(backend, wt), g.kH, g.kW, g.inC, g.outC);
+  // [kh][o][kw·C + c]: the transposed packing with a row of the filter as one tap.
+  simd.pack_filter_transposed(offsetOf(backend, filter), offsetOf(backend, wt), g.kH, g.kW * g.inC, g.outC);
   const out = alloc(backend, [g.batch, g.inH, g.inW, g.inC]);
   const parts = convParts(backend, g);
   const at = [offsetOf(backend, dy), offsetOf(backend, wt), offsetOf(backend, out)] as const;

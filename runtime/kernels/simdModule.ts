@@ -48,7 +48,6 @@ export interface SimdKernels {
   pack_filter_transposed(w: number, dst: number, taps: number, C: number, O: number): void;
   /** See conv.c: an unpadded unit-stride input gradient over images n0..n1, scattered along dx rows. */
   conv_input_grad_scatter(dy: number, wt: number, dx: number, n0: number, n1: number, ...geometry: ConvArgs): void;
-  pack_filter_rows(w: number, dst: number, KH: number, KW: number, C: number, O: number): void;
   /** See conv.c: the flipped, in/out-swapped filter of a unit-stride input gradient. */
   flip_filter(w: number, dst: number, KH: number, KW: number, C: number, O: number): void;
   /** See conv.c: a forward convolution over images n0..n1, four at a time, valid taps only. */

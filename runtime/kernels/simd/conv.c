@@ -543,7 +543,7 @@ void conv_input_grad_images(const float *dy, const float *wt, float *dx, int n0,
   }
 }
 
-/* dst[kh][kw][o][C8] = w[kh][kw][c][o], zero-padded to C8 = roundup(C, 8) (for conv_input_grad_images). */
+/* dst[kh][kw][o][C8] = w[kh][kw][c][o], zero-padded to C8 = roundup(C, 8) (for conv_input_grad_images; conv_input_grad_scatter's rows with taps = KH, C = KW·C). */
 EXPORT("pack_filter_transposed")
 void pack_filter_transposed(const float *w, float *dst, int taps, int C, int O) {
   const int C8 = ceil8(C);
@@ -590,7 +590,8 @@ static inline void add8(float *p, v128_t lo, v128_t hi, int cols) {
  * (oh, ow) of four images adds Σ_o dy[o] · W[kh][kw][c][o] to dx row oh + kh, whose KW·C
  * floats from column ow are contiguous (NHWC). Where C is not a multiple of 8 (LeNet's 6) the
  * gathered form's 8-wide blocks of channels leave lanes idle; these blocks run along the
- * row's KW·C floats instead (30 in 32). wt: pack_filter_rows (W as [kh][o][roundup(KW·C, 8)]).
+ * row's KW·C floats instead (30 in 32). wt: W as [kh][o][roundup(KW·C, 8)] (pack_filter_transposed
+ * with KH taps of KW·C rows each).
  * Images n0..n1, each block's cleared first; a short last block repeats its first image (not stored).
  */
 EXPORT("conv_input_grad_scatter")
@@ -628,17 +629,4 @@ void conv_input_grad_scatter(const float *dy, const float *wt, float *dx, int n0
       }
     }
   }
-}
-
-/* dst[kh][o][roundup(KW·C, 8)] = w[kh][kw][c][o] at kw·C + c, zero-padded (for conv_input_grad_scatter). */
-EXPORT("pack_filter_rows")
-void pack_filter_rows(const float *w, float *dst, int KH, int KW, int C, int O) {
-  const int seg = KW * C, seg8 = ceil8(seg);
-  for (int kh = 0; kh < KH; kh++)
-    for (int o = 0; o < O; o++) {
-      float *row = dst + (kh * O + o) * seg8;
-      int i = 0;
-      for (; i < seg; i++) row[i] = w[(kh * seg + i) * O + o];
-      for (; i < seg8; i++) row[i] = 0.0f;
-    }
 }
