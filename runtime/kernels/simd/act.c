@@ -4,7 +4,7 @@
  * thread (sigmoid, add, relu, add_relu). activationGrad.ts keeps the gradients' arithmetic in JS.
  * n a multiple of 4 (the caller does the rest). Same rules as bmm.c.
  */
-#include <wasm_simd128.h>
+#include "exp4.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
 
@@ -35,31 +35,21 @@ void act_grad(const float *dy, const float *s, float *dx, int n, int kind) {
 
 /*
  * y = 1 / (1 + e^-x), four lanes: x clamped to [-88, 87] (NaN stays NaN), e^-x as
- * 2^k · e^r with k = round(-x·log2 e) and r = -x - k·ln 2 in two parts, e^r by a degree-5
- * minimax polynomial (relative error ~1.7e-7), then one division. ~24 operations a vector,
- * against ~29 with exp4's negation, degree 6 and separate 2^k.
+ * 2^k · e^r with k = round(-x·log2 e) and r = -x - k·ln 2 in two parts, e^r by exp4.h's
+ * exp_poly5 (relative error ~1.7e-7), then one division: ~24 operations a vector. The
+ * reduction is the sigmoid's own: 1 / (1 + exp4(-x)) measured 25% slower (1.01 ms against
+ * 0.80 over [256, 28, 28, 6]).
  */
 static inline v128_t sigmoid4(v128_t x) {
   x = wasm_f32x4_pmax(wasm_f32x4_pmin(x, wasm_f32x4_splat(87.0f)), wasm_f32x4_splat(-88.0f));
   const v128_t magic = wasm_f32x4_splat(12582912.0f); /* 1.5 · 2^23: kf's low mantissa bits hold k */
   const v128_t kf = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(-1.44269504f)), magic);
   const v128_t k = wasm_f32x4_sub(kf, magic);
-  /* s = x + k·ln 2, so that r = -s; the polynomial takes s with its odd coefficients negated. */
-  v128_t s = wasm_f32x4_add(x, wasm_f32x4_mul(k, wasm_f32x4_splat(0.693145752f)));
-  s = wasm_f32x4_add(s, wasm_f32x4_mul(k, wasm_f32x4_splat(1.42860677e-6f)));
-  /* Estrin's scheme: (1 + c1·s) + s²(c2 + c3·s) + s⁴(c4 + c5·s), a dependent chain half as long as
-     Horner's: this loop is bound by that chain (the core's window of waiting operations), not by
-     the arithmetic. */
-  const v128_t s2 = wasm_f32x4_mul(s, s);
-  const v128_t s4 = wasm_f32x4_mul(s2, s2);
-  const v128_t q0 = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_splat(-0x1.fffff6p-1f)), wasm_f32x4_splat(1.0f));
-  const v128_t q1 = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_splat(-0x1.555a70p-3f)), wasm_f32x4_splat(0x1.fffdc4p-2f));
-  const v128_t q2 = wasm_f32x4_add(wasm_f32x4_mul(s, wasm_f32x4_splat(-0x1.0fa6fcp-7f)), wasm_f32x4_splat(0x1.573b0ep-5f));
-  const v128_t p = wasm_f32x4_add(wasm_f32x4_add(q0, wasm_f32x4_mul(s2, q1)), wasm_f32x4_mul(s4, q2));
-  /* 2^k: kf's bits are magic's plus k; (bits + 127 - magic's) << 23 is k + 127 in the exponent. */
-  const v128_t two_k = wasm_i32x4_shl(wasm_i32x4_add(kf, wasm_i32x4_splat(127 - 0x4B400000)), 23);
+  /* r = -x - k·ln 2 in two parts, without negating x first. */
+  v128_t r = wasm_f32x4_sub(wasm_f32x4_mul(k, wasm_f32x4_splat(-0.693145752f)), x);
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, wasm_f32x4_splat(1.42860677e-6f)));
   const v128_t one = wasm_f32x4_splat(1.0f);
-  return wasm_f32x4_div(one, wasm_f32x4_add(one, wasm_f32x4_mul(p, two_k)));
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, wasm_f32x4_mul(exp_poly5(r), two_pow(kf))));
 }
 
 /* y = sigmoid(x) elementwise, n a multiple of 4 (the caller does the rest). */
