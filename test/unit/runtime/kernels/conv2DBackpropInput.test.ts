@@ -85,12 +85,16 @@ describe('Conv2DBackpropInput (wasm) vs CPU', () => {
         const run = () => kernel('Conv2DBackpropInput', { dy: tf.tensor(dy, outShape), filter: tf.tensor(w, fShape) }, attrs);
         const before = tuning.scattered;
         const ours = await on('wasm', run);
-        // Scattered exactly where channels leave 8-wide blocks ragged and a row's floats fill one.
-        expect(tuning.scattered - before).toBe(k.c % 8 !== 0 && k.kw * k.c >= 8 ? 1 : 0);
+        // Scattered exactly where a row's floats fill 8-wide blocks better than the channels do,
+        // unless F(4x4, 3x3) takes the flipped forward convolution (3x3, channels in whole lanes).
+        const lanes = (n: number) => Math.ceil(n / 8) * 8;
+        const fills = k.kw * k.c >= 8 && (k.kw * k.c) / lanes(k.kw * k.c) > k.c / lanes(k.c);
+        const winograd = k.kh === 3 && k.kw === 3 && k.c % 4 === 0 && k.oc % 4 === 0 && k.h >= 4 && k.w >= 4;
+        expect(tuning.scattered - before).toBe(fills && !winograd ? 1 : 0);
         const ref = await on('cpu', run);
         expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
       }),
-      { numRuns: 40, examples: [[lenet]] },
+      { numRuns: 40, examples: [[lenet], [{ batch: 4, h: 6, w: 6, c: 4, oc: 4, kh: 3, kw: 3, seed: 1 }], [{ batch: 8, h: 9, w: 7, c: 6, oc: 5, kh: 3, kw: 3, seed: 2 }]] },
     );
   });
 
