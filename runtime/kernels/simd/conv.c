@@ -562,8 +562,25 @@ void flip_filter(const float *w, float *dst, int KH, int KW, int C, int O) {
   for (int t = 0; t < KH * KW; t++) {
     const float *src = w + (KH * KW - 1 - t) * C * O; /* (KH-1-kh, KW-1-kw) is tap KH·KW-1-t */
     float *d = dst + t * O * C;
-    for (int c = 0; c < C; c++)
-      for (int o = 0; o < O; o++) d[o * C + c] = src[c * O + o];
+    if (C % 4 == 0 && O % 4 == 0) {
+      /* 4x4 blocks transposed in registers: element by element, the stores O·4 bytes apart
+         (512 at 128 channels) fell into a few cache sets, 0.35 ms for a 3x3x128x128 filter. */
+      for (int c = 0; c < C; c += 4)
+        for (int o = 0; o < O; o += 4) {
+          const float *s = src + c * O + o;
+          const v128_t r0 = wasm_v128_load(s), r1 = wasm_v128_load(s + O), r2 = wasm_v128_load(s + 2 * O), r3 = wasm_v128_load(s + 3 * O);
+          const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          float *q = d + o * C + c;
+          wasm_v128_store(q, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(q + C, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(q + 2 * C, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(q + 3 * C, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+    } else {
+      for (int c = 0; c < C; c++)
+        for (int o = 0; o < O; o++) d[o * C + c] = src[c * O + o];
+    }
   }
 }
 
