@@ -46,11 +46,12 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
 /* An input transform of that form (winograd_transform_inputs, or winograd44.c's for 7x7 patches; T: `points` vectors). */
 typedef void (*winograd_input_transform)(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL);
 
-/* M[f] = V[f] · U[f], f < points (V: [points][tn][C] vs apart; U: [points][C][O8] u_stride apart; M: [points][tn][O8] ms apart). */
-void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int points);
+/* M[f] = V[f] · U[f], f < points (V: [points][tn][C] vs apart; U: [points][C][O8] u_stride apart; M: [points][tn][O8] ms apart); meanwhile loads la 64-byte lines from ta and lb from tb into cache (their values go to sink, a vector of scratch). */
+void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int points, const float *ta, int la, const float *tb, int lb, float *sink);
 
-/* P[f] += V[f]ᵀ · E[f], f < points (E: [points][tn][O8] es apart; P: [points][C][O8]), for P's first CR rows: V's channels past CR are padding (LeNet's 6 in 8), their rows of P stay as they are. */
-void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int CR, int O8, int points);
+/* P[f] += V[f]ᵀ · E[f], f < points (E: [points][tn][O8] es apart; P: [points][C][O8]), for P's first CR rows: V's channels past CR are padding (LeNet's 6 in 8), their rows of P stay as they are; touches ta and tb as winograd_products. */
+void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int CR, int O8, int points,
+                                const float *ta, int la, const float *tb, int lb, float *sink);
 
 /* p0[i] += p0[k·stride + i] for 0 < k < parts, i < n (a multiple of 4): the threads' filter-gradient sums into the first. */
 void winograd_sum_parts(float *p0, int parts, int stride, int n);
