@@ -185,32 +185,31 @@ void winograd_gradient_products(const float *V, int vs, const float *E, int es, 
 
 /* Floats of scratch one call of a forward kernel needs for `tiles` tiles a chunk: V, M and `points` vectors (see winograd.h). */
 EXPORT("winograd_scratch_floats")
-int winograd_scratch_floats(int tiles, int C, int O, int points) { return points * (tiles * C + SKEW) + points * (tiles * ceil8(O) + SKEW) + points * 4; }
+int winograd_scratch_floats(int tiles, int C, int O, int points) { return points * (tiles * C + SKEW) + points * (tiles * ceil8(O) + SKEW) + points * 4 + ZERO_FLOATS(C); }
 
+/* T + 36·4 floats: ZERO_FLOATS(C) zeros (winograd_forward_tiles and winograd_gradient_sums clear them) that patch rows outside x read. */
 void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) {
   const v128_t zero = wasm_f32x4_splat(0);
-  const int rs = W * C;
+  const float *Z = T + 36 * 4;
   int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
   for (int t = 0; t < tn; t++, NEXT_TILE()) {
     const int ih = m * th - PT, iw = m * tw - PL;
     const int rows = inside_mask(ih, H, 6), cols = inside_mask(iw, W, 6);
-    const float *p = x + ((n * H + ih) * W + iw) * C;
+    /* Each patch row's first input (a row outside x reads zeros: column l of it at Z + l·C). */
+    const float *row = x + ((n * H + ih) * W + iw) * C;
+    const int rs = W * C;
+    const float *p0 = rows & 1 ? row : Z, *p1 = rows & 2 ? row + rs : Z, *p2 = rows & 4 ? row + 2 * rs : Z;
+    const float *p3 = rows & 8 ? row + 3 * rs : Z, *p4 = rows & 16 ? row + 4 * rs : Z, *p5 = rows & 32 ? row + 5 * rs : Z;
     float *v = V + t * C;
-    for (int c = 0; c < C; c += 4, p += 4, v += 4) {
-      /* Columns: T[k][l] = (Bᵀ d)[k][l]. */
+    for (int c = 0; c < C; c += 4, v += 4) {
+      /* Columns: T[k][l] = (Bᵀ d)[k][l]; a column outside x transforms to 0. */
       for (int l = 0; l < 6; l++) {
-        v128_t d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero, d5 = zero;
+        v128_t y0 = zero, y1 = zero, y2 = zero, y3 = zero, y4 = zero, y5 = zero;
         if ((cols >> l) & 1) {
-          const float *q = p + l * C;
-          if (rows & 1) d0 = wasm_v128_load(q);
-          if (rows & 2) d1 = wasm_v128_load(q + rs);
-          if (rows & 4) d2 = wasm_v128_load(q + 2 * rs);
-          if (rows & 8) d3 = wasm_v128_load(q + 3 * rs);
-          if (rows & 16) d4 = wasm_v128_load(q + 4 * rs);
-          if (rows & 32) d5 = wasm_v128_load(q + 5 * rs);
+          const int o = l * C + c;
+          BT6(wasm_v128_load(p0 + o), wasm_v128_load(p1 + o), wasm_v128_load(p2 + o), wasm_v128_load(p3 + o), wasm_v128_load(p4 + o),
+              wasm_v128_load(p5 + o), y0, y1, y2, y3, y4, y5);
         }
-        v128_t y0, y1, y2, y3, y4, y5;
-        BT6(d0, d1, d2, d3, d4, d5, y0, y1, y2, y3, y4, y5);
         float *tl = T + 4 * l;
         STORE_Y6(tl, 24);
       }
@@ -257,7 +256,8 @@ void winograd_forward_tiles(const float *x, const float *u, const float *bias, f
   const int vs = chunk * C + SKEW, ms = chunk * O8 + SKEW;
   float *V = scratch;               /* [points][chunk][C], vs apart */
   float *M = scratch + points * vs; /* [points][chunk][O8], ms apart */
-  float *T = M + points * ms;       /* `points` vectors */
+  float *T = M + points * ms;       /* `points` vectors, then ZERO_FLOATS(C) zeros */
+  __builtin_memset(T + points * 4, 0, sizeof(float) * ZERO_FLOATS(C));
   const v128_t zero = wasm_f32x4_splat(0);
   const int step = read_ahead_step(m, H, OH), span = step + 2;
   for (int g0 = t0; g0 < t1; g0 += chunk) {
@@ -338,8 +338,9 @@ void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int
   const int vs = chunk * C + SKEW, es = chunk * O8 + SKEW;
   float *V = scratch;               /* [points][chunk][C], vs apart */
   float *E = scratch + points * vs; /* [points][chunk][O8], es apart */
-  float *T = E + points * es;       /* `points` vectors */
-  float *P = T + points * 4;        /* [points][C][O8] */
+  float *T = E + points * es;       /* `points` vectors, then ZERO_FLOATS(C) zeros */
+  float *P = T + points * 4 + ZERO_FLOATS(C); /* [points][C][O8] */
+  __builtin_memset(T + points * 4, 0, sizeof(float) * ZERO_FLOATS(C));
   __builtin_memset(P, 0, sizeof(float) * points * C * O8);
   const int step = read_ahead_step(m, H, OH), span = step + 2;
   for (int g0 = t0; g0 < t1; g0 += chunk) {
