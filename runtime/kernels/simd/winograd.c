@@ -82,12 +82,12 @@ void winograd_filter(const float *w, float *u, int C, int O) {
  * lines per point, the lines that the next transforms will read or write: loads whose values
  * only meet in `seen`, which is stored to the scratch `sink` so that they stay (WebAssembly has
  * no prefetch). 128 images of 32x32x16 → 16, caches flushed first: forward 6.6 → 5.5 ms,
- * filter gradient 6.5 → 5.1; 16x16x32: 4.6 → 4.2 and 4.6 → 4.0; no change from 64 channels
- * or at stride 2. The forward pass touches at most FORWARD_TOUCH_LINES of the next chunk's
- * input (16 KiB; the hardware streams the rest once started, and a stride-2 chunk's whole next
- * image, 64 KiB, was slower), the filter gradient all of it.
+ * filter gradient 6.5 → 5.1; 16x16x32: 4.6 → 4.2 and 4.6 → 4.0; little change from 64
+ * channels or at stride 2. A stride-2 forward pass touches at most STRIDE2_TOUCH_LINES of the
+ * next chunk's input (16 KiB: its whole next image, 64 KiB, was slower, 4.9 → 5.9 ms); the
+ * others all of it (against 16 KiB: 16x16x32 4.0 → 3.9 ms, 8x8x64 3.3 → 3.2).
  */
-#define FORWARD_TOUCH_LINES 256
+#define STRIDE2_TOUCH_LINES 256
 
 /* The rows (R an image) under tiles ga..gb, whose tile row th covers rows step·th - P onwards for `span` (clamped to its image). */
 static inline int first_row_under(int ga, int TH, int TW, int R, int step, int P) {
@@ -267,7 +267,7 @@ void winograd_forward_tiles(const float *x, const float *u, const float *bias, f
     const int ga = g0 + tn, gb = (ga + tn < t1 ? ga + tn : t1) - 1;
     const int r0 = first_row_under(ga, TH, TW, H, step, PT), r1 = ga < t1 ? end_row_under(gb, TH, TW, H, step, PT, span) : r0;
     const int q0 = first_row_under(g0, TH, TW, OH, m, 0), q1 = end_row_under(g0 + tn - 1, TH, TW, OH, m, 0, m);
-    winograd_products(V, vs, u, M, ms, tn, C, O8, points, x + r0 * W * C, touch_lines(r0, r1, W * C, FORWARD_TOUCH_LINES), out + q0 * OW * O,
+    winograd_products(V, vs, u, M, ms, tn, C, O8, points, x + r0 * W * C, touch_lines(r0, r1, W * C, step >= 2 * m ? STRIDE2_TOUCH_LINES : 1 << 30), out + q0 * OW * O,
                       touch_lines(q0, q1, OW * O, 1 << 30), T);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
