@@ -97,12 +97,6 @@ function gathered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: C
 }
 
 /**
- * dx scattered along its rows by simd/conv.c's conv_input_grad_scatter: unit stride, no
- * dilation, no padding, and input channels that leave 8-wide blocks ragged (LeNet's second
- * layer: 6 channels, 3/4 of the lanes in the gathered form; along a row's 5·6 floats, 30 of
- * 32). Undefined elsewhere.
- */
-/**
  * Whether a filter row's kW·C floats fill 8-lane blocks better than C alone does: 5·6 = 30 of
  * 32 lanes against 6 of 8 (LeNet's second layer: 2.72 → 2.43 ms), 3·3 = 9 of 16 against 3 of 8
  * (1.00 → 0.73 ms). At equal fill the scatter's longer rows lose (3x3 over 6 channels: 18 of
@@ -113,6 +107,13 @@ function fillsMoreLanes(g: ConvGeometry): boolean {
   return row >= 8 && row * ((g.inC + 7) & ~7) > g.inC * ((row + 7) & ~7);
 }
 
+/**
+ * dx scattered along its rows by simd/conv.c's conv_input_grad_scatter: unit stride, no
+ * dilation, no padding, where a filter row fills more lanes than its channels do (see
+ * {@link fillsMoreLanes}; LeNet's second layer: along a row's 5·6 floats, 30 of 32 lanes,
+ * where the gathered form uses 6 of 8) and Winograd does not take the flipped convolution.
+ * Undefined elsewhere.
+ */
 function scattered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | undefined {
   const simd = tuning.scatter ? simdKernels(backend) : null;
   const unpadded = g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH - g.kH + 1 && g.outW === g.inW - g.kW + 1;
