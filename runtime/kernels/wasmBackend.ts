@@ -13,16 +13,20 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 /** The wasm backend as our kernels see it. */
 export type WasmBackend = BackendWasm;
 
+/** The backend's heap bytes and t's byte offset and element count there. */
+function heapOf(backend: WasmBackend, t: TensorInfo): [ArrayBuffer, number, number] {
+  const buffer = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
+  return [buffer, offsetOf(backend, t), util.sizeFromShape(t.shape)];
+}
+
 /** A float32 view of a tensor's memory on the WASM heap (no copy; see module note). */
 export function heapF32(backend: WasmBackend, t: TensorInfo): Float32Array {
-  const { memoryOffset } = backend.dataIdMap.get(t.dataId)!;
-  return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, memoryOffset, util.sizeFromShape(t.shape));
+  return new Float32Array(...heapOf(backend, t));
 }
 
 /** An int32 view of a tensor's memory on the WASM heap (as {@link heapF32}). */
 export function heapI32(backend: WasmBackend, t: TensorInfo): Int32Array {
-  const { memoryOffset } = backend.dataIdMap.get(t.dataId)!;
-  return new Int32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer, memoryOffset, util.sizeFromShape(t.shape));
+  return new Int32Array(...heapOf(backend, t));
 }
 
 /** Byte offset of a tensor's memory on the WASM heap (for our SIMD kernels, simd/*.c). */
