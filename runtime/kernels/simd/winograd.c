@@ -107,8 +107,10 @@ static inline int read_ahead_step(int m, int H, int OH) {
   return step > 0 ? step : 1;
 }
 
-/* The 64-byte lines from row r0 to r1 of rowFloats floats each, at most cap. */
-static inline int touch_lines(int r0, int r1, int rowFloats, int cap) {
+/* The 64-byte lines of those rows (rowFloats floats each) under tiles ga..gb, none when ga > gb, at most cap; they start at row first_row_under(ga, ...). */
+static inline int lines_under(int ga, int gb, int TH, int TW, int R, int step, int P, int span, int rowFloats, int cap) {
+  if (ga > gb) return 0;
+  const int r0 = first_row_under(ga, TH, TW, R, step, P), r1 = end_row_under(gb, TH, TW, R, step, P, span);
   const int lines = r1 > r0 ? (r1 - r0) * rowFloats / 16 : 0;
   return lines < cap ? lines : cap;
 }
@@ -263,12 +265,11 @@ void winograd_forward_tiles(const float *x, const float *u, const float *bias, f
   for (int g0 = t0; g0 < t1; g0 += chunk) {
     const int tn = t1 - g0 < chunk ? t1 - g0 : chunk;
     transform_in(x, V, vs, T, m, g0, tn, H, W, C, TH, TW, PT, PL);
-    /* Touched meanwhile: the next chunk's input rows and this chunk's output rows. */
+    /* Touched meanwhile: the next chunk's (tiles ga..gb) input rows and this chunk's output rows. */
     const int ga = g0 + tn, gb = (ga + tn < t1 ? ga + tn : t1) - 1;
-    const int r0 = first_row_under(ga, TH, TW, H, step, PT), r1 = ga < t1 ? end_row_under(gb, TH, TW, H, step, PT, span) : r0;
-    const int q0 = first_row_under(g0, TH, TW, OH, m, 0), q1 = end_row_under(g0 + tn - 1, TH, TW, OH, m, 0, m);
-    winograd_products(V, vs, u, M, ms, tn, C, O8, points, x + r0 * W * C, touch_lines(r0, r1, W * C, step >= 2 * m ? STRIDE2_TOUCH_LINES : 1 << 30), out + q0 * OW * O,
-                      touch_lines(q0, q1, OW * O, 1 << 30), T);
+    winograd_products(V, vs, u, M, ms, tn, C, O8, points, x + first_row_under(ga, TH, TW, H, step, PT) * W * C,
+                      lines_under(ga, gb, TH, TW, H, step, PT, span, W * C, step >= 2 * m ? STRIDE2_TOUCH_LINES : 1 << 30),
+                      out + first_row_under(g0, TH, TW, OH, m, 0) * OW * O, lines_under(g0, ga - 1, TH, TW, OH, m, 0, m, OW * O, 1 << 30), T);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
       const int oh = m * th, ow = m * tw;
@@ -352,12 +353,11 @@ void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int
       const int rows = OH - oh < m ? OH - oh : m, cols = OW - ow < m ? OW - ow : m;
       transform_dy(dy + ((n * OH + oh) * OW + ow) * O, E + t * O8, es, T, rows, cols, O, O8, OW);
     }
-    /* Touched meanwhile: the next chunk's input rows and dy rows. */
+    /* Touched meanwhile: the next chunk's (tiles ga..gb) input rows and dy rows. */
     const int ga = g0 + tn, gb = (ga + tn < t1 ? ga + tn : t1) - 1;
-    const int r0 = first_row_under(ga, TH, TW, H, step, PT), r1 = ga < t1 ? end_row_under(gb, TH, TW, H, step, PT, span) : r0;
-    const int q0 = first_row_under(ga, TH, TW, OH, m, 0), q1 = ga < t1 ? end_row_under(gb, TH, TW, OH, m, 0, m) : q0;
-    winograd_gradient_products(V, vs, E, es, P, tn, C, CR, O8, points, x + r0 * W * C, touch_lines(r0, r1, W * C, 1 << 30), dy + q0 * OW * O,
-                               touch_lines(q0, q1, OW * O, 1 << 30), T);
+    winograd_gradient_products(V, vs, E, es, P, tn, C, CR, O8, points, x + first_row_under(ga, TH, TW, H, step, PT) * W * C,
+                               lines_under(ga, gb, TH, TW, H, step, PT, span, W * C, 1 << 30), dy + first_row_under(ga, TH, TW, OH, m, 0) * OW * O,
+                               lines_under(ga, gb, TH, TW, OH, m, 0, m, OW * O, 1 << 30), T);
   }
 }
 
