@@ -51,25 +51,28 @@
 /*
  * A winograd_input_transform `name`: V[f][t][c] = (Bᵀ d B)[f] for the SPAN x SPAN input
  * patch d of each tile, from row ORIGIN(m, th, PT) and column ORIGIN(m, tw, PL) (out-of-range
- * inputs 0), N² components; T: N·SPAN vectors. B: SPAN → N.
+ * inputs 0), N² components; T: N² vectors, then the zeros that patch rows outside x read (as
+ * winograd_transform_inputs). B: SPAN → N.
  */
 #define WINOGRAD_INPUTS(name, SPAN, N, ORIGIN, B)                                                       \
   static void name(const float *x, float *V, int vs, float *T, int m, int g0, int tn, int H, int W, int C, int TH, int TW, int PT, int PL) { \
     (void)PT, (void)PL;                                                                                 \
     const v128_t zero = wasm_f32x4_splat(0);                                                            \
-    const int rs = W * C;                                                                               \
+    const float *Z = T + 4 * (N) * (N);                                                                 \
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;                                          \
     for (int t = 0; t < tn; t++, NEXT_TILE()) {                                                         \
       const int ih = ORIGIN(m, th, PT), iw = ORIGIN(m, tw, PL);                                         \
       const int rows = inside_mask(ih, H, SPAN), cols = inside_mask(iw, W, SPAN);                       \
-      const float *p = x + ((n * H + ih) * W + iw) * C;                                                 \
+      /* Each patch row's first input, or Z for a row outside x. */                                     \
+      const float *p[SPAN];                                                                             \
+      UNROLL for (int k = 0; k < (SPAN); k++) p[k] = (rows >> k) & 1 ? x + ((n * H + ih + k) * W + iw) * C : Z; \
       float *v = V + t * C;                                                                             \
-      for (int c = 0; c < C; c += 4, p += 4, v += 4) {                                                  \
-        /* Columns: T[k][l] = (Bᵀ d)[k][l]. */                                                          \
+      for (int c = 0; c < C; c += 4, v += 4) {                                                          \
+        /* Columns: T[k][l] = (Bᵀ d)[k][l]; a column outside x transforms to 0. */                      \
         UNROLL for (int l = 0; l < (SPAN); l++) {                                                       \
           v128_t d[SPAN], y[N];                                                                         \
           const int col = (cols >> l) & 1;                                                              \
-          UNROLL for (int k = 0; k < (SPAN); k++) d[k] = col && ((rows >> k) & 1) ? wasm_v128_load(p + l * C + k * rs) : zero; \
+          UNROLL for (int k = 0; k < (SPAN); k++) d[k] = col ? wasm_v128_load(p[k] + l * C + c) : zero;  \
           B(d, y);                                                                                      \
           UNROLL for (int k = 0; k < (N); k++) wasm_v128_store(T + 4 * ((SPAN) * k + l), y[k]);         \
         }                                                                                               \
