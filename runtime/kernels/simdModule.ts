@@ -89,6 +89,9 @@ export interface SimdKernels {
   winograd44_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd44_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
   winograd44_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  /** See winograd83.c: F(8x8, 3x3) forward, 100 points, otherwise as F(3x3, 4x4). */
+  winograd83_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd83_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   space_to_depth(x: number, z: number, N: number, H: number, W: number, C: number, Hz: number, Wz: number, PT: number, PL: number): void;
   space_to_depth_filter(w: number, ws: number, KH: number, KW: number, C: number, O: number, toS2d: number): void;
   /** See act.c (n a multiple of 4). */

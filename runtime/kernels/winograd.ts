@@ -2,8 +2,9 @@
  * Convolutions by Winograd's minimal filtering, forward (conv2DCropped.ts; the unit-stride
  * input gradient is one too) and filter gradient (conv2DBackpropFilter.ts):
  * - 3x3, unit stride: F(4x4, 3x3) (simd/winograd.c), 36 multiplications per 4x4 outputs and
- *   channel pair instead of 144; over a 2x2 map padded by one, 9 instead of the 16 that meet
- *   the map (simd/winograd22.c);
+ *   channel pair instead of 144; forward passes over 32+ channels and 8x8+ maps F(8x8, 3x3)
+ *   (simd/winograd83.c), 100 per 8x8 outputs; over a 2x2 map padded by one, 9 instead of the
+ *   16 that meet the map (simd/winograd22.c);
  * - 7x7/2 and 8x8/2 (a ResNet stem): space-to-depth makes them 4x4/1 over 4x the channels,
  *   then F(4x4, 4x4) (simd/winograd44.c) or F(3x3, 4x4) (simd/winograd34.c), whichever does
  *   fewer products over the output;
@@ -22,7 +23,7 @@ import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Tests turn it (or its stride-2 kernels) off to compare with the direct kernels, and count its uses (in all, and by kernel) to see it ran. */
-export const tuning = { enabled: true, stride2: true, uses: 0, byKernel: {} as Record<string, number> };
+export const tuning = { enabled: true, stride2: true, f8: true, uses: 0, byKernel: {} as Record<string, number> };
 
 /**
  * Tiles a thread transforms at a time: the forward pass keeps a chunk's transformed inputs and
@@ -31,6 +32,14 @@ export const tuning = { enabled: true, stride2: true, uses: 0, byKernel: {} as R
  * (2^15 made 128-channel gradients 1.4x slower). Batch 128, 16-128 channels.
  */
 const FORWARD_CHUNK = 16;
+
+/**
+ * F(8x8, 3x3)'s forward chunk: 100 points of V and M per tile overflow L1 sooner, so 4 tiles
+ * where a point's transformed filter U[f] is small (16x16x32: 3.4 ms against 3.7 at 8 and 3.9
+ * at 16), 16 where it is 16 KiB or more and each load of it should serve more tiles (8x8x64:
+ * 3.1-3.3 against 3.3-3.8 at 4).
+ */
+const forwardChunk = (points: number, C: number, O8: number) => (points === 100 && C * O8 < 4096 ? 4 : FORWARD_CHUNK);
 const GRADIENT_CHUNK_FLOATS = 1 << 17;
 
 const ceil4 = (n: number) => (n + 3) & ~3;
@@ -116,26 +125,41 @@ export function stridedFits(g: ConvGeometry): boolean {
  * output: 36 × 36 against 16 × 49).
  */
 type Algorithm = {
-  kernel: 'winograd' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd5';
+  kernel: 'winograd' | 'winograd83' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd5';
   m: number;
   points: number;
   /** The forward entry point, when not `${kernel}_forward` (and what tuning.byKernel counts it as). */
   entry?: string;
 };
 
-function algorithm(g: ConvGeometry): Algorithm {
-  if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
-  if (g.kH === 3) return twoByTwo(g) ? { kernel: 'winograd22', m: 2, points: 9 } : { kernel: 'winograd', m: 4, points: 36 };
-  if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
+function algorithm(g: ConvGeometry, gradient = false): Algorithm {
   const products = (m: number, points: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * points;
+  if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
+  if (g.kH === 3 && twoByTwo(g)) return { kernel: 'winograd22', m: 2, points: 9 };
+  if (g.kH === 3) return !gradient && eightByEight(g, products(8, 100) < products(4, 36)) ? { kernel: 'winograd83', m: 8, points: 100 } : { kernel: 'winograd', m: 4, points: 36 };
+  if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
   return products(4, 49) < products(3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
+}
+
+/**
+ * Where a 3x3 forward pass (or input gradient) takes F(8x8, 3x3) (simd/winograd83.c) rather
+ * than F(4x4, 3x3): where its 8x8 tiles need `fewer` products over the output (8x8 maps and
+ * larger; not 4x4, where one tile of 100 replaces one of 36) and both channel counts are at
+ * least 32, so that the products outweigh its transforms, which cost ~1.8x as much an output.
+ * Batch 128, caches flushed, F(4x4, 3x3) → F(8x8, 3x3): 16x16x32 4.4 → 3.4 ms forward,
+ * 8x8x64 3.5 → 3.2, 16x16x64 13.8 → 11.4; 32x32x16 5.5 → 5.4 and 8x8x16 alike, so they keep
+ * F(4x4, 3x3). The filter gradient keeps it everywhere: its sums P ([100][C][O8]) outgrow the
+ * caches, and it measured 3-15% slower.
+ */
+function eightByEight(g: ConvGeometry, fewer: boolean): boolean {
+  return tuning.f8 && fewer && g.inC >= 32 && g.outC >= 32;
 }
 
 /**
  * The kernels for g's filter size, its tiles (m x m outputs each), a chunk's tiles, and how many
  * threads split them (by the multiply-adds of `work`, the convolution computed).
  */
-function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean, algo = algorithm(g), work = g) {
+function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean, algo = algorithm(g, gradient), work = g) {
   const { kernel, m, points } = algo;
   const counted = algo.entry ?? kernel;
   tuning.byKernel[counted] = (tuning.byKernel[counted] ?? 0) + 1;
@@ -143,7 +167,7 @@ function tiling(backend: WasmBackend, g: ConvGeometry, gradient: boolean, algo =
   const tiles = g.batch * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
   // A filter gradient's chunk is at most half its tiles, so that two threads can split them
   // (128 images of 2x2 maps are 128 tiles, where its chunk by size would be 112).
-  const chunk = gradient ? Math.max(4, Math.min(Math.floor(GRADIENT_CHUNK_FLOATS / (points * (g.inC + O8)) / 4), Math.ceil(tiles / 8)) * 4) : FORWARD_CHUNK;
+  const chunk = gradient ? Math.max(4, Math.min(Math.floor(GRADIENT_CHUNK_FLOATS / (points * (g.inC + O8)) / 4), Math.ceil(tiles / 8)) * 4) : forwardChunk(points, g.inC, O8);
   const parts = tiles < 2 * chunk ? 1 : convParts(backend, work);
   const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
   return { kernel, entry: algo.entry ?? `${kernel}_forward`, points, O8, chunk, parts, geometry, split: (i: number) => slice(tiles, parts, i, 1) };
@@ -188,7 +212,7 @@ function forward(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter:
   const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
   if (kernel === 'winograd' || kernel === 'winograd22') simd[`${kernel}_filter`](at(filter), at(u), g.inC, g.outC);
-  else if (kernel === 'winograd34' || kernel === 'winograd44' || kernel === 'winograd3s2') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
+  else if (kernel === 'winograd34' || kernel === 'winograd44' || kernel === 'winograd3s2' || kernel === 'winograd83') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
   else throw new Error(`${kernel} has no forward pass`);
   simdPool(backend).run(entry, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
   scope.free();
@@ -267,6 +291,7 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const x4 = columns(scope, x, g.batch * g.inH * g.inW, C, C4);
   const dy4 = columns(scope, dy, g.batch * g.outH * g.outW, O, O4);
   const { kernel, points, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true);
+  if (kernel === 'winograd83') throw new Error('F(8x8, 3x3) has no filter gradient');
   const perThread = simd.winograd_grad_scratch_floats(chunk, C4, O4, points);
   const sums = simd.winograd_scratch_floats(chunk, C4, O4, points); // where a thread's P starts in its scratch
   const out = alloc(backend, [k, k, C, O]);

@@ -16,8 +16,8 @@ static inline int ceil8(int n) { return (n + 7) & ~7; }
 /* Floats added between the 36 matrices of U, V, M and E: at power-of-two strides their streams would share cache sets. */
 #define SKEW 16
 
-/* Zeros after a forward or gradient call's transform scratch T, for patch rows outside the input to read (rows of up to 9 positions of C channels: winograd3s2.c's spans). */
-#define ZERO_FLOATS(C) (9 * (C))
+/* Zeros after a forward or gradient call's transform scratch T, for patch rows outside the input to read (rows of up to 10 positions of C channels: winograd83.c's patches). */
+#define ZERO_FLOATS(C) (10 * (C))
 
 /* Floats from one transformed filter matrix U[f] ([C][O8]) to the next. */
 static inline int u_stride(int C, int O8) { return C * O8 + SKEW; }
