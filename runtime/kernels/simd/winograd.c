@@ -83,11 +83,11 @@ void winograd_filter(const float *w, float *u, int C, int O) {
  * only meet in `seen`, which is stored to the scratch `sink` so that they stay (WebAssembly has
  * no prefetch). 128 images of 32x32x16 → 16, caches flushed first: forward 6.6 → 5.5 ms,
  * filter gradient 6.5 → 5.1; 16x16x32: 4.6 → 4.2 and 4.6 → 4.0; little change from 64
- * channels or at stride 2. A stride-2 forward pass touches at most STRIDE2_TOUCH_LINES of the
- * next chunk's input (16 KiB: its whole next image, 64 KiB, was slower, 4.9 → 5.9 ms); the
- * others all of it (against 16 KiB: 16x16x32 4.0 → 3.9 ms, 8x8x64 3.3 → 3.2).
+ * channels or at stride 2. The forward pass touches all of the next chunk's input (against
+ * its first 16 KiB: 16x16x32 4.0 → 3.9 ms, 8x8x64 3.3 → 3.2; at stride 2, with the lines
+ * spread between register blocks (touch_share), 32x32x16 → 32 5.0 → 4.8 ms, 16x16x32 → 64
+ * 4.25 → 4.05; loaded together at each point's start, a whole next image made it slower).
  */
-#define STRIDE2_TOUCH_LINES 256
 
 /* The rows (R an image) under tiles ga..gb, whose tile row th covers rows step·th - P onwards for `span` (clamped to its image). */
 static inline int first_row_under(int ga, int TH, int TW, int R, int step, int P) {
@@ -107,12 +107,11 @@ static inline int read_ahead_step(int m, int H, int OH) {
   return step > 0 ? step : 1;
 }
 
-/* The 64-byte lines of those rows (rowFloats floats each) under tiles ga..gb, none when ga > gb, at most cap; they start at row first_row_under(ga, ...). */
-static inline int lines_under(int ga, int gb, int TH, int TW, int R, int step, int P, int span, int rowFloats, int cap) {
+/* The 64-byte lines of those rows (rowFloats floats each) under tiles ga..gb, none when ga > gb; they start at row first_row_under(ga, ...). */
+static inline int lines_under(int ga, int gb, int TH, int TW, int R, int step, int P, int span, int rowFloats) {
   if (ga > gb) return 0;
   const int r0 = first_row_under(ga, TH, TW, R, step, P), r1 = end_row_under(gb, TH, TW, R, step, P, span);
-  const int lines = r1 > r0 ? (r1 - r0) * rowFloats / 16 : 0;
-  return lines < cap ? lines : cap;
+  return r1 > r0 ? (r1 - r0) * rowFloats / 16 : 0;
 }
 
 /*
@@ -283,8 +282,8 @@ void winograd_forward_tiles(const float *x, const float *u, const float *bias, f
     /* Touched meanwhile: the next chunk's (tiles ga..gb) input rows and this chunk's output rows. */
     const int ga = g0 + tn, gb = (ga + tn < t1 ? ga + tn : t1) - 1;
     winograd_products(V, vs, u, M, ms, tn, C, O8, points, x + first_row_under(ga, TH, TW, H, step, PT) * W * C,
-                      lines_under(ga, gb, TH, TW, H, step, PT, span, W * C, step >= 2 * m ? STRIDE2_TOUCH_LINES : 1 << 30),
-                      out + first_row_under(g0, TH, TW, OH, m, 0) * OW * O, lines_under(g0, ga - 1, TH, TW, OH, m, 0, m, OW * O, 1 << 30), T);
+                      lines_under(ga, gb, TH, TW, H, step, PT, span, W * C),
+                      out + first_row_under(g0, TH, TW, OH, m, 0) * OW * O, lines_under(g0, ga - 1, TH, TW, OH, m, 0, m, OW * O), T);
     int n = g0 / (TH * TW), th = (g0 / TW) % TH, tw = g0 % TW;
     for (int t = 0; t < tn; t++, NEXT_TILE()) {
       const int oh = m * th, ow = m * tw;
@@ -371,8 +370,8 @@ void winograd_gradient_sums(const float *x, const float *dy, float *scratch, int
     /* Touched meanwhile: the next chunk's (tiles ga..gb) input rows and dy rows. */
     const int ga = g0 + tn, gb = (ga + tn < t1 ? ga + tn : t1) - 1;
     winograd_gradient_products(V, vs, E, es, P, tn, C, CR, O8, points, x + first_row_under(ga, TH, TW, H, step, PT) * W * C,
-                               lines_under(ga, gb, TH, TW, H, step, PT, span, W * C, 1 << 30), dy + first_row_under(ga, TH, TW, OH, m, 0) * OW * O,
-                               lines_under(ga, gb, TH, TW, OH, m, 0, m, OW * O, 1 << 30), T);
+                               lines_under(ga, gb, TH, TW, H, step, PT, span, W * C), dy + first_row_under(ga, TH, TW, OH, m, 0) * OW * O,
+                               lines_under(ga, gb, TH, TW, OH, m, 0, m, OW * O), T);
   }
 }
 
