@@ -31,7 +31,7 @@ import { identityConfig } from './identity';
 import { layerNormConfig, layerNormGradConfig, layerNormGradient } from './layerNorm';
 import { maxPoolConfig } from './maxPool';
 import { maxPoolGradConfig } from './maxPoolGrad';
-import { meanConfig, sumConfig } from './reduceLeading';
+import { meanConfig, meanGradient, sumConfig } from './reduceLeading';
 import { optimizerStepConfig } from './optimizerStep';
 import { reluConfig } from './relu';
 import { installSharedSavedTensors } from './savedTensors';
@@ -109,7 +109,7 @@ export function registerWasmTrainingKernels(): void {
   // hand the others the one they replaced): tfjs-core's Tile gradient is quadratic;
   // FusedBatchNorm's, Softmax's and the activations' are several full-size ops; the rest
   // are our kernels'.
-  for (const g of [tileGradConfig, batchNormGradConfig, softmaxGradient, softmaxCrossEntropyGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, addReluGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
+  for (const g of [tileGradConfig, meanGradient, batchNormGradConfig, softmaxGradient, softmaxCrossEntropyGradient, sigmoidGradient, tanhGradient, reluGradient, batchNormTrainGradient, batchNormReluTrainGradient, addReluGradient, layerNormGradient, geluGradient, dropoutGradient, attentionGradient]) replaceGradient(g);
   // A fused conv's gradient computes dx eagerly even for the data batch: let our kernel skip it.
   installUnusedInputGradientSkip();
   installUnusedOutputGradients();

@@ -9,8 +9,9 @@
  * a step as a reduction) give x itself, reshaped on the same memory. Other reductions go to
  * the stock kernels.
  */
-import { Mean, Sum, util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { Mean, Sum, div, reshape, tile, util } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmGradient } from './gradients';
 import { shared } from './identity';
 import { simdKernels, simdPool, slice, slicesFor } from './simdModule';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
@@ -109,3 +110,17 @@ export const sumConfig: KernelConfig = { kernelName: Sum, backendName: 'wasm', k
 
 /** Mean for backend 'wasm' (column means in JS where that applies; see module note). */
 export const meanConfig: KernelConfig = { kernelName: Mean, backendName: 'wasm', kernelFunc: reduce(Mean) as unknown as KernelFunc };
+
+/**
+ * Mean's gradient, dy / n tiled over the reduced axes. tfjs-core's multiplies dy by a
+ * full-size `ones` tensor that it fills in JS (a CIFAR-stem ResNet-18's global pool: a 1 MiB
+ * Float32Array every step, uploaded, then a broadcast Mul and a RealDiv over it), and those
+ * arrays' external memory set off a garbage collection every few steps.
+ */
+export const meanGradient: GradConfig = wasmGradient({ kernelName: Mean, inputsToSave: ['x'] }, (dy, [x], attrs) => {
+  const axes = util.parseAxisParam(attrs.axis as number | number[], x!.shape);
+  const expanded = x!.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const reps = x!.shape.map((d, i) => (axes.includes(i) ? d : 1));
+  const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
+  return { x: () => tile(div(reshape(dy, expanded), n), reps) };
+});

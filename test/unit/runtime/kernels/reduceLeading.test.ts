@@ -79,6 +79,45 @@ describe('Sum / Mean over leading axes (wasm, JS column sums) vs CPU', () => {
   });
 });
 
+describe("Mean's gradient on wasm (dy / n tiled, no full-size ones tensor) vs CPU", () => {
+  beforeAll(ready);
+
+  it('matches tfjs-core\'s on random shapes, axes and keepDims, and leaks nothing', async () => {
+    const cases = fc.record({
+      shape: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
+      pick: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      keepDims: fc.boolean(),
+      seed: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ shape, pick, keepDims, seed }) => {
+        const axes = shape.map((_, i) => i).filter((i) => pick[i]);
+        const axis = axes.length > 0 ? axes : null;
+        const x = signed(shape.reduce((a, b) => a * b, 1), seed);
+        // Each output weighted differently, so that a gradient sent to the wrong slice shows.
+        const loss = (t: tf.Tensor) => {
+          const m = tf.mean(t, axis, keepDims);
+          return tf.sum(tf.mul(m, tf.reshape(tf.range(1, m.size + 1), m.shape)));
+        };
+        const run = () => tf.grad(loss)(tf.tensor(x, shape));
+        const before = tf.memory().numTensors;
+        const ours = await on('wasm', run);
+        expect(tf.memory().numTensors).toBe(before);
+        const ref = await on('cpu', run);
+        expect(ours.shape).toEqual(shape);
+        expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('weights each input by its reduced slice\'s output gradient / n', async () => {
+    // mean over axis 1 of [2, 3]: outputs y0, y1; loss 1·y0 + 2·y1 → dx = [1/3 ×3, 2/3 ×3].
+    const g = await on('wasm', () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, 1), tf.tensor1d([1, 2]))))(tf.zeros([2, 3])));
+    expect(Array.from(g.values)).toEqual([1 / 3, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 2 / 3].map(Math.fround));
+  });
+});
+
 describe('a reduction over axes of size 1 only (a global pool over a 1x1 map) on wasm', () => {
   beforeAll(ready);
 
