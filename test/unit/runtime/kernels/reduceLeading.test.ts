@@ -92,7 +92,7 @@ describe("Mean's gradient on wasm (dy / n tiled, no full-size ones tensor) vs CP
     await fc.assert(
       fc.asyncProperty(cases, async ({ shape, pick, keepDims, seed }) => {
         const axes = shape.map((_, i) => i).filter((i) => pick[i]);
-        const axis = axes.length > 0 ? axes : null;
+        const axis = axes.length > 0 ? axes : undefined;
         const x = signed(shape.reduce((a, b) => a * b, 1), seed);
         // Each output weighted differently, so that a gradient sent to the wrong slice shows.
         const loss = (t: tf.Tensor) => {
