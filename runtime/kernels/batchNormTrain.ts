@@ -112,8 +112,12 @@ function batchNormTrain(args: { inputs: { x: TensorInfo; gamma: TensorInfo; beta
 }
 
 function batchNormTrainGrad(args: {
-  /** y: the rectified output of BatchNormReluTrain, whose zeros mask dy. */
-  inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo; dmean?: TensorInfo; dvariance?: TensorInfo; y?: TensorInfo };
+  /**
+   * y: the rectified output of BatchNormReluTrain, whose zeros mask dy; beta with it. The SIMD
+   * passes recompute where y was rectified from x, beta and the statistics (simd/norm.c's
+   * grad_at) instead of reading y.
+   */
+  inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo; dmean?: TensorInfo; dvariance?: TensorInfo; y?: TensorInfo; beta?: TensorInfo };
   backend: WasmBackend;
   attrs: { epsilon: number };
 }): TensorInfo[] {
@@ -129,12 +133,15 @@ function batchNormTrainGrad(args: {
     // The same passes four channels at a time (simd/norm.c), rows split across the threads.
     const at = (t: TensorInfo | undefined) => (t ? offsetOf(backend, t) : 0);
     const i = inputs;
-    const { parts, rows, scratch, part, sums, coefficients } = phases(backend, N, C, 3);
+    const { parts, rows, scratch, part, sums, coefficients } = phases(backend, N, C, 5);
     const slice = (t: TensorInfo | undefined, p: number) => (t ? at(t) + 4 * rows(p)[0] * C : 0);
-    simdPool(backend).run('bn_backward_sums', Array.from({ length: parts }, (_, p) => [slice(i.dy, p), slice(i.x, p), at(i.mean), slice(i.y, p), rows(p)[1] - rows(p)[0], C, part(p), part(p) + 8 * C]));
-    const [k, a, b] = coefficients;
+    // The forward's k and b (kf, then bf C floats on) where a ReLU masks dy.
+    const [k, a, b, kf] = coefficients;
+    const mask = i.y ? kf! : 0;
+    if (i.y) simd.bn_coefficients(at(i.gamma), at(i.beta), at(i.mean), at(i.variance), attrs.epsilon, C, kf!, kf! + 4 * C);
+    simdPool(backend).run('bn_backward_sums', Array.from({ length: parts }, (_, p) => [slice(i.dy, p), slice(i.x, p), at(i.mean), mask, rows(p)[1] - rows(p)[0], C, part(p), part(p) + 8 * C]));
     simd.bn_backward_finish(sums, parts, 3 * C, at(i.gamma), at(i.mean), at(i.variance), attrs.epsilon, at(i.dmean), at(i.dvariance), N, C, k!, a!, b!, at(dgammaOut), at(dbetaOut));
-    simdPool(backend).run('bn_backward_rows', Array.from({ length: parts }, (_, p) => [slice(i.dy, p), slice(i.x, p), slice(i.y, p), k!, a!, b!, slice(dxOut, p), rows(p)[1] - rows(p)[0], C]));
+    simdPool(backend).run('bn_backward_rows', Array.from({ length: parts }, (_, p) => [slice(i.dy, p), slice(i.x, p), mask, k!, a!, b!, slice(dxOut, p), rows(p)[1] - rows(p)[0], C]));
     free(backend, scratch);
     return [dxOut, dgammaOut, dbetaOut];
   }
@@ -212,13 +219,14 @@ export const batchNormTrainConfig: KernelConfig = { kernelName: BatchNormTrain, 
 export const batchNormReluTrainConfig: KernelConfig = { kernelName: BatchNormReluTrain, backendName: 'wasm', kernelFunc: trainKernel(true) as unknown as KernelFunc };
 export const batchNormTrainGradConfig: KernelConfig = { kernelName: BatchNormTrainGrad, backendName: 'wasm', kernelFunc: batchNormTrainGrad as unknown as KernelFunc };
 
-/** The gradient kernel's inputs: dy (zeros when only the statistics are used), x, γ, the batch statistics and their gradients when used, and y when it masks dy. */
+/** The gradient kernel's inputs: dy (zeros when only the statistics are used), x, γ, the batch statistics and their gradients when used, and y and β when a ReLU masks dy. */
 function gradInputs([dy, dmean, dvariance]: (Tensor | null)[], [x, gamma, ...rest]: Tensor[], relu: boolean): Record<string, Tensor> {
-  const [y, mean, variance] = relu ? rest : [undefined, ...rest];
+  const [beta, y, mean, variance] = relu ? rest : [undefined, undefined, ...rest];
   const inputs: Record<string, Tensor> = { dy: dy ?? (engine().runKernel('ZerosLike', { x: x! }) as Tensor), x: x!, gamma: gamma!, mean: mean!, variance: variance! };
   if (dmean) inputs.dmean = dmean;
   if (dvariance) inputs.dvariance = dvariance;
   if (y) inputs.y = y;
+  if (beta) inputs.beta = beta;
   return inputs;
 }
 
@@ -227,8 +235,8 @@ const epsilonOf = (attrs: NamedAttrMap) => ({ epsilon: attrs.epsilon as number }
 /** The gradient of {@link BatchNormTrain} (wasm only, like the kernel); the mean and variance outputs' gradients join dx when used. */
 export const batchNormTrainGradient: GradConfig = normGradient(BatchNormTrain, BatchNormTrainGrad, (dys, saved) => gradInputs(dys, saved, false), epsilonOf);
 
-/** The gradient of {@link BatchNormReluTrain}: the same kernel, with the saved output masking dy. */
-export const batchNormReluTrainGradient: GradConfig = normGradient(BatchNormReluTrain, BatchNormTrainGrad, (dys, saved) => gradInputs(dys, saved, true), epsilonOf, [true, true, true]);
+/** The gradient of {@link BatchNormReluTrain}: the same kernel, with the saved output (or, on SIMD, x and β) masking dy. */
+export const batchNormReluTrainGradient: GradConfig = normGradient(BatchNormReluTrain, BatchNormTrainGrad, (dys, saved) => gradInputs(dys, saved, true), epsilonOf, [true, true, true], ['x', 'gamma', 'beta']);
 
 /** [y, batch mean, batch variance] of `x` normalised over every axis but the last (wasm only). */
 export function batchNormTrainOp(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number, relu = false): [Tensor, Tensor, Tensor] {

@@ -11,15 +11,17 @@ import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 export function normGradient(
   kernelName: string,
   gradKernel: string,
-  /** The gradient kernel's inputs from the output gradients and [x, gamma, statistic, statistic]. */
+  /** The gradient kernel's inputs from the output gradients and the saved tensors ([x, gamma, statistic, statistic] by default). */
   gradInputs: (dys: (Tensor | null)[], saved: Tensor[]) => Record<string, Tensor>,
   gradAttrs: (attrs: NamedAttrMap) => NamedAttrMap = () => ({}),
-  /** Which outputs the gradient reads (saved after x and gamma): the statistics, or all three. */
+  /** Which outputs the gradient reads (saved after the inputs): the statistics, or all three. */
   outputsToSave: boolean[] = [false, true, true],
+  /** Which inputs it reads (saved first, in this order). */
+  inputsToSave: string[] = ['x', 'gamma'],
 ): GradConfig {
   return {
     kernelName,
-    inputsToSave: ['x', 'gamma'],
+    inputsToSave,
     outputsToSave,
     gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
       const [dx, dgamma, dbeta] = engine().runKernel(gradKernel, gradInputs(dys as (Tensor | null)[], saved), gradAttrs(attrs)) as unknown as Tensor[];

@@ -103,9 +103,10 @@ export interface SimdKernels {
   bn_forward_sums(x: number, shift: number, rows: number, C: number, acc: number, t: number): void;
   bn_forward_finish(t: number, parts: number, stride: number, shift: number, gamma: number, beta: number, eps: number, rows: number, C: number, mean: number, variance: number, k: number, b: number): void;
   bn_forward_rows(x: number, k: number, b: number, y: number, rows: number, C: number, relu: number): void;
-  bn_backward_sums(dy: number, x: number, mean: number, y: number, rows: number, C: number, acc: number, t: number): void;
+  bn_coefficients(gamma: number, beta: number, mean: number, variance: number, eps: number, C: number, k: number, b: number): void;
+  bn_backward_sums(dy: number, x: number, mean: number, kf: number, rows: number, C: number, acc: number, t: number): void;
   bn_backward_finish(t: number, parts: number, stride: number, gamma: number, mean: number, variance: number, eps: number, dmean: number, dvariance: number, rows: number, C: number, k: number, a: number, b: number, dgamma: number, dbeta: number): void;
-  bn_backward_rows(dy: number, x: number, y: number, k: number, a: number, b: number, dx: number, rows: number, C: number): void;
+  bn_backward_rows(dy: number, x: number, kf: number, k: number, a: number, b: number, dx: number, rows: number, C: number): void;
   ln_forward(x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number, rows: number, D: number): void;
   ln_backward(dy: number, x: number, gamma: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, D: number, acc: number): void;
   dropout(x: number, y: number, n: number, base: number, threshold: number, scale: number): void;
