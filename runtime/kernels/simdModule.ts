@@ -57,40 +57,40 @@ export interface SimdKernels {
   conv_c1o6_pad(x: number, xp: number, ...geometry: ConvArgs): void;
   conv_forward_c1o6(xp: number, w: number, bias: number, out: number, n0: number, n1: number, ...geometry: ConvArgs): void;
   /** See winograd.c: F(4x4, 3x3) for 3x3 unit-stride convolutions, C and O multiples of 4. */
-  winograd_filter(w: number, u: number, C: number, O: number): void;
+  winograd_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   /** Scratch of one thread's call for `tiles` tiles a chunk; `points` 36 (6x6 patches), or 49 for F(4x4, 4x4). */
   winograd_scratch_floats(tiles: number, C: number, O: number, points: number): number;
   winograd_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd_grad_scratch_floats(tiles: number, C: number, O: number, points: number): number;
   winograd_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
-  winograd_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  winograd_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   /** See winograd5.c: the filter gradient of 5x5 convolutions by F(2x2, 5x5), same scratch sizes as F(4x4, 3x3). */
   winograd5_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
-  winograd5_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  winograd5_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   copy_columns(src: number, dst: number, rows: number, n: number, m: number): void;
   /** See winograd34.c: F(3x3, 4x4), same scratch sizes as F(4x4, 3x3), and the space-to-depth rearrangements. */
-  winograd34_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd34_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd34_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd34_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
-  winograd34_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  winograd34_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   /** See winograd22.c: 3x3 filters over 2x2 maps padded by one, 9 points, otherwise as F(4x4, 3x3). */
-  winograd22_filter(w: number, u: number, C: number, O: number): void;
+  winograd22_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd22_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd22_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
-  winograd22_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  winograd22_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   /** See winograd3s2.c: 3x3/2 convolutions by F(4, 2) on the even inputs and the odd ones direct, 81 points, otherwise as F(3x3, 4x4). */
-  winograd3s2_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd3s2_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd3s2_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd3s2_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
-  winograd3s2_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  winograd3s2_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd3s2_input_grad(dy: number, u: number, bias: number, dx: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   /** See winograd44.c: F(4x4, 4x4), 49 points, otherwise as F(3x3, 4x4). */
-  winograd44_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd44_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd44_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   winograd44_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
-  winograd44_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number): void;
+  winograd44_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   /** See winograd83.c: F(8x8, 3x3) forward, 100 points, otherwise as F(3x3, 4x4). */
-  winograd83_filter(w: number, u: number, scratch: number, C: number, O: number): void;
+  winograd83_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd83_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   space_to_depth(x: number, z: number, N: number, H: number, W: number, C: number, Hz: number, Wz: number, PT: number, PL: number): void;
   space_to_depth_filter(w: number, ws: number, KH: number, KW: number, C: number, O: number, toS2d: number): void;

@@ -211,9 +211,9 @@ function forward(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter:
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
   const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
-  if (kernel === 'winograd' || kernel === 'winograd22') simd[`${kernel}_filter`](at(filter), at(u), g.inC, g.outC);
-  else if (kernel === 'winograd34' || kernel === 'winograd44' || kernel === 'winograd3s2' || kernel === 'winograd83') simd[`${kernel}_filter`](at(filter), at(u), at(scratch), g.inC, g.outC);
-  else throw new Error(`${kernel} has no forward pass`);
+  if (kernel === 'winograd5') throw new Error(`${kernel} has no forward pass`);
+  // The filter transform too splits across the threads, by input channels, in their scratch.
+  simdPool(backend).run(`${kernel}_filter`, Array.from({ length: parts }, (_, i) => [at(filter), at(u), at(scratch) + i * perThread * 4, g.inC, g.outC, ...slice(g.inC, parts, i)]));
   simdPool(backend).run(entry, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
   scope.free();
   return out;
@@ -296,10 +296,12 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const sums = simd.winograd_scratch_floats(chunk, C4, O4, points); // where a thread's P starts in its scratch
   const out = alloc(backend, [k, k, C, O]);
   const dw4 = C4 === C && O4 === O ? out : scope.alloc([k * k * C4 * O4]);
-  const scratch = scope.alloc([parts * perThread + 30 * 4]); // and 30 vectors for the finish
+  const scratch = scope.alloc([parts * (perThread + 30 * 4)]); // and 30 vectors a thread for the finish
   // C: the channels that are real (x4's padding to C4 multiplies nothing).
   simdPool(backend).run(`${kernel}_filter_grad`, Array.from({ length: parts }, (_, i) => [at(x4), at(dy4), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry, C]));
-  simd[`${kernel}_filter_grad_finish`](at(scratch) + sums * 4, parts, perThread, at(dw4), at(scratch) + parts * perThread * 4, C4, O4);
+  // The finish (the threads' sums added, transformed back) splits by input channels.
+  const finishScratch = (i: number) => at(scratch) + 4 * (parts * perThread + i * 30 * 4);
+  simdPool(backend).run(`${kernel}_filter_grad_finish`, Array.from({ length: parts }, (_, i) => [at(scratch) + sums * 4, parts, perThread, at(dw4), finishScratch(i), C4, O4, ...slice(C4, parts, i)]));
   if (dw4 !== out) {
     // [k, k, C4, O4] → [k, k, C4, O] → [k, k, C, O]
     const narrow = columns(scope, dw4, k * k * C4, O4, O);

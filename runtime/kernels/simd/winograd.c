@@ -23,15 +23,17 @@
 
 /*
  * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [3][3][C][O]), f = 6i + j,
- * the 36 matrices u_stride(C, O8) floats apart; columns O..O8 are 0. O a multiple of 4.
+ * the 36 matrices u_stride(C, O8) floats apart, for input channels c0 <= c < c1 (threads
+ * split them; scratch unused); columns O..O8 are 0. O a multiple of 4.
  */
 EXPORT("winograd_filter")
-void winograd_filter(const float *w, float *u, int C, int O) {
+void winograd_filter(const float *w, float *u, float *scratch, int C, int O, int c0, int c1) {
+  (void)scratch;
   const int O8 = ceil8(O), fs = u_stride(C, O8);
   const v128_t zero = wasm_f32x4_splat(0);
   const v128_t quarter = wasm_f32x4_splat(0.25f), sixth = wasm_f32x4_splat(1.0f / 6.0f);
   const v128_t twelfth = wasm_f32x4_splat(1.0f / 12.0f), ttf = wasm_f32x4_splat(1.0f / 24.0f);
-  for (int c = 0; c < C; c++) {
+  for (int c = c0; c < c1; c++) {
     for (int o = 0; o < O8; o += 4) {
       float *d = u + c * O8 + o;
       if (o >= O) {
@@ -312,6 +314,10 @@ void winograd_sum_parts(float *p0, int parts, int stride, int n) {
     for (int i = 0; i < n; i += 4) wasm_v128_store(p0 + i, wasm_f32x4_add(wasm_v128_load(p0 + i), wasm_v128_load(p0 + k * stride + i)));
 }
 
+void winograd_sum_rows(float *p0, int parts, int stride, int points, int C, int O8, int c0, int c1) {
+  for (int f = 0; f < points; f++) winograd_sum_parts(p0 + (f * C + c0) * O8, parts, stride, (c1 - c0) * O8);
+}
+
 /* Floats of scratch one call of a filter-gradient kernel needs for `tiles` tiles a chunk (its sums P last). */
 EXPORT("winograd_grad_scratch_floats")
 int winograd_grad_scratch_floats(int tiles, int C, int O, int points) { return winograd_scratch_floats(tiles, C, O, points) + points * C * ceil8(O); }
@@ -402,13 +408,14 @@ void winograd_filter_grad(const float *x, const float *dy, float *scratch, int t
 
 /*
  * dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw] of P = the sum of `parts` winograd_filter_grad sums,
- * the first at p0 and each `stride` floats after the last. O a multiple of 4; scratch: 18 vectors.
+ * the first at p0 and each `stride` floats after the last, for input channels c0 <= c < c1
+ * (threads split them, each with its own scratch). O a multiple of 4; scratch: 18 vectors.
  */
 EXPORT("winograd_filter_grad_finish")
-void winograd_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
+void winograd_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O, int c0, int c1) {
   const int O8 = ceil8(O);
-  winograd_sum_parts(p0, parts, stride, 36 * C * O8);
-  for (int c = 0; c < C; c++) {
+  winograd_sum_rows(p0, parts, stride, 36, C, O8, c0, c1);
+  for (int c = c0; c < c1; c++) {
     for (int o = 0; o < O; o += 4) {
       /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (3 x 6). */
       for (int j = 0; j < 6; j++) {

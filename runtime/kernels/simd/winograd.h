@@ -59,6 +59,9 @@ void winograd_gradient_products(const float *V, int vs, const float *E, int es, 
 /* p0[i] += p0[k·stride + i] for 0 < k < parts, i < n (a multiple of 4): the threads' filter-gradient sums into the first. */
 void winograd_sum_parts(float *p0, int parts, int stride, int n);
 
+/* winograd_sum_parts over rows c0..c1 of each of `points` matrices [C][O8] at p0: a finish's share when threads split its channels. */
+void winograd_sum_rows(float *p0, int parts, int stride, int points, int C, int O8, int c0, int c1);
+
 /*
  * One tile's outputs from its products, four channels: m at its first product (`points` of
  * them ms apart), y at its first output (rows x cols of its outputs inside out; O channels,

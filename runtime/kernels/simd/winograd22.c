@@ -33,12 +33,13 @@
 /* y0..y2 = Gᵀ·(p0, p1, p2). */
 #define GT33(p0, p1, p2, y0, y1, y2) (y0 = (p2), y1 = wasm_f32x4_sub(wasm_f32x4_sub((p0), (p1)), (p2)), y2 = (p1))
 
-/* u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [3][3][C][O]), f = 3i + j; columns O..O8 are 0. O a multiple of 4. */
+/* u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [3][3][C][O]), f = 3i + j, for input channels c0 <= c < c1 (threads split them; scratch unused); columns O..O8 are 0. O a multiple of 4. */
 EXPORT("winograd22_filter")
-void winograd22_filter(const float *w, float *u, int C, int O) {
+void winograd22_filter(const float *w, float *u, float *scratch, int C, int O, int c0, int c1) {
+  (void)scratch;
   const int O8 = ceil8(O), fs = u_stride(C, O8);
   const v128_t zero = wasm_f32x4_splat(0);
-  for (int c = 0; c < C; c++) {
+  for (int c = c0; c < c1; c++) {
     for (int o = 0; o < O8; o += 4) {
       float *d = u + c * O8 + o;
       if (o >= O) {
@@ -137,14 +138,15 @@ void winograd22_filter_grad(const float *x, const float *dy, float *scratch, int
 
 /*
  * dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw] (3x3) of P = the sum of `parts` winograd22_filter_grad
- * sums, the first at p0 and each `stride` floats after the last. O a multiple of 4.
+ * sums, the first at p0 and each `stride` floats after the last, for input channels
+ * c0 <= c < c1 (threads split them). O a multiple of 4.
  */
 EXPORT("winograd22_filter_grad_finish")
-void winograd22_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
+void winograd22_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O, int c0, int c1) {
   (void)scratch;
   const int O8 = ceil8(O);
-  winograd_sum_parts(p0, parts, stride, 9 * C * O8);
-  for (int c = 0; c < C; c++) {
+  winograd_sum_rows(p0, parts, stride, 9, C, O8, c0, c1);
+  for (int c = c0; c < c1; c++) {
     for (int o = 0; o < O; o += 4) {
 #define P(f) wasm_v128_load(p0 + ((f) * C + c) * O8 + o)
       v128_t r00, r10, r20, r01, r11, r21, r02, r12, r22, y0, y1, y2;

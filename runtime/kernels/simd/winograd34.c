@@ -32,14 +32,15 @@
 
 /*
  * u[f][c][O8] = (G g Gᵀ)[f] for each filter g = w[.][.][c][o] (w: [4][4][C][O]), f = 6i + j,
- * the 36 matrices u_stride(C, O8) floats apart; columns O..O8 are 0. O a multiple of 4;
+ * the 36 matrices u_stride(C, O8) floats apart, for input channels c0 <= c < c1 (threads split
+ * them, each with its own scratch); columns O..O8 are 0. O a multiple of 4;
  * scratch: 24 vectors.
  */
 EXPORT("winograd34_filter")
-void winograd34_filter(const float *w, float *u, float *scratch, int C, int O) {
+void winograd34_filter(const float *w, float *u, float *scratch, int C, int O, int c0, int c1) {
   const int O8 = ceil8(O), fs = u_stride(C, O8);
   const v128_t zero = wasm_f32x4_splat(0), sixth = wasm_f32x4_splat(1.0f / 6.0f);
-  for (int c = 0; c < C; c++) {
+  for (int c = c0; c < c1; c++) {
     for (int o = 0; o < O8; o += 4) {
       float *d = u + c * O8 + o;
       if (o >= O) {
@@ -170,15 +171,16 @@ void winograd34_filter_grad(const float *x, const float *dy, float *scratch, int
 
 /*
  * dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw] (4x4) of P = the sum of `parts` winograd34_filter_grad
- * sums, the first at p0 and each `stride` floats after the last. O a multiple of 4; scratch:
+ * sums, the first at p0 and each `stride` floats after the last, for input channels
+ * c0 <= c < c1 (threads split them, each with its own scratch). O a multiple of 4; scratch:
  * 24 vectors.
  */
 EXPORT("winograd34_filter_grad_finish")
-void winograd34_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {
+void winograd34_filter_grad_finish(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O, int c0, int c1) {
   const int O8 = ceil8(O);
-  winograd_sum_parts(p0, parts, stride, 36 * C * O8);
+  winograd_sum_rows(p0, parts, stride, 36, C, O8, c0, c1);
   const v128_t sixth = wasm_f32x4_splat(1.0f / 6.0f);
-  for (int c = 0; c < C; c++) {
+  for (int c = c0; c < c1; c++) {
     for (int o = 0; o < O; o += 4) {
       /* Columns: scratch[k][j] = (Gᵀ P)[k][j] (4 x 6). */
       for (int j = 0; j < 6; j++) {

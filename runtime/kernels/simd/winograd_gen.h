@@ -14,16 +14,17 @@
 #define WINOGRAD_ORIGIN(m, t, P) ((m) * (t) - (P))
 
 /*
- * EXPORT(name)(w, u, scratch, C, O): u[f][c][O8] = (G g Gᵀ)[f] for each K x K filter
+ * EXPORT(name)(w, u, scratch, C, O, c0, c1): u[f][c][O8] = (G g Gᵀ)[f] for each K x K filter
  * g = w[.][.][c][o] (w: [K][K][C][O]), f = N·i + j, the N² matrices u_stride(C, O8) floats
- * apart; columns O..O8 are 0. O a multiple of 4; scratch: N·K vectors. G: K → N.
+ * apart, for input channels c0 <= c < c1 (threads split them, each with its own scratch);
+ * columns O..O8 are 0. O a multiple of 4; scratch: N·K vectors. G: K → N.
  */
 #define WINOGRAD_FILTER(name, K, N, G)                                                                  \
   EXPORT(#name)                                                                                         \
-  void name(const float *w, float *u, float *scratch, int C, int O) {                                   \
+  void name(const float *w, float *u, float *scratch, int C, int O, int c0, int c1) {                   \
     const int O8 = ceil8(O), fs = u_stride(C, O8);                                                      \
     const v128_t zero = wasm_f32x4_splat(0);                                                            \
-    for (int c = 0; c < C; c++) {                                                                       \
+    for (int c = c0; c < c1; c++) {                                                                     \
       for (int o = 0; o < O8; o += 4) {                                                                 \
         float *d = u + c * O8 + o;                                                                      \
         if (o >= O) {                                                                                   \
@@ -130,16 +131,17 @@
   }
 
 /*
- * EXPORT(name)(p0, parts, stride, dw, scratch, C, O): dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw]
+ * EXPORT(name)(p0, parts, stride, dw, scratch, C, O, c0, c1): dw[kh][kw][c][o] = (Gᵀ P G)[kh][kw]
  * (K x K) of P = the sum of `parts` filter-gradient sums ([N²][C][O8] each), the first at p0
- * and each `stride` floats after the last. O a multiple of 4; scratch: K·N vectors. GT: N → K.
+ * and each `stride` floats after the last, for input channels c0 <= c < c1 (threads split them,
+ * each with its own scratch). O a multiple of 4; scratch: K·N vectors. GT: N → K.
  */
 #define WINOGRAD_FINISH(name, N, K, GT)                                                                 \
   EXPORT(#name)                                                                                         \
-  void name(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O) {                \
+  void name(float *p0, int parts, int stride, float *dw, float *scratch, int C, int O, int c0, int c1) { \
     const int O8 = ceil8(O);                                                                            \
-    winograd_sum_parts(p0, parts, stride, (N) * (N) * C * O8);                                          \
-    for (int c = 0; c < C; c++) {                                                                       \
+    winograd_sum_rows(p0, parts, stride, (N) * (N), C, O8, c0, c1);                                     \
+    for (int c = c0; c < c1; c++) {                                                                     \
       for (int o = 0; o < O; o += 4) {                                                                  \
         /* Columns: scratch[k][j] = (Gᵀ P)[k][j]. */                                                    \
         UNROLL for (int j = 0; j < (N); j++) {                                                          \
