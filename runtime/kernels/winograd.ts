@@ -132,18 +132,20 @@ type Algorithm = {
   entry?: string;
 };
 
+/** Products over g's output in m x m tiles of `points` components each. */
+const tileProducts = (g: ConvGeometry, m: number, points: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * points;
+
 function algorithm(g: ConvGeometry, gradient = false): Algorithm {
-  const products = (m: number, points: number) => Math.ceil(g.outH / m) * Math.ceil(g.outW / m) * points;
   if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
   if (g.kH === 3 && twoByTwo(g)) return { kernel: 'winograd22', m: 2, points: 9 };
-  if (g.kH === 3) return !gradient && eightByEight(g, products(8, 100) < products(4, 36)) ? { kernel: 'winograd83', m: 8, points: 100 } : { kernel: 'winograd', m: 4, points: 36 };
+  if (g.kH === 3) return !gradient && eightByEight(g) ? { kernel: 'winograd83', m: 8, points: 100 } : { kernel: 'winograd', m: 4, points: 36 };
   if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
-  return products(4, 49) < products(3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
+  return tileProducts(g, 4, 49) < tileProducts(g, 3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
 }
 
 /**
  * Where a 3x3 forward pass (or input gradient) takes F(8x8, 3x3) (simd/winograd83.c) rather
- * than F(4x4, 3x3): where its 8x8 tiles need `fewer` products over the output (8x8 maps and
+ * than F(4x4, 3x3): where its 8x8 tiles need fewer products over the output (8x8 maps and
  * larger; not 4x4, where one tile of 100 replaces one of 36) and both channel counts are at
  * least 32, so that the products outweigh its transforms, which cost ~1.8x as much an output.
  * Batch 128, caches flushed, F(4x4, 3x3) → F(8x8, 3x3): 16x16x32 4.4 → 3.4 ms forward,
@@ -151,8 +153,8 @@ function algorithm(g: ConvGeometry, gradient = false): Algorithm {
  * F(4x4, 3x3). The filter gradient keeps it everywhere: its sums P ([100][C][O8]) outgrow the
  * caches, and it measured 3-15% slower.
  */
-function eightByEight(g: ConvGeometry, fewer: boolean): boolean {
-  return tuning.f8 && fewer && g.inC >= 32 && g.outC >= 32;
+function eightByEight(g: ConvGeometry): boolean {
+  return tuning.f8 && g.inC >= 32 && g.outC >= 32 && tileProducts(g, 8, 100) < tileProducts(g, 4, 36);
 }
 
 /**
