@@ -309,13 +309,12 @@ void winograd_forward(const float *x, const float *u, const float *bias, float *
   winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, 36, winograd_transform_inputs, transform_out4, H, W, C, OH, OW, O, PT, PL);
 }
 
-void winograd_sum_parts(float *p0, int parts, int stride, int n) {
-  for (int k = 1; k < parts; k++)
-    for (int i = 0; i < n; i += 4) wasm_v128_store(p0 + i, wasm_f32x4_add(wasm_v128_load(p0 + i), wasm_v128_load(p0 + k * stride + i)));
-}
-
 void winograd_sum_rows(float *p0, int parts, int stride, int points, int C, int O8, int c0, int c1) {
-  for (int f = 0; f < points; f++) winograd_sum_parts(p0 + (f * C + c0) * O8, parts, stride, (c1 - c0) * O8);
+  for (int f = 0; f < points; f++) {
+    float *p = p0 + (f * C + c0) * O8;
+    for (int k = 1; k < parts; k++)
+      for (int i = 0; i < (c1 - c0) * O8; i += 4) wasm_v128_store(p + i, wasm_f32x4_add(wasm_v128_load(p + i), wasm_v128_load(p + k * stride + i)));
+  }
 }
 
 /* Floats of scratch one call of a filter-gradient kernel needs for `tiles` tiles a chunk (its sums P last). */

@@ -56,10 +56,11 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
 void winograd_gradient_products(const float *V, int vs, const float *E, int es, float *P, int tn, int C, int CR, int O8, int points,
                                 const float *ta, int la, const float *tb, int lb, float *sink);
 
-/* p0[i] += p0[k·stride + i] for 0 < k < parts, i < n (a multiple of 4): the threads' filter-gradient sums into the first. */
-void winograd_sum_parts(float *p0, int parts, int stride, int n);
-
-/* winograd_sum_parts over rows c0..c1 of each of `points` matrices [C][O8] at p0: a finish's share when threads split its channels. */
+/*
+ * The threads' filter-gradient sums added into the first, p0 (`parts` of them, `stride` floats
+ * apart), over rows c0..c1 of each of its `points` matrices [C][O8]: a finish's share when
+ * threads split its channels.
+ */
 void winograd_sum_rows(float *p0, int parts, int stride, int points, int C, int O8, int c0, int c1);
 
 /*
