@@ -14,6 +14,7 @@ import { assertOutShape, convGeometry, cropTaps } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { im2colTransposed } from './im2col';
 import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice } from './simdModule';
+import { rows45FilterGrad, rows45Fits } from './rows45';
 import { stridedFits, winogradFilterGrad, winogradGradientFits, winogradStridedFilterGrad } from './winograd';
 import { alloc, batchMatMul, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -130,6 +131,7 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
     }) as TensorInfo;
     return { ...product, shape: filterShape };
   }
+  if (simd && rows45Fits(g)) return rows45FilterGrad(backend, simd, x, dy, g);
   if (simd && winogradGradientFits(g)) return winogradFilterGrad(backend, simd, x, dy, g);
   if (simd && stridedFits(g)) return winogradStridedFilterGrad(backend, simd, x, dy, g);
   if (simd && tuning.taps && g.inC % 4 === 0 && g.outC % 8 === 0) {

@@ -116,24 +116,6 @@ static inline int lines_under(int ga, int gb, int TH, int TW, int R, int step, i
   return r1 > r0 ? (r1 - r0) * rowFloats / 16 : 0;
 }
 
-/*
- * Point f's share of a span's lines (f·lines/points .. (f+1)·lines/points), loaded `per` at a
- * time between the point's register blocks (`blocks` of them) so that their misses overlap
- * the arithmetic: all at the point's start, they stalled it together (one thread, caches
- * flushed: 32x32x16 forward 5.5 → 5.15 ms, 8x8x64 3.3 → 3.1; the filter gradient, spread
- * over its rows of four channels, 5.4 → 5.3; spread over every block it made 4x4x128 15% slower).
- */
-typedef struct { const float *a; int i, e, per; } touch_span;
-static inline touch_span touch_share(const float *a, int lines, int f, int points, int blocks) {
-  const int i = f * lines / points, e = (f + 1) * lines / points;
-  return (touch_span){a, i, e, (e - i + blocks - 1) / blocks};
-}
-/* seen ORed with the next `per` lines of t's share. */
-static inline __attribute__((always_inline)) v128_t touch_next(touch_span *t, v128_t seen) {
-  for (int k = 0; k < t->per && t->i < t->e; k++, t->i++) seen = wasm_v128_or(seen, wasm_v128_load(t->a + 16 * t->i));
-  return seen;
-}
-
 /* M[f] = V[f] · U[f] for f < points: four tiles by eight output channels per register block, a
    panel of eight U columns at a time (it stays in L1 across the chunk's tiles). Touches la
    lines from ta and lb from tb on the way (see "Reading ahead"). */

@@ -1,0 +1,38 @@
+/**
+ * 5x5 convolutions of one input channel into 4 to 8 (LeNet's first layer on grayscale
+ * images) by Winograd's F(4, 5) along rows (simd/rows45.c): the filter gradient sums
+ * (A δ) ⊙ (Bᵀ d) over every 4-output segment of every row and image and applies Gᵀ once, 8
+ * products per filter row and segment where the direct form takes 20. Images split across the
+ * threads, each summing into its own scratch; the finish adds them and transforms back.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { ConvGeometry } from './convGeometry';
+import { convParts, simdPool, slice, type SimdKernels } from './simdModule';
+import { alloc, free, offsetOf } from './wasmBackend';
+import type { WasmBackend } from './wasmBackend';
+
+/** Tests turn it off to compare with the direct kernels, and count its uses to see it ran. */
+export const tuning = { enabled: true, uses: 0 };
+
+/** One input channel, 5x5, unit stride, no dilation, 4 to 8 output channels (two vectors). */
+export function rows45Fits(g: ConvGeometry): boolean {
+  return (
+    tuning.enabled && g.inC === 1 && g.kH === 5 && g.kW === 5 && g.strideH === 1 && g.strideW === 1 &&
+    g.dilationH === 1 && g.dilationW === 1 && g.outC >= 4 && g.outC <= 8
+  );
+}
+
+/** dW [5, 5, 1, outC] of the convolution of x over geometry g (see {@link rows45Fits}), from its output gradient dy. */
+export function rows45FilterGrad(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  tuning.uses++;
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  const parts = convParts(backend, g);
+  const perThread = simd.rows45_scratch_floats(g.outH, g.outW);
+  const scratch = alloc(backend, [parts * perThread]);
+  const geometry = [g.inH, g.inW, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
+  simdPool(backend).run('rows45_filter_grad', Array.from({ length: parts }, (_, i) => [at(x), at(dy), at(scratch) + 4 * i * perThread, ...slice(g.batch, parts, i), ...geometry]));
+  const out = alloc(backend, [5, 5, 1, g.outC]);
+  simd.rows45_filter_grad_finish(at(scratch), parts, perThread, at(out), g.outC);
+  free(backend, scratch);
+  return out;
+}

@@ -1,0 +1,218 @@
+/*
+ * The filter gradient of 5x5 convolutions of one input channel into 4 to 8 (LeNet's first
+ * layer on grayscale images), unit stride, by Winograd's F(4, 5) along rows. A row of four
+ * outputs y[j] = Σ_k w[k]·d[j + k] of an 8-input segment d is Aᵀ[(G w) ⊙ (Bᵀ d)] at 8 points
+ * (0, ±1, ±2, ±1/2, ∞), so a filter row's gradient over it is Gᵀ[(A δ) ⊙ (Bᵀ d)] with δ the
+ * four outputs' gradient: 8 products where the direct form takes 20, and Gᵀ applies once, to
+ * the sums over every segment, row and image. Over 2-D maps, filter row kh meets input row
+ * oh + kh, so P[kh][f][o] = Σ_{n, oh, s} X[oh + kh][s][f] · D[oh][s][f][o], X = Bᵀ d of the
+ * padded input row's segment s, D = A δ of the gradient's, and dW[kh] = Gᵀ P[kh].
+ *
+ * Lanes: D runs along output channels (two vectors: 0-3 and O-4..O-1, overlapping when O < 8),
+ * X's values are broadcast; X is transformed four padded rows at a time (lanes along rows).
+ * Bᵀ's rows and A's columns are scaled to cheap constants and G' (below) takes the scales:
+ *
+ *   Bᵀ' d: X0 = (d0 - d6) + 21/4·(d4 - d2)          X7 = (d7 - d1) + 21/4·(d3 - d5)
+ *          X1,2 = [(d2 + d6) - 17/4·d4] ± [(d1 + d5) - 17/4·d3]
+ *          X3,4 = [(d2/4 + d6) - 5/4·d4] ± [(d1/2 + 2·d5) - 5/2·d3]
+ *          X5,6 = [(4·d2 + d6) - 5·d4] ± [(2·d1 + d5/2) - 5/2·d3]
+ *   A δ:   D0 = δ0, D7 = δ3, D1,2 = (δ0 + δ2) ± (δ1 + δ3), D3,4 = (δ0 + 4δ2) ± 2(δ1 + 4δ3),
+ *          D5,6 = 2(4δ0 + δ2) ± (4δ1 + δ3)
+ *   G' (8 x 5): [1 0 0 0 0], -2/9·[1 1 1 1 1], -2/9·[1 -1 1 -1 1], 1/90·[1 2 4 8 16],
+ *               1/90·[1 -2 4 -8 16], 1/180·[16 8 4 2 1], 1/180·[16 -8 4 -2 1], [0 0 0 0 1]
+ *
+ * 30 products an output position for LeNet's six channels (two vectors by 5 rows by 8 points
+ * over 4 positions) where the direct kernel takes 50 (25 taps by 8 lanes over 4 channels).
+ * Same rules as conv.c: no state, no stack frame, only the memory handed in.
+ */
+#include "lanes.h"
+#include "winograd.h"
+
+static inline int rows45_segments(int OW) { return (OW + 3) / 4; }
+static inline int rows45_even(int OH) { return (OH + 1) & ~1; }
+static inline int rows45_rows(int OH) { return (rows45_even(OH) + 4 + 3) & ~3; }
+
+/* Floats of scratch one call of rows45_filter_grad needs: its sums P ([5][8][2] vectors) first, then X, D, columns and zeros. */
+EXPORT("rows45_scratch_floats")
+int rows45_scratch_floats(int OH, int OW) {
+  const int S = rows45_segments(OW), cols = 4 * S + 4;
+  return 5 * 8 * 2 * 4 + 8 * S * rows45_rows(OH) + 8 * 2 * S * rows45_even(OH) * 4 + cols * 4 + cols;
+}
+
+/*
+ * X[f][s][r] for padded rows r < R of one image x (H x W; input row r - PT, column c - PL,
+ * zero outside), S segments of 8 columns 4 apart. col: 4S + 4 vectors of scratch, Z: as many
+ * zeros as columns (rows outside x read them).
+ */
+static void transform_x(const float *x, float *X, float *col, const float *Z, int H, int W, int S, int R, int PT, int PL) {
+  const int cols = 4 * S + 4;
+  const v128_t zero = wasm_f32x4_splat(0);
+  for (int r0 = 0; r0 < R; r0 += 4) {
+    /* Each row's column 0 (that is, input column -PL), or the zeros. */
+    const int ih = r0 - PT;
+    const float *p0 = ih >= 0 && ih < H ? x + ih * W - PL : Z - PL;
+    const float *p1 = ih + 1 >= 0 && ih + 1 < H ? x + (ih + 1) * W - PL : Z - PL;
+    const float *p2 = ih + 2 >= 0 && ih + 2 < H ? x + (ih + 2) * W - PL : Z - PL;
+    const float *p3 = ih + 3 >= 0 && ih + 3 < H ? x + (ih + 3) * W - PL : Z - PL;
+    for (int c = 0; c < cols; c++) {
+      const int inside = c >= PL && c < PL + W;
+      wasm_v128_store(col + 4 * c, inside ? wasm_f32x4_make(p0[c], p1[c], p2[c], p3[c]) : zero);
+    }
+    for (int s = 0; s < S; s++) {
+      const float *d = col + 16 * s;
+      const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4), d2 = wasm_v128_load(d + 8), d3 = wasm_v128_load(d + 12);
+      const v128_t d4 = wasm_v128_load(d + 16), d5 = wasm_v128_load(d + 20), d6 = wasm_v128_load(d + 24), d7 = wasm_v128_load(d + 28);
+      const v128_t e1 = wasm_f32x4_sub(wasm_f32x4_add(d2, d6), wasm_f32x4_mul(splat(4.25f), d4));
+      const v128_t o1 = wasm_f32x4_sub(wasm_f32x4_add(d1, d5), wasm_f32x4_mul(splat(4.25f), d3));
+      const v128_t e3 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.25f), d2), d6), wasm_f32x4_mul(splat(1.25f), d4));
+      const v128_t o3 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.5f), d1), wasm_f32x4_mul(splat(2.0f), d5)), wasm_f32x4_mul(splat(2.5f), d3));
+      const v128_t e5 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), d2), d6), wasm_f32x4_mul(splat(5.0f), d4));
+      const v128_t o5 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d1), wasm_f32x4_mul(splat(0.5f), d5)), wasm_f32x4_mul(splat(2.5f), d3));
+      float *xs = X + s * R + r0;
+      const int fs = S * R; /* from one point's X to the next */
+      wasm_v128_store(xs, wasm_f32x4_add(wasm_f32x4_sub(d0, d6), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(d4, d2))));
+      wasm_v128_store(xs + fs, wasm_f32x4_add(e1, o1));
+      wasm_v128_store(xs + 2 * fs, wasm_f32x4_sub(e1, o1));
+      wasm_v128_store(xs + 3 * fs, wasm_f32x4_add(e3, o3));
+      wasm_v128_store(xs + 4 * fs, wasm_f32x4_sub(e3, o3));
+      wasm_v128_store(xs + 5 * fs, wasm_f32x4_add(e5, o5));
+      wasm_v128_store(xs + 6 * fs, wasm_f32x4_sub(e5, o5));
+      wasm_v128_store(xs + 7 * fs, wasm_f32x4_add(wasm_f32x4_sub(d7, d1), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(d3, d5))));
+    }
+  }
+}
+
+/* Stores A·(e0..e3) (the 8 points) at q, q + fs, ... */
+static inline __attribute__((always_inline)) void dy_points(v128_t e0, v128_t e1, v128_t e2, v128_t e3, float *q, int fs) {
+  const v128_t s02 = wasm_f32x4_add(e0, e2), s13 = wasm_f32x4_add(e1, e3);
+  const v128_t q02 = wasm_f32x4_add(e0, wasm_f32x4_mul(splat(4.0f), e2));
+  const v128_t q13 = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(e1, wasm_f32x4_mul(splat(4.0f), e3)));
+  const v128_t h02 = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), e0), e2));
+  const v128_t h13 = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), e1), e3);
+  wasm_v128_store(q, e0);
+  wasm_v128_store(q + fs, wasm_f32x4_add(s02, s13));
+  wasm_v128_store(q + 2 * fs, wasm_f32x4_sub(s02, s13));
+  wasm_v128_store(q + 3 * fs, wasm_f32x4_add(q02, q13));
+  wasm_v128_store(q + 4 * fs, wasm_f32x4_sub(q02, q13));
+  wasm_v128_store(q + 5 * fs, wasm_f32x4_add(h02, h13));
+  wasm_v128_store(q + 6 * fs, wasm_f32x4_sub(h02, h13));
+  wasm_v128_store(q + 7 * fs, e3);
+}
+
+/*
+ * D[f][v][s][oh] (vectors) for output rows oh < OHe of one image's dy (OH x OW x O; rows past
+ * OH and columns past OW 0): vector v holds channels 0-3 (v = 0) or o1..o1+3 (v = 1).
+ */
+static void transform_dy(const float *dy, float *D, int S, int OH, int OHe, int OW, int O, int o1) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  const int fs = 2 * S * OHe * 4; /* from one point's D to the next */
+  const int whole = OW / 4;        /* segments with four columns inside */
+  for (int oh = 0; oh < OHe; oh++) {
+    for (int v = 0; v < 2; v++) {
+      const float *d = dy + oh * OW * O + (v ? o1 : 0);
+      float *q = D + (v * S * OHe + oh) * 4;
+      int s = 0;
+      if (oh < OH)
+        for (; s < whole; s++, d += 4 * O, q += OHe * 4) dy_points(wasm_v128_load(d), wasm_v128_load(d + O), wasm_v128_load(d + 2 * O), wasm_v128_load(d + 3 * O), q, fs);
+      for (; s < S; s++, d += 4 * O, q += OHe * 4) {
+        const int cols = oh < OH ? OW - 4 * s : 0;
+        dy_points(cols > 0 ? wasm_v128_load(d) : zero, cols > 1 ? wasm_v128_load(d + O) : zero, cols > 2 ? wasm_v128_load(d + 2 * O) : zero, zero, q, fs);
+      }
+    }
+  }
+}
+
+/*
+ * P[kh][f][v] += Σ_{s, oh} X[f][s][oh + kh] · D[f][v][s][oh]: per point and vector, five
+ * accumulators over rows two at a time. Meanwhile loads `lines` 64-byte lines from `next` (the
+ * next image's x and dy) into cache, a share per pass spread over its segments (see winograd.h).
+ */
+static void products(const float *X, const float *D, float *P, int S, int R, int OHe, const float *next, int lines, float *sink) {
+  v128_t seen = wasm_f32x4_splat(0);
+  for (int f = 0; f < 8; f++) {
+    for (int v = 0; v < 2; v++) {
+      touch_span ahead = touch_share(next, lines, f * 2 + v, 16, S);
+      float *p = P + (f * 2 + v) * 4;
+      const int ks = 8 * 2 * 4; /* from one filter row's P to the next */
+      v128_t a0 = wasm_v128_load(p), a1 = wasm_v128_load(p + ks), a2 = wasm_v128_load(p + 2 * ks);
+      v128_t a3 = wasm_v128_load(p + 3 * ks), a4 = wasm_v128_load(p + 4 * ks);
+      for (int s = 0; s < S; s++) {
+        seen = touch_next(&ahead, seen);
+        const float *xs = X + (f * S + s) * R;
+        const float *ds = D + (((f * 2 + v) * S) + s) * OHe * 4;
+        for (int oh = 0; oh < OHe; oh += 2, xs += 2, ds += 8) {
+          const v128_t da = wasm_v128_load(ds), db = wasm_v128_load(ds + 4);
+          v128_t xk = wasm_v128_load32_splat(xs), xn = wasm_v128_load32_splat(xs + 1);
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_add(wasm_f32x4_mul(xk, da), wasm_f32x4_mul(xn, db)));
+          xk = wasm_v128_load32_splat(xs + 2);
+          a1 = wasm_f32x4_add(a1, wasm_f32x4_add(wasm_f32x4_mul(xn, da), wasm_f32x4_mul(xk, db)));
+          xn = wasm_v128_load32_splat(xs + 3);
+          a2 = wasm_f32x4_add(a2, wasm_f32x4_add(wasm_f32x4_mul(xk, da), wasm_f32x4_mul(xn, db)));
+          xk = wasm_v128_load32_splat(xs + 4);
+          a3 = wasm_f32x4_add(a3, wasm_f32x4_add(wasm_f32x4_mul(xn, da), wasm_f32x4_mul(xk, db)));
+          xn = wasm_v128_load32_splat(xs + 5);
+          a4 = wasm_f32x4_add(a4, wasm_f32x4_add(wasm_f32x4_mul(xk, da), wasm_f32x4_mul(xn, db)));
+        }
+      }
+      wasm_v128_store(p, a0), wasm_v128_store(p + ks, a1), wasm_v128_store(p + 2 * ks, a2);
+      wasm_v128_store(p + 3 * ks, a3), wasm_v128_store(p + 4 * ks, a4);
+    }
+  }
+  wasm_v128_store(sink, seen);
+}
+
+/*
+ * The sums P (at the start of scratch, rows45_scratch_floats) over images n0..n1 of x
+ * ([N, H, W, 1]) and dy ([N, OH, OW, O], 4 <= O <= 8) for a 5x5 filter with unit stride,
+ * padded by PT rows and PL columns; rows45_filter_grad_finish turns them into dW.
+ */
+EXPORT("rows45_filter_grad")
+void rows45_filter_grad(const float *x, const float *dy, float *scratch, int n0, int n1, int H, int W, int OH, int OW, int O, int PT, int PL) {
+  const int S = rows45_segments(OW), OHe = rows45_even(OH), R = rows45_rows(OH);
+  float *P = scratch;
+  float *X = P + 5 * 8 * 2 * 4;
+  float *D = X + 8 * S * R;
+  float *col = D + 8 * 2 * S * OHe * 4;
+  float *Z = col + (4 * S + 4) * 4;
+  __builtin_memset(P, 0, sizeof(float) * 5 * 8 * 2 * 4);
+  __builtin_memset(Z, 0, sizeof(float) * (4 * S + 4));
+  for (int n = n0; n < n1; n++) {
+    transform_x(x + n * H * W, X, col, Z, H, W, S, R, PT, PL);
+    transform_dy(dy + n * OH * OW * O, D, S, OH, OHe, OW, O, O - 4);
+    /* The next image's dy, then its x (as 64-byte lines; none after the last image). */
+    const int dyLines = n + 1 < n1 ? OH * OW * O / 16 : 0, xLines = n + 1 < n1 ? H * W / 16 : 0;
+    products(X, D, P, S, R, OHe, dy + (n + 1) * OH * OW * O, dyLines, col);
+    if (xLines) {
+      v128_t seen = wasm_f32x4_splat(0);
+      for (int i = 0; i < xLines; i++) seen = wasm_v128_or(seen, wasm_v128_load(x + (n + 1) * H * W + 16 * i));
+      wasm_v128_store(col, seen);
+    }
+  }
+}
+
+/*
+ * dW ([5][5][1][O]) = G'ᵀ P of the sum of `parts` rows45_filter_grad sums, the first at p0 and
+ * each `stride` floats after the last.
+ */
+EXPORT("rows45_filter_grad_finish")
+void rows45_filter_grad_finish(float *p0, int parts, int stride, float *dw, int O) {
+  const int n = 5 * 8 * 2 * 4;
+  for (int i = 1; i < parts; i++)
+    for (int j = 0; j < n; j += 4) wasm_v128_store(p0 + j, wasm_f32x4_add(wasm_v128_load(p0 + j), wasm_v128_load(p0 + i * stride + j)));
+  for (int kh = 0; kh < 5; kh++) {
+    for (int v = 0; v < 2; v++) {
+#define PF(f) wasm_v128_load(p0 + ((kh * 8 + (f)) * 2 + v) * 4)
+      const v128_t s12 = wasm_f32x4_add(PF(1), PF(2)), d12 = wasm_f32x4_sub(PF(1), PF(2));
+      const v128_t s34 = wasm_f32x4_add(PF(3), PF(4)), d34 = wasm_f32x4_sub(PF(3), PF(4));
+      const v128_t s56 = wasm_f32x4_add(PF(5), PF(6)), d56 = wasm_f32x4_sub(PF(5), PF(6));
+      const v128_t t = wasm_f32x4_mul(splat(-2.0f / 9.0f), s12), u = wasm_f32x4_mul(splat(-2.0f / 9.0f), d12);
+      float *w = dw + kh * 5 * O + (v ? O - 4 : 0);
+      wasm_v128_store(w, wasm_f32x4_add(wasm_f32x4_add(PF(0), t), wasm_f32x4_add(wasm_f32x4_mul(splat(1.0f / 90.0f), s34), wasm_f32x4_mul(splat(16.0f / 180.0f), s56))));
+      wasm_v128_store(w + O, wasm_f32x4_add(u, wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f / 90.0f), d34), wasm_f32x4_mul(splat(8.0f / 180.0f), d56))));
+      wasm_v128_store(w + 2 * O, wasm_f32x4_add(t, wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f / 90.0f), s34), wasm_f32x4_mul(splat(4.0f / 180.0f), s56))));
+      wasm_v128_store(w + 3 * O, wasm_f32x4_add(u, wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f / 90.0f), d34), wasm_f32x4_mul(splat(2.0f / 180.0f), d56))));
+      wasm_v128_store(w + 4 * O, wasm_f32x4_add(wasm_f32x4_add(t, PF(7)), wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f / 90.0f), s34), wasm_f32x4_mul(splat(1.0f / 180.0f), s56))));
+#undef PF
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
+
+/**
+ * F(4, 5) along rows (simd/rows45.c) scales terms by up to 21/4 and 16/180 before summing: its
+ * float32 filter gradients differ from a direct sum by ~1e-6 of the largest value (measured),
+ * about the direct kernels' own error. A wrong coefficient in any transform errs by 1e-2 or more.
+ */
+const TOLERANCE = 1e-4;
+
+/** Where it applies: one input channel, 5x5, unit stride, 4-8 output channels; maps, paddings and batches at random. */
+const geometry = fc.record({
+  batch: fc.integer({ min: 1, max: 9 }),
+  h: fc.integer({ min: 1, max: 20 }),
+  w: fc.integer({ min: 1, max: 20 }),
+  oc: fc.integer({ min: 4, max: 8 }),
+  pad: fc.oneof(
+    fc.constantFrom('valid' as const, 'same' as const),
+    fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(4)).map(([t, b, l, r]) => [[0, 0], [t, b], [l, r], [0, 0]]),
+  ),
+  seed: fc.nat(),
+});
+
+type Case = { batch: number; h: number; w: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
+
+/** The filter gradient of one case on wasm and on CPU, with how many times rows45.c ran; undefined where the convolution has no output. */
+async function compare(k: Case): Promise<{ uses: number; error: number } | undefined> {
+  const xShape = [k.batch, k.h, k.w, 1];
+  const fShape = [5, 5, 1, k.oc];
+  const outShape = convOut(xShape, fShape, [1, 1], k.pad, [1, 1]);
+  if (outShape === undefined) return undefined;
+  const x = signed(k.batch * k.h * k.w, k.seed);
+  const dy = signed(outShape.reduce((a, b) => a * b), k.seed + 1);
+  const run = () =>
+    kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, { strides: [1, 1], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1], filterShape: fShape });
+  const { tuning } = await import('../../../../runtime/kernels/rows45');
+  const before = tuning.uses;
+  const ours = await on('wasm', run);
+  const uses = tuning.uses - before;
+  const ref = await on('cpu', run);
+  expect(ours.shape).toEqual(ref.shape);
+  return { uses, error: relError(ours.values, ref.values) };
+}
+
+describe('5x5 filter gradients of one input channel by F(4, 5) along rows (simd/rows45.c) vs CPU', () => {
+  beforeAll(ready);
+
+  it(`matches on random maps, paddings, batches and 4-8 output channels (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    await fc.assert(
+      fc.asyncProperty(geometry, async (k) => {
+        const r = await compare(k);
+        fc.pre(r !== undefined);
+        // Padding that only some taps meet is cropped first (cropTaps): then the filter is no longer 5x5.
+        expect(r!.uses).toBeLessThanOrEqual(1);
+        expect(r!.error).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it.for<[string, Case]>([
+    ["LeNet's first layer, 28x28 'same' into 6 channels, 40 images (split across both threads)", { batch: 40, h: 28, w: 28, oc: 6, pad: 'same', seed: 21 }],
+    ['odd maps, valid, 8 channels (a last segment and row partly outside)', { batch: 5, h: 15, w: 13, oc: 8, pad: 'valid', seed: 22 }],
+    ['4 channels, one vector', { batch: 3, h: 9, w: 10, oc: 4, pad: 'same', seed: 23 }],
+  ])('runs on rows45.c and matches: %s', async ([, k], ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const r = (await compare(k))!;
+    expect(r.uses).toBe(1);
+    expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
