@@ -1,9 +1,11 @@
 /**
  * 5x5 convolutions of one input channel into 4 to 8 (LeNet's first layer on grayscale
- * images) by Winograd's F(4, 5) along rows (simd/rows45.c): the filter gradient sums
- * (A δ) ⊙ (Bᵀ d) over every 4-output segment of every row and image and applies Gᵀ once, 8
- * products per filter row and segment where the direct form takes 20. Images split across the
- * threads, each summing into its own scratch; the finish adds them and transforms back.
+ * images) by Winograd's F(4, 5) along rows (simd/rows45.c), 8 products per filter row and
+ * 4-output segment where the direct form takes 20. The forward pass transforms each padded
+ * input row's segments once and sums their products with the transformed filter rows; the
+ * filter gradient sums (A δ) ⊙ (Bᵀ d) over every segment, row and image and applies Gᵀ once.
+ * Images split across the threads, each with its own scratch; the gradient's finish adds the
+ * threads' sums and transforms back.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
@@ -20,6 +22,20 @@ export function rows45Fits(g: ConvGeometry): boolean {
     tuning.enabled && g.inC === 1 && g.kH === 5 && g.kW === 5 && g.strideH === 1 && g.strideW === 1 &&
     g.dilationH === 1 && g.dilationW === 1 && g.outC >= 4 && g.outC <= 8
   );
+}
+
+/** x convolved with the 5x5 filter (+ bias) over geometry g (see {@link rows45Fits}). */
+export function rows45Conv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
+  tuning.uses++;
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  const parts = convParts(backend, g);
+  const perThread = simd.rows45_scratch_floats(g.outH, g.outW);
+  const scratch = alloc(backend, [parts * perThread]);
+  const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
+  const geometry = [g.inH, g.inW, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
+  simdPool(backend).run('rows45_forward', Array.from({ length: parts }, (_, i) => [at(x), at(filter), bias ? at(bias) : 0, at(out), at(scratch) + 4 * i * perThread, ...slice(g.batch, parts, i), ...geometry]));
+  free(backend, scratch);
+  return out;
 }
 
 /** dW [5, 5, 1, outC] of the convolution of x over geometry g (see {@link rows45Fits}), from its output gradient dy. */

@@ -68,10 +68,11 @@ export interface SimdKernels {
   winograd5_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
   winograd5_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   copy_columns(src: number, dst: number, rows: number, n: number, m: number): void;
-  /** See rows45.c: the filter gradient of 5x5 convolutions of one channel into 4-8 by F(4, 5) along rows, images n0..n1 into scratch. */
+  /** See rows45.c: 5x5 convolutions of one channel into 4-8 by F(4, 5) along rows, images n0..n1: the filter gradient's sums into scratch, and the forward pass. */
   rows45_scratch_floats(OH: number, OW: number): number;
   rows45_filter_grad(x: number, dy: number, scratch: number, n0: number, n1: number, H: number, W: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   rows45_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, O: number): void;
+  rows45_forward(x: number, w: number, bias: number, out: number, scratch: number, n0: number, n1: number, H: number, W: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   /** See winograd34.c: F(3x3, 4x4), same scratch sizes as F(4x4, 3x3), and the space-to-depth rearrangements. */
   winograd34_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd34_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;

@@ -216,3 +216,108 @@ void rows45_filter_grad_finish(float *p0, int parts, int stride, float *dw, int 
     }
   }
 }
+
+/* U[kh][f][v] = G' w[kh] for the two channel vectors (v = 1 from channel O - 4). */
+static void transform_filter(const float *w, float *U, int O) {
+  for (int kh = 0; kh < 5; kh++) {
+    for (int v = 0; v < 2; v++) {
+      const float *k = w + kh * 5 * O + (v ? O - 4 : 0);
+      const v128_t w0 = wasm_v128_load(k), w1 = wasm_v128_load(k + O), w2 = wasm_v128_load(k + 2 * O);
+      const v128_t w3 = wasm_v128_load(k + 3 * O), w4 = wasm_v128_load(k + 4 * O);
+      const v128_t e = wasm_f32x4_add(wasm_f32x4_add(w0, w2), w4), o = wasm_f32x4_add(w1, w3);
+      const v128_t e4 = wasm_f32x4_add(wasm_f32x4_add(w0, wasm_f32x4_mul(splat(4.0f), w2)), wasm_f32x4_mul(splat(16.0f), w4));
+      const v128_t o4 = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), w1), wasm_f32x4_mul(splat(8.0f), w3));
+      const v128_t e16 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f), w0), wasm_f32x4_mul(splat(4.0f), w2)), w4);
+      const v128_t o16 = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), w1), wasm_f32x4_mul(splat(2.0f), w3));
+      float *u = U + (kh * 8 * 2 + v) * 4;
+      const int fs = 2 * 4; /* from one point's U to the next */
+      wasm_v128_store(u, w0);
+      wasm_v128_store(u + fs, wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e, o)));
+      wasm_v128_store(u + 2 * fs, wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_sub(e, o)));
+      wasm_v128_store(u + 3 * fs, wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_add(e4, o4)));
+      wasm_v128_store(u + 4 * fs, wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_sub(e4, o4)));
+      wasm_v128_store(u + 5 * fs, wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_add(e16, o16)));
+      wasm_v128_store(u + 6 * fs, wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16, o16)));
+      wasm_v128_store(u + 7 * fs, w4);
+    }
+  }
+}
+
+/* M[f][v][s][oh] = Σ_kh X[f][s][oh + kh] · U[kh][f][v]: per point and vector, two rows at a time. */
+static void products_forward(const float *X, const float *U, float *M, int S, int R, int OHe) {
+  for (int f = 0; f < 8; f++) {
+    for (int v = 0; v < 2; v++) {
+      const float *u = U + (f * 2 + v) * 4;
+      const int ks = 8 * 2 * 4;
+      const v128_t u0 = wasm_v128_load(u), u1 = wasm_v128_load(u + ks), u2 = wasm_v128_load(u + 2 * ks);
+      const v128_t u3 = wasm_v128_load(u + 3 * ks), u4 = wasm_v128_load(u + 4 * ks);
+      for (int s = 0; s < S; s++) {
+        const float *xs = X + (f * S + s) * R;
+        float *ms = M + (((f * 2 + v) * S) + s) * OHe * 4;
+        for (int oh = 0; oh < OHe; oh += 2, xs += 2, ms += 8) {
+          v128_t x0 = wasm_v128_load32_splat(xs), x1 = wasm_v128_load32_splat(xs + 1);
+          v128_t a = wasm_f32x4_mul(x0, u0), b = wasm_f32x4_mul(x1, u0);
+          x0 = wasm_v128_load32_splat(xs + 2);
+          a = wasm_f32x4_add(a, wasm_f32x4_mul(x1, u1)), b = wasm_f32x4_add(b, wasm_f32x4_mul(x0, u1));
+          x1 = wasm_v128_load32_splat(xs + 3);
+          a = wasm_f32x4_add(a, wasm_f32x4_mul(x0, u2)), b = wasm_f32x4_add(b, wasm_f32x4_mul(x1, u2));
+          x0 = wasm_v128_load32_splat(xs + 4);
+          a = wasm_f32x4_add(a, wasm_f32x4_mul(x1, u3)), b = wasm_f32x4_add(b, wasm_f32x4_mul(x0, u3));
+          x1 = wasm_v128_load32_splat(xs + 5);
+          a = wasm_f32x4_add(a, wasm_f32x4_mul(x0, u4)), b = wasm_f32x4_add(b, wasm_f32x4_mul(x1, u4));
+          wasm_v128_store(ms, a), wasm_v128_store(ms + 4, b);
+        }
+      }
+    }
+  }
+}
+
+/* One image's outputs (OH x OW x O) from M: Aᵀ over the 8 points of each row segment and channel vector, plus the bias. */
+static void transform_out(const float *M, float *y, int S, int OH, int OHe, int OW, int O, v128_t b0, v128_t b1) {
+  const int fs = 2 * S * OHe * 4;
+  for (int oh = 0; oh < OH; oh++) {
+    for (int v = 0; v < 2; v++) {
+      const v128_t b = v ? b1 : b0;
+      for (int s = 0; s < S; s++) {
+        const float *m = M + ((v * S + s) * OHe + oh) * 4;
+        const v128_t m1 = wasm_v128_load(m + fs), m2 = wasm_v128_load(m + 2 * fs), m3 = wasm_v128_load(m + 3 * fs);
+        const v128_t m4 = wasm_v128_load(m + 4 * fs), m5 = wasm_v128_load(m + 5 * fs), m6 = wasm_v128_load(m + 6 * fs);
+        const v128_t s1 = wasm_f32x4_add(m1, m2), d1 = wasm_f32x4_sub(m1, m2), s3 = wasm_f32x4_add(m3, m4);
+        const v128_t d3 = wasm_f32x4_sub(m3, m4), s5 = wasm_f32x4_add(m5, m6), d5 = wasm_f32x4_sub(m5, m6);
+        float *q = y + (oh * OW + 4 * s) * O + (v ? O - 4 : 0);
+        const int cols = OW - 4 * s;
+        wasm_v128_store(q, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(m), b), s1), wasm_f32x4_add(s3, wasm_f32x4_mul(splat(8.0f), s5))));
+        if (cols > 1) wasm_v128_store(q + O, wasm_f32x4_add(wasm_f32x4_add(d1, b), wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d3), wasm_f32x4_mul(splat(4.0f), d5))));
+        if (cols > 2) wasm_v128_store(q + 2 * O, wasm_f32x4_add(wasm_f32x4_add(s1, b), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), s3), wasm_f32x4_mul(splat(2.0f), s5))));
+        if (cols > 3)
+          wasm_v128_store(q + 3 * O, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d1, b), wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), d3), d5)), wasm_v128_load(m + 7 * fs)));
+      }
+    }
+  }
+}
+
+/*
+ * The forward convolution of images n0..n1 of x ([N, H, W, 1]) with a 5x5 filter w ([5][5][1][O],
+ * 4 <= O <= 8; bias: O floats or 0), unit stride, padded by PT rows and PL columns, into out
+ * ([N, OH, OW, O]) by the same transforms: y = Aᵀ Σ_kh (G' w[kh]) ⊙ (Bᵀ' d[oh + kh]) per row
+ * segment, 10 products per output position and channel vector where the direct kernel takes 25.
+ * scratch: rows45_scratch_floats (U where the gradient keeps P, M where it keeps D).
+ */
+EXPORT("rows45_forward")
+void rows45_forward(const float *x, const float *w, const float *bias, float *out, float *scratch, int n0, int n1, int H, int W, int OH, int OW, int O, int PT, int PL) {
+  const int S = rows45_segments(OW), OHe = rows45_even(OH), R = rows45_rows(OH);
+  float *U = scratch;
+  float *X = U + 5 * 8 * 2 * 4;
+  float *M = X + 8 * S * R;
+  float *col = M + 8 * 2 * S * OHe * 4;
+  float *Z = col + (4 * S + 4) * 4;
+  __builtin_memset(Z, 0, sizeof(float) * (4 * S + 4));
+  transform_filter(w, U, O);
+  const v128_t zero = wasm_f32x4_splat(0);
+  const v128_t b0 = bias ? wasm_v128_load(bias) : zero, b1 = bias ? wasm_v128_load(bias + O - 4) : zero;
+  for (int n = n0; n < n1; n++) {
+    transform_x(x + n * H * W, X, col, Z, H, W, S, R, PT, PL);
+    products_forward(X, U, M, S, R, OHe);
+    transform_out(M, out + n * OH * OW * O, S, OH, OHe, OW, O, b0, b1);
+  }
+}

@@ -4,7 +4,7 @@ import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './h
 
 /**
  * F(4, 5) along rows (simd/rows45.c) scales terms by up to 21/4 and 16/180 before summing: its
- * float32 filter gradients differ from a direct sum by ~1e-6 of the largest value (measured),
+ * float32 outputs and filter gradients differ from a direct sum by ~1e-6 of the largest value (measured),
  * about the direct kernels' own error. A wrong coefficient in any transform errs by 1e-2 or more.
  */
 const TOLERANCE = 1e-4;
@@ -24,26 +24,34 @@ const geometry = fc.record({
 
 type Case = { batch: number; h: number; w: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
 
-/** The filter gradient of one case on wasm and on CPU, with how many times rows45.c ran; undefined where the convolution has no output. */
-async function compare(k: Case): Promise<{ uses: number; error: number } | undefined> {
+/** The forward pass (with bias) and the filter gradient of one case on wasm and on CPU, with how many times rows45.c ran; undefined where the convolution has no output. */
+async function compare(k: Case): Promise<{ uses: number; errors: number[] } | undefined> {
   const xShape = [k.batch, k.h, k.w, 1];
   const fShape = [5, 5, 1, k.oc];
   const outShape = convOut(xShape, fShape, [1, 1], k.pad, [1, 1]);
   if (outShape === undefined) return undefined;
   const x = signed(k.batch * k.h * k.w, k.seed);
   const dy = signed(outShape.reduce((a, b) => a * b), k.seed + 1);
-  const run = () =>
-    kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, { strides: [1, 1], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1], filterShape: fShape });
+  const w = signed(25 * k.oc, k.seed + 2);
+  const bias = signed(k.oc, k.seed + 3);
+  const attrs = { strides: [1, 1], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1] };
+  const runs = [
+    () => kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { ...attrs, activation: 'linear' }),
+    () => kernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, outShape) }, { ...attrs, filterShape: fShape }),
+  ];
   const { tuning } = await import('../../../../runtime/kernels/rows45');
   const before = tuning.uses;
-  const ours = await on('wasm', run);
-  const uses = tuning.uses - before;
-  const ref = await on('cpu', run);
-  expect(ours.shape).toEqual(ref.shape);
-  return { uses, error: relError(ours.values, ref.values) };
+  const errors: number[] = [];
+  for (const run of runs) {
+    const ours = await on('wasm', run);
+    const ref = await on('cpu', run);
+    expect(ours.shape).toEqual(ref.shape);
+    errors.push(relError(ours.values, ref.values));
+  }
+  return { uses: tuning.uses - before, errors };
 }
 
-describe('5x5 filter gradients of one input channel by F(4, 5) along rows (simd/rows45.c) vs CPU', () => {
+describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows45.c), forward and filter gradient, vs CPU', () => {
   beforeAll(ready);
 
   it(`matches on random maps, paddings, batches and 4-8 output channels (max rel. error ${TOLERANCE})`, async (ctx) => {
@@ -52,9 +60,11 @@ describe('5x5 filter gradients of one input channel by F(4, 5) along rows (simd/
       fc.asyncProperty(geometry, async (k) => {
         const r = await compare(k);
         fc.pre(r !== undefined);
-        // Padding that only some taps meet is cropped first (cropTaps): then the filter is no longer 5x5.
-        expect(r!.uses).toBeLessThanOrEqual(1);
-        expect(r!.error).toBeLessThanOrEqual(TOLERANCE);
+        // Where some taps only ever meet padding the filter is cropped first (cropTaps), no longer 5x5.
+        const { convGeometry, cropTaps } = await import('../../../../runtime/kernels/convGeometry');
+        const cropped = cropTaps(convGeometry([k.batch, k.h, k.w, 1], [5, 5, 1, k.oc], [1, 1], k.pad as never, 1, undefined, false)) !== undefined;
+        expect(r!.uses).toBe(cropped ? 0 : 2);
+        for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
       }),
       { numRuns: 80 },
     );
@@ -67,7 +77,7 @@ describe('5x5 filter gradients of one input channel by F(4, 5) along rows (simd/
   ])('runs on rows45.c and matches: %s', async ([, k], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const r = (await compare(k))!;
-    expect(r.uses).toBe(1);
-    expect(r.error).toBeLessThanOrEqual(TOLERANCE);
+    expect(r.uses).toBe(2);
+    for (const e of r.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
   });
 });
