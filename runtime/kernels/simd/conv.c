@@ -605,7 +605,9 @@ static inline void add8(float *p, v128_t lo, v128_t hi, int cols) {
 /*
  * The input gradient of a unit-stride, unpadded convolution, scattered: each dy position
  * (oh, ow) of four images adds Σ_o dy[o] · W[kh][kw][c][o] to dx row oh + kh, whose KW·C
- * floats from column ow are contiguous (NHWC). Where C is not a multiple of 8 (LeNet's 6) the
+ * floats from column ow are contiguous (NHWC). Per dx row and column ow, the sums over every
+ * filter row kh (dy row r - kh) before one read-modify-write of dx (per dy row and kh, the
+ * read-modify-writes took 7% longer: LeNet's 2.39 → 2.21 ms warm). Where C is not a multiple of 8 (LeNet's 6) the
  * gathered form's 8-wide blocks of channels leave lanes idle; these blocks run along the
  * row's KW·C floats instead (30 in 32). wt: W as [kh][o][roundup(KW·C, 8)] (pack_filter_transposed
  * with KH taps of KW·C rows each).
@@ -623,25 +625,27 @@ void conv_input_grad_scatter(const float *dy, const float *wt, float *dx, int n0
     /* Cleared a block at a time, so that the sums land in cache. */
     __builtin_memset(dx + n * ximage, 0, sizeof(float) * cnt * ximage);
     FOUR_IMAGES(d, dy + n * image, image, cnt);
-    for (int oh = 0; oh < OH; oh++) {
+    /* dx row r sums filter row kh of dy row r - kh: all of them before its one read-modify-write. */
+    for (int r = 0; r < H; r++) {
+      const int kh0 = r - OH + 1 > 0 ? r - OH + 1 : 0, kh1 = r + 1 < KH ? r + 1 : KH;
       for (int ow = 0; ow < OW; ow++) {
-        const int off = (oh * OW + ow) * O;
-        for (int kh = 0; kh < KH; kh++) {
-          float *x0 = dx + ((n * H + oh + kh) * W + ow) * C;
-          for (int j = 0; j < seg; j += 8) {
-            v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        float *x0 = dx + ((n * H + r) * W + ow) * C;
+        for (int j = 0; j < seg; j += 8) {
+          v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+          for (int kh = kh0; kh < kh1; kh++) {
+            const int off = ((r - kh) * OW + ow) * O;
             const float *wr = wt + kh * O * seg8 + j;
             for (int o = 0; o < O; o++, wr += seg8) {
               const v128_t b0 = wasm_v128_load(wr);
               const v128_t b1 = wasm_v128_load(wr + 4);
               BLOCK4X8_FMA(wasm_f32x4_splat(d0[off + o]), wasm_f32x4_splat(d1[off + o]), wasm_f32x4_splat(d2[off + o]), wasm_f32x4_splat(d3[off + o]), b0, b1);
             }
-            const int cols = seg - j < 8 ? seg - j : 8;
-            add8(x0 + j, c00, c01, cols);
-            if (cnt > 1) add8(x0 + ximage + j, c10, c11, cols);
-            if (cnt > 2) add8(x0 + 2 * ximage + j, c20, c21, cols);
-            if (cnt > 3) add8(x0 + 3 * ximage + j, c30, c31, cols);
           }
+          const int cols = seg - j < 8 ? seg - j : 8;
+          add8(x0 + j, c00, c01, cols);
+          if (cnt > 1) add8(x0 + ximage + j, c10, c11, cols);
+          if (cnt > 2) add8(x0 + 2 * ximage + j, c20, c21, cols);
+          if (cnt > 3) add8(x0 + 3 * ximage + j, c30, c31, cols);
         }
       }
     }
