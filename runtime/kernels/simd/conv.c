@@ -7,6 +7,7 @@
  * frame, only the memory handed in.
  */
 #include "block4x8.h"
+#include "lanes.h"
 
 #define EXPORT(name) __attribute__((export_name(name)))
 
@@ -291,15 +292,6 @@ void conv_forward_images(const float *x, const float *wpack, const float *bias8,
     if ((cnt) > 1) wasm_v128_store64_lane((o) + 10, lo, 1);                                    \
     if ((cnt) > 2) wasm_v128_store64_lane((o) + 16, hi, 0);                                    \
     if ((cnt) > 3) wasm_v128_store64_lane((o) + 22, hi, 1);                                    \
-  } while (0)
-
-/* The 4x4 transpose of rows a..d into t0..t3 (t_i = lane i of each). */
-#define TRANSPOSE4(a, b, c, d, t0, t1, t2, t3)                                         \
-  do {                                                                                 \
-    const v128_t ab0 = wasm_i32x4_shuffle((a), (b), 0, 4, 1, 5), cd0 = wasm_i32x4_shuffle((c), (d), 0, 4, 1, 5); \
-    const v128_t ab1 = wasm_i32x4_shuffle((a), (b), 2, 6, 3, 7), cd1 = wasm_i32x4_shuffle((c), (d), 2, 6, 3, 7); \
-    t0 = wasm_i64x2_shuffle(ab0, cd0, 0, 2), t1 = wasm_i64x2_shuffle(ab0, cd0, 1, 3);  \
-    t2 = wasm_i64x2_shuffle(ab1, cd1, 0, 2), t3 = wasm_i64x2_shuffle(ab1, cd1, 1, 3);  \
   } while (0)
 
 /* The padded copy conv_forward_c1o6 reads: rows long enough for blocks of 16 positions. */

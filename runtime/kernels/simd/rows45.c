@@ -54,10 +54,15 @@ static void transform_x(const float *x, float *X, float *col, const float *Z, in
     const float *p1 = ih + 1 >= 0 && ih + 1 < H ? x + (ih + 1) * W - PL : Z - PL;
     const float *p2 = ih + 2 >= 0 && ih + 2 < H ? x + (ih + 2) * W - PL : Z - PL;
     const float *p3 = ih + 3 >= 0 && ih + 3 < H ? x + (ih + 3) * W - PL : Z - PL;
-    for (int c = 0; c < cols; c++) {
-      const int inside = c >= PL && c < PL + W;
-      wasm_v128_store(col + 4 * c, inside ? wasm_f32x4_make(p0[c], p1[c], p2[c], p3[c]) : zero);
+    /* Four columns at a time by a 4x4 transpose where all four lie inside x, else one by one. */
+    int c = 0;
+    for (; c < cols && c < PL; c++) wasm_v128_store(col + 4 * c, zero);
+    for (; c + 4 <= PL + W && c + 4 <= cols; c += 4) {
+      v128_t t0, t1, t2, t3;
+      TRANSPOSE4(wasm_v128_load(p0 + c), wasm_v128_load(p1 + c), wasm_v128_load(p2 + c), wasm_v128_load(p3 + c), t0, t1, t2, t3);
+      wasm_v128_store(col + 4 * c, t0), wasm_v128_store(col + 4 * c + 4, t1), wasm_v128_store(col + 4 * c + 8, t2), wasm_v128_store(col + 4 * c + 12, t3);
     }
+    for (; c < cols; c++) wasm_v128_store(col + 4 * c, c < PL + W ? wasm_f32x4_make(p0[c], p1[c], p2[c], p3[c]) : zero);
     for (int s = 0; s < S; s++) {
       const float *d = col + 16 * s;
       const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4), d2 = wasm_v128_load(d + 8), d3 = wasm_v128_load(d + 12);
@@ -243,15 +248,21 @@ static void transform_filter(const float *w, float *U, int O) {
   }
 }
 
-/* M[f][v][s][oh] = Σ_kh X[f][s][oh + kh] · U[kh][f][v]: per point and vector, two rows at a time. */
-static void products_forward(const float *X, const float *U, float *M, int S, int R, int OHe) {
+/*
+ * M[f][v][s][oh] = Σ_kh X[f][s][oh + kh] · U[kh][f][v]: per point and vector, two rows at a
+ * time. Meanwhile loads `lines` 64-byte lines from `ahead` into cache, as products() does.
+ */
+static void products_forward(const float *X, const float *U, float *M, int S, int R, int OHe, const float *ahead, int lines, float *sink) {
+  v128_t seen = wasm_f32x4_splat(0);
   for (int f = 0; f < 8; f++) {
     for (int v = 0; v < 2; v++) {
+      touch_span span = touch_share(ahead, lines, f * 2 + v, 16, S);
       const float *u = U + (f * 2 + v) * 4;
       const int ks = 8 * 2 * 4;
       const v128_t u0 = wasm_v128_load(u), u1 = wasm_v128_load(u + ks), u2 = wasm_v128_load(u + 2 * ks);
       const v128_t u3 = wasm_v128_load(u + 3 * ks), u4 = wasm_v128_load(u + 4 * ks);
       for (int s = 0; s < S; s++) {
+        seen = touch_next(&span, seen);
         const float *xs = X + (f * S + s) * R;
         float *ms = M + (((f * 2 + v) * S) + s) * OHe * 4;
         for (int oh = 0; oh < OHe; oh += 2, xs += 2, ms += 8) {
@@ -270,6 +281,7 @@ static void products_forward(const float *X, const float *U, float *M, int S, in
       }
     }
   }
+  wasm_v128_store(sink, seen);
 }
 
 /* One image's outputs (OH x OW x O) from M: Aᵀ over the 8 points of each row segment and channel vector, plus the bias. */
@@ -317,7 +329,8 @@ void rows45_forward(const float *x, const float *w, const float *bias, float *ou
   const v128_t b0 = bias ? wasm_v128_load(bias) : zero, b1 = bias ? wasm_v128_load(bias + O - 4) : zero;
   for (int n = n0; n < n1; n++) {
     transform_x(x + n * H * W, X, col, Z, H, W, S, R, PT, PL);
-    products_forward(X, U, M, S, R, OHe);
+    /* The next image's x (as 64-byte lines; none after the last image). */
+    products_forward(X, U, M, S, R, OHe, x + (n + 1) * H * W, n + 1 < n1 ? H * W / 16 : 0, col);
     transform_out(M, out + n * OH * OW * O, S, OH, OHe, OW, O, b0, b1);
   }
 }
