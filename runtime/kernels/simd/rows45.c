@@ -10,22 +10,13 @@
  *
  * Lanes: D runs along output channels (two vectors: 0-3 and O-4..O-1, overlapping when O < 8),
  * X's values are broadcast; X is transformed four padded rows at a time (lanes along rows).
- * Bᵀ's rows and A's columns are scaled to cheap constants and G' (below) takes the scales:
- *
- *   Bᵀ' d: X0 = (d0 - d6) + 21/4·(d4 - d2)          X7 = (d7 - d1) + 21/4·(d3 - d5)
- *          X1,2 = [(d2 + d6) - 17/4·d4] ± [(d1 + d5) - 17/4·d3]
- *          X3,4 = [(d2/4 + d6) - 5/4·d4] ± [(d1/2 + 2·d5) - 5/2·d3]
- *          X5,6 = [(4·d2 + d6) - 5·d4] ± [(2·d1 + d5/2) - 5/2·d3]
- *   A δ:   D0 = δ0, D7 = δ3, D1,2 = (δ0 + δ2) ± (δ1 + δ3), D3,4 = (δ0 + 4δ2) ± 2(δ1 + 4δ3),
- *          D5,6 = 2(4δ0 + δ2) ± (4δ1 + δ3)
- *   G' (8 x 5): [1 0 0 0 0], -2/9·[1 1 1 1 1], -2/9·[1 -1 1 -1 1], 1/90·[1 2 4 8 16],
- *               1/90·[1 -2 4 -8 16], 1/180·[16 8 4 2 1], 1/180·[16 -8 4 -2 1], [0 0 0 0 1]
+ * The transforms: rows45.h.
  *
  * 30 products an output position for LeNet's six channels (two vectors by 5 rows by 8 points
  * over 4 positions) where the direct kernel takes 50 (25 taps by 8 lanes over 4 channels).
  * Same rules as conv.c: no state, no stack frame, only the memory handed in.
  */
-#include "lanes.h"
+#include "rows45.h"
 #include "winograd.h"
 
 static inline int rows45_segments(int OW) { return (OW + 3) / 4; }
@@ -67,41 +58,9 @@ static void transform_x(const float *x, float *X, float *col, const float *Z, in
       const float *d = col + 16 * s;
       const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4), d2 = wasm_v128_load(d + 8), d3 = wasm_v128_load(d + 12);
       const v128_t d4 = wasm_v128_load(d + 16), d5 = wasm_v128_load(d + 20), d6 = wasm_v128_load(d + 24), d7 = wasm_v128_load(d + 28);
-      const v128_t e1 = wasm_f32x4_sub(wasm_f32x4_add(d2, d6), wasm_f32x4_mul(splat(4.25f), d4));
-      const v128_t o1 = wasm_f32x4_sub(wasm_f32x4_add(d1, d5), wasm_f32x4_mul(splat(4.25f), d3));
-      const v128_t e3 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.25f), d2), d6), wasm_f32x4_mul(splat(1.25f), d4));
-      const v128_t o3 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.5f), d1), wasm_f32x4_mul(splat(2.0f), d5)), wasm_f32x4_mul(splat(2.5f), d3));
-      const v128_t e5 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), d2), d6), wasm_f32x4_mul(splat(5.0f), d4));
-      const v128_t o5 = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d1), wasm_f32x4_mul(splat(0.5f), d5)), wasm_f32x4_mul(splat(2.5f), d3));
-      float *xs = X + s * R + r0;
-      const int fs = S * R; /* from one point's X to the next */
-      wasm_v128_store(xs, wasm_f32x4_add(wasm_f32x4_sub(d0, d6), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(d4, d2))));
-      wasm_v128_store(xs + fs, wasm_f32x4_add(e1, o1));
-      wasm_v128_store(xs + 2 * fs, wasm_f32x4_sub(e1, o1));
-      wasm_v128_store(xs + 3 * fs, wasm_f32x4_add(e3, o3));
-      wasm_v128_store(xs + 4 * fs, wasm_f32x4_sub(e3, o3));
-      wasm_v128_store(xs + 5 * fs, wasm_f32x4_add(e5, o5));
-      wasm_v128_store(xs + 6 * fs, wasm_f32x4_sub(e5, o5));
-      wasm_v128_store(xs + 7 * fs, wasm_f32x4_add(wasm_f32x4_sub(d7, d1), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(d3, d5))));
+      ROWS45_BT_STORE(d0, d1, d2, d3, d4, d5, d6, d7, X + s * R + r0, S * R);
     }
   }
-}
-
-/* Stores A·(e0..e3) (the 8 points) at q, q + fs, ... */
-static inline __attribute__((always_inline)) void dy_points(v128_t e0, v128_t e1, v128_t e2, v128_t e3, float *q, int fs) {
-  const v128_t s02 = wasm_f32x4_add(e0, e2), s13 = wasm_f32x4_add(e1, e3);
-  const v128_t q02 = wasm_f32x4_add(e0, wasm_f32x4_mul(splat(4.0f), e2));
-  const v128_t q13 = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(e1, wasm_f32x4_mul(splat(4.0f), e3)));
-  const v128_t h02 = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), e0), e2));
-  const v128_t h13 = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), e1), e3);
-  wasm_v128_store(q, e0);
-  wasm_v128_store(q + fs, wasm_f32x4_add(s02, s13));
-  wasm_v128_store(q + 2 * fs, wasm_f32x4_sub(s02, s13));
-  wasm_v128_store(q + 3 * fs, wasm_f32x4_add(q02, q13));
-  wasm_v128_store(q + 4 * fs, wasm_f32x4_sub(q02, q13));
-  wasm_v128_store(q + 5 * fs, wasm_f32x4_add(h02, h13));
-  wasm_v128_store(q + 6 * fs, wasm_f32x4_sub(h02, h13));
-  wasm_v128_store(q + 7 * fs, e3);
 }
 
 /*
@@ -118,10 +77,11 @@ static void transform_dy(const float *dy, float *D, int S, int OH, int OHe, int 
       float *q = D + (v * S * OHe + oh) * 4;
       int s = 0;
       if (oh < OH)
-        for (; s < whole; s++, d += 4 * O, q += OHe * 4) dy_points(wasm_v128_load(d), wasm_v128_load(d + O), wasm_v128_load(d + 2 * O), wasm_v128_load(d + 3 * O), q, fs);
+        for (; s < whole; s++, d += 4 * O, q += OHe * 4) ROWS45_A_STORE(wasm_v128_load(d), wasm_v128_load(d + O), wasm_v128_load(d + 2 * O), wasm_v128_load(d + 3 * O), q, fs);
       for (; s < S; s++, d += 4 * O, q += OHe * 4) {
         const int cols = oh < OH ? OW - 4 * s : 0;
-        dy_points(cols > 0 ? wasm_v128_load(d) : zero, cols > 1 ? wasm_v128_load(d + O) : zero, cols > 2 ? wasm_v128_load(d + 2 * O) : zero, zero, q, fs);
+        const v128_t e0 = cols > 0 ? wasm_v128_load(d) : zero, e1 = cols > 1 ? wasm_v128_load(d + O) : zero, e2 = cols > 2 ? wasm_v128_load(d + 2 * O) : zero;
+        ROWS45_A_STORE(e0, e1, e2, zero, q, fs);
       }
     }
   }
@@ -229,21 +189,7 @@ static void transform_filter(const float *w, float *U, int O) {
       const float *k = w + kh * 5 * O + (v ? O - 4 : 0);
       const v128_t w0 = wasm_v128_load(k), w1 = wasm_v128_load(k + O), w2 = wasm_v128_load(k + 2 * O);
       const v128_t w3 = wasm_v128_load(k + 3 * O), w4 = wasm_v128_load(k + 4 * O);
-      const v128_t e = wasm_f32x4_add(wasm_f32x4_add(w0, w2), w4), o = wasm_f32x4_add(w1, w3);
-      const v128_t e4 = wasm_f32x4_add(wasm_f32x4_add(w0, wasm_f32x4_mul(splat(4.0f), w2)), wasm_f32x4_mul(splat(16.0f), w4));
-      const v128_t o4 = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), w1), wasm_f32x4_mul(splat(8.0f), w3));
-      const v128_t e16 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f), w0), wasm_f32x4_mul(splat(4.0f), w2)), w4);
-      const v128_t o16 = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), w1), wasm_f32x4_mul(splat(2.0f), w3));
-      float *u = U + (kh * 8 * 2 + v) * 4;
-      const int fs = 2 * 4; /* from one point's U to the next */
-      wasm_v128_store(u, w0);
-      wasm_v128_store(u + fs, wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e, o)));
-      wasm_v128_store(u + 2 * fs, wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_sub(e, o)));
-      wasm_v128_store(u + 3 * fs, wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_add(e4, o4)));
-      wasm_v128_store(u + 4 * fs, wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_sub(e4, o4)));
-      wasm_v128_store(u + 5 * fs, wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_add(e16, o16)));
-      wasm_v128_store(u + 6 * fs, wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16, o16)));
-      wasm_v128_store(u + 7 * fs, w4);
+      ROWS45_G_STORE(w0, w1, w2, w3, w4, U + (kh * 8 * 2 + v) * 4, 2 * 4);
     }
   }
 }
@@ -292,17 +238,15 @@ static void transform_out(const float *M, float *y, int S, int OH, int OHe, int 
       const v128_t b = v ? b1 : b0;
       for (int s = 0; s < S; s++) {
         const float *m = M + ((v * S + s) * OHe + oh) * 4;
-        const v128_t m1 = wasm_v128_load(m + fs), m2 = wasm_v128_load(m + 2 * fs), m3 = wasm_v128_load(m + 3 * fs);
-        const v128_t m4 = wasm_v128_load(m + 4 * fs), m5 = wasm_v128_load(m + 5 * fs), m6 = wasm_v128_load(m + 6 * fs);
-        const v128_t s1 = wasm_f32x4_add(m1, m2), d1 = wasm_f32x4_sub(m1, m2), s3 = wasm_f32x4_add(m3, m4);
-        const v128_t d3 = wasm_f32x4_sub(m3, m4), s5 = wasm_f32x4_add(m5, m6), d5 = wasm_f32x4_sub(m5, m6);
+        v128_t y0, y1, y2, y3;
+        ROWS45_AT(wasm_v128_load(m), wasm_v128_load(m + fs), wasm_v128_load(m + 2 * fs), wasm_v128_load(m + 3 * fs), wasm_v128_load(m + 4 * fs),
+                  wasm_v128_load(m + 5 * fs), wasm_v128_load(m + 6 * fs), wasm_v128_load(m + 7 * fs), b, y0, y1, y2, y3);
         float *q = y + (oh * OW + 4 * s) * O + (v ? O - 4 : 0);
         const int cols = OW - 4 * s;
-        wasm_v128_store(q, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(m), b), s1), wasm_f32x4_add(s3, wasm_f32x4_mul(splat(8.0f), s5))));
-        if (cols > 1) wasm_v128_store(q + O, wasm_f32x4_add(wasm_f32x4_add(d1, b), wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d3), wasm_f32x4_mul(splat(4.0f), d5))));
-        if (cols > 2) wasm_v128_store(q + 2 * O, wasm_f32x4_add(wasm_f32x4_add(s1, b), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), s3), wasm_f32x4_mul(splat(2.0f), s5))));
-        if (cols > 3)
-          wasm_v128_store(q + 3 * O, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d1, b), wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), d3), d5)), wasm_v128_load(m + 7 * fs)));
+        wasm_v128_store(q, y0);
+        if (cols > 1) wasm_v128_store(q + O, y1);
+        if (cols > 2) wasm_v128_store(q + 2 * O, y2);
+        if (cols > 3) wasm_v128_store(q + 3 * O, y3);
       }
     }
   }

@@ -1,0 +1,80 @@
+/*
+ * Winograd's F(4, 5) in one dimension, shared by rows45.c (one input channel) and rows45c.c
+ * (several): four outputs y[j] = Σ_k w[k]·d[j + k] of an 8-input segment d are
+ * Aᵀ[(G' w) ⊙ (Bᵀ' d)] at 8 points (0, ±1, ±2, ±1/2, ∞), and a filter row's gradient over
+ * them is G'ᵀ[(A δ) ⊙ (Bᵀ' d)] with δ their gradient. Bᵀ's rows and A's columns are scaled to
+ * cheap constants and G' takes the scales:
+ *
+ *   Bᵀ' d: X0 = (d0 - d6) + 21/4·(d4 - d2)          X7 = (d7 - d1) + 21/4·(d3 - d5)
+ *          X1,2 = [(d2 + d6) - 17/4·d4] ± [(d1 + d5) - 17/4·d3]
+ *          X3,4 = [(d2/4 + d6) - 5/4·d4] ± [(d1/2 + 2·d5) - 5/2·d3]
+ *          X5,6 = [(4·d2 + d6) - 5·d4] ± [(2·d1 + d5/2) - 5/2·d3]
+ *   A δ:   D0 = δ0, D7 = δ3, D1,2 = (δ0 + δ2) ± (δ1 + δ3), D3,4 = (δ0 + 4δ2) ± 2(δ1 + 4δ3),
+ *          D5,6 = 2(4δ0 + δ2) ± (4δ1 + δ3)
+ *   Aᵀ M:  y0 = M0 + s1 + s3 + 8·s5, y1 = d1 + 2·d3 + 4·d5, y2 = s1 + 4·s3 + 2·s5,
+ *          y3 = d1 + 8·d3 + d5 + M7 (s_i, d_i = M_i ± M_(i+1))
+ *   G' (8 x 5): [1 0 0 0 0], -2/9·[1 1 1 1 1], -2/9·[1 -1 1 -1 1], 1/90·[1 2 4 8 16],
+ *               1/90·[1 -2 4 -8 16], 1/180·[16 8 4 2 1], 1/180·[16 -8 4 -2 1], [0 0 0 0 1]
+ *
+ * (Derived by solving Σ_i Aᵀ[j][i]·G'[i][k]·Bᵀ'[i][l] = [l = j + k] exactly; float32 results
+ * within ~1e-6 of a direct sum.) Each macro works on vectors, lanes independent.
+ */
+#include "lanes.h"
+
+/* Stores the 8 vectors X0..X7 at p, p + s, ..., p + 7s. */
+#define ROWS45_STORE8(p, s, X0, X1, X2, X3, X4, X5, X6, X7)                                                         \
+  (wasm_v128_store((p), X0), wasm_v128_store((p) + (s), X1), wasm_v128_store((p) + 2 * (s), X2),                    \
+   wasm_v128_store((p) + 3 * (s), X3), wasm_v128_store((p) + 4 * (s), X4), wasm_v128_store((p) + 5 * (s), X5),      \
+   wasm_v128_store((p) + 6 * (s), X6), wasm_v128_store((p) + 7 * (s), X7))
+
+/* Bᵀ'·(d0..d7), stored at p, p + s, ... (see ROWS45_STORE8). */
+#define ROWS45_BT_STORE(d0, d1, d2, d3, d4, d5, d6, d7, p, s)                                                                    \
+  do {                                                                                                                            \
+    const v128_t e1_ = wasm_f32x4_sub(wasm_f32x4_add((d2), (d6)), wasm_f32x4_mul(splat(4.25f), (d4)));                           \
+    const v128_t o1_ = wasm_f32x4_sub(wasm_f32x4_add((d1), (d5)), wasm_f32x4_mul(splat(4.25f), (d3)));                           \
+    const v128_t e3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.25f), (d2)), (d6)), wasm_f32x4_mul(splat(1.25f), (d4))); \
+    const v128_t o3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.5f), (d1)), wasm_f32x4_mul(splat(2.0f), (d5))), wasm_f32x4_mul(splat(2.5f), (d3))); \
+    const v128_t e5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), (d2)), (d6)), wasm_f32x4_mul(splat(5.0f), (d4))); \
+    const v128_t o5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), (d1)), wasm_f32x4_mul(splat(0.5f), (d5))), wasm_f32x4_mul(splat(2.5f), (d3))); \
+    ROWS45_STORE8((p), (s), wasm_f32x4_add(wasm_f32x4_sub((d0), (d6)), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub((d4), (d2)))),  \
+                  wasm_f32x4_add(e1_, o1_), wasm_f32x4_sub(e1_, o1_), wasm_f32x4_add(e3_, o3_), wasm_f32x4_sub(e3_, o3_),          \
+                  wasm_f32x4_add(e5_, o5_), wasm_f32x4_sub(e5_, o5_),                                                              \
+                  wasm_f32x4_add(wasm_f32x4_sub((d7), (d1)), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub((d3), (d5)))));          \
+  } while (0)
+
+/* A·(e0..e3), stored at p, p + s, ... */
+#define ROWS45_A_STORE(e0, e1, e2, e3, p, s)                                                                          \
+  do {                                                                                                                 \
+    const v128_t s02_ = wasm_f32x4_add((e0), (e2)), s13_ = wasm_f32x4_add((e1), (e3));                                 \
+    const v128_t q02_ = wasm_f32x4_add((e0), wasm_f32x4_mul(splat(4.0f), (e2)));                                       \
+    const v128_t q13_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add((e1), wasm_f32x4_mul(splat(4.0f), (e3))));           \
+    const v128_t h02_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), (e0)), (e2)));           \
+    const v128_t h13_ = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), (e1)), (e3));                                       \
+    ROWS45_STORE8((p), (s), (e0), wasm_f32x4_add(s02_, s13_), wasm_f32x4_sub(s02_, s13_), wasm_f32x4_add(q02_, q13_),   \
+                  wasm_f32x4_sub(q02_, q13_), wasm_f32x4_add(h02_, h13_), wasm_f32x4_sub(h02_, h13_), (e3));            \
+  } while (0)
+
+/* y0..y3 = Aᵀ·(m0..m7) + b. */
+#define ROWS45_AT(m0, m1, m2, m3, m4, m5, m6, m7, b, y0, y1, y2, y3)                                                           \
+  do {                                                                                                                        \
+    const v128_t s1_ = wasm_f32x4_add((m1), (m2)), d1_ = wasm_f32x4_sub((m1), (m2)), s3_ = wasm_f32x4_add((m3), (m4));       \
+    const v128_t d3_ = wasm_f32x4_sub((m3), (m4)), s5_ = wasm_f32x4_add((m5), (m6)), d5_ = wasm_f32x4_sub((m5), (m6));       \
+    y0 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add((m0), (b)), s1_), wasm_f32x4_add(s3_, wasm_f32x4_mul(splat(8.0f), s5_))); \
+    y1 = wasm_f32x4_add(wasm_f32x4_add(d1_, (b)), wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d3_), wasm_f32x4_mul(splat(4.0f), d5_))); \
+    y2 = wasm_f32x4_add(wasm_f32x4_add(s1_, (b)), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), s3_), wasm_f32x4_mul(splat(2.0f), s5_))); \
+    y3 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d1_, (b)), wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), d3_), d5_)), (m7)); \
+  } while (0)
+
+/* G'·(w0..w4), stored at p, p + s, ... */
+#define ROWS45_G_STORE(w0, w1, w2, w3, w4, p, s)                                                                                 \
+  do {                                                                                                                            \
+    const v128_t e_ = wasm_f32x4_add(wasm_f32x4_add((w0), (w2)), (w4)), o_ = wasm_f32x4_add((w1), (w3));                          \
+    const v128_t e4_ = wasm_f32x4_add(wasm_f32x4_add((w0), wasm_f32x4_mul(splat(4.0f), (w2))), wasm_f32x4_mul(splat(16.0f), (w4))); \
+    const v128_t o4_ = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), (w1)), wasm_f32x4_mul(splat(8.0f), (w3)));                     \
+    const v128_t e16_ = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f), (w0)), wasm_f32x4_mul(splat(4.0f), (w2))), (w4)); \
+    const v128_t o16_ = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), (w1)), wasm_f32x4_mul(splat(2.0f), (w3)));                    \
+    ROWS45_STORE8((p), (s), (w0), wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e_, o_)),                                   \
+                  wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_sub(e_, o_)), wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_add(e4_, o4_)), \
+                  wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_sub(e4_, o4_)), wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_add(e16_, o16_)), \
+                  wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16_, o16_)), (w4));                                       \
+  } while (0)
