@@ -9,7 +9,7 @@ import { Conv2D, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
 import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice, type SimdKernels } from './simdModule';
-import { rows45Conv, rows45Fits } from './rows45';
+import { rows45ChannelsConv, rows45ChannelsFits, rows45Conv, rows45Fits } from './rows45';
 import { stride2Fits, stridedFits, winogradConv, winogradFits, winogradStridedConv } from './winograd';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -28,6 +28,7 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   if (!simd || activation !== 'linear' || (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC))) return undefined;
   if (winogradFits(g) || stride2Fits(g)) return winogradConv(backend, simd, x, filter, bias, g);
   if (rows45Fits(g)) return rows45Conv(backend, simd, x, filter, bias, g);
+  if (rows45ChannelsFits(g)) return rows45ChannelsConv(backend, simd, x, filter, bias, g);
   if (tuning.oneChannel && g.inC === 1 && g.outC === 6 && g.strideW === 1) {
     const six = oneChannelSix(backend, simd, x, filter, bias, g);
     if (six) return six;

@@ -16,11 +16,12 @@ import type { WasmBackend } from './wasmBackend';
 /** Tests turn it off to compare with the direct kernels, and count its uses to see it ran. */
 export const tuning = { enabled: true, uses: 0 };
 
+const unitStride = (g: ConvGeometry) => g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+
 /** One input channel, 5x5, unit stride, no dilation, 4 to 8 output channels (two vectors). */
 export function rows45Fits(g: ConvGeometry): boolean {
   return (
-    tuning.enabled && g.inC === 1 && g.kH === 5 && g.kW === 5 && g.strideH === 1 && g.strideW === 1 &&
-    g.dilationH === 1 && g.dilationW === 1 && g.outC >= 4 && g.outC <= 8
+    tuning.enabled && g.inC === 1 && g.kH === 5 && g.kW === 5 && unitStride(g) && g.outC >= 4 && g.outC <= 8
   );
 }
 
@@ -35,6 +36,32 @@ export function rows45Conv(backend: WasmBackend, simd: SimdKernels, x: TensorInf
   const geometry = [g.inH, g.inW, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
   simdPool(backend).run('rows45_forward', Array.from({ length: parts }, (_, i) => [at(x), at(filter), bias ? at(bias) : 0, at(out), at(scratch) + 4 * i * perThread, ...slice(g.batch, parts, i), ...geometry]));
   free(backend, scratch);
+  return out;
+}
+
+/** The forward pass over 4 or more input channels (simd/rows45c.c): 5x5, unit stride, output channels in whole 8-wide blocks, rows of 4+ outputs (a segment computes 4). */
+export function rows45ChannelsFits(g: ConvGeometry): boolean {
+  return tuning.enabled && g.inC >= 4 && g.kH === 5 && g.kW === 5 && unitStride(g) && g.outC % 8 === 0 && g.outW >= 4;
+}
+
+/** Images a thread transforms at a time: X and M of 8 LeNet images (~190 KB) stay in L2. */
+const CHANNELS_CHUNK = 8;
+
+/** x convolved with the 5x5 filter (+ bias) over geometry g (see {@link rows45ChannelsFits}). */
+export function rows45ChannelsConv(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | undefined, g: ConvGeometry): TensorInfo {
+  tuning.uses++;
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  const parts = convParts(backend, g);
+  const chunk = Math.min(CHANNELS_CHUNK, Math.ceil(g.batch / parts));
+  const perThread = simd.rows45c_scratch_floats(chunk, g.inC, g.outH, g.outW, g.outC);
+  const u = alloc(backend, [8 * 5 * g.inC * g.outC]);
+  const scratch = alloc(backend, [parts * perThread]);
+  const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
+  simd.rows45c_filter(at(filter), at(u), g.inC, g.outC);
+  const geometry = [g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.padTop, g.padLeft];
+  simdPool(backend).run('rows45c_forward', Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + 4 * i * perThread, ...slice(g.batch, parts, i), chunk, ...geometry]));
+  free(backend, scratch);
+  free(backend, u);
   return out;
 }
 

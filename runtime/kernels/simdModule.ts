@@ -73,6 +73,10 @@ export interface SimdKernels {
   rows45_filter_grad(x: number, dy: number, scratch: number, n0: number, n1: number, H: number, W: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   rows45_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, O: number): void;
   rows45_forward(x: number, w: number, bias: number, out: number, scratch: number, n0: number, n1: number, H: number, W: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
+  /** See rows45c.c: the forward pass of 5x5 convolutions over 4+ channels into multiples of 8 by F(4, 5) along rows, images n0..n1 `chunk` at a time. */
+  rows45c_scratch_floats(chunk: number, C: number, OH: number, OW: number, O: number): number;
+  rows45c_filter(w: number, u: number, C: number, O: number): void;
+  rows45c_forward(x: number, u: number, bias: number, out: number, scratch: number, n0: number, n1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   /** See winograd34.c: F(3x3, 4x4), same scratch sizes as F(4x4, 3x3), and the space-to-depth rearrangements. */
   winograd34_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
   winograd34_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;

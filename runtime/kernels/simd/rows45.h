@@ -17,7 +17,8 @@
  *               1/90·[1 -2 4 -8 16], 1/180·[16 8 4 2 1], 1/180·[16 -8 4 -2 1], [0 0 0 0 1]
  *
  * (Derived by solving Σ_i Aᵀ[j][i]·G'[i][k]·Bᵀ'[i][l] = [l = j + k] exactly; float32 results
- * within ~1e-6 of a direct sum.) Each macro works on vectors, lanes independent.
+ * within ~1e-6 of a direct sum.) Each macro works on vectors, lanes independent, and evaluates
+ * each argument once.
  */
 #include "lanes.h"
 
@@ -30,51 +31,55 @@
 /* Bᵀ'·(d0..d7), stored at p, p + s, ... (see ROWS45_STORE8). */
 #define ROWS45_BT_STORE(d0, d1, d2, d3, d4, d5, d6, d7, p, s)                                                                    \
   do {                                                                                                                            \
-    const v128_t e1_ = wasm_f32x4_sub(wasm_f32x4_add((d2), (d6)), wasm_f32x4_mul(splat(4.25f), (d4)));                           \
-    const v128_t o1_ = wasm_f32x4_sub(wasm_f32x4_add((d1), (d5)), wasm_f32x4_mul(splat(4.25f), (d3)));                           \
-    const v128_t e3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.25f), (d2)), (d6)), wasm_f32x4_mul(splat(1.25f), (d4))); \
-    const v128_t o3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.5f), (d1)), wasm_f32x4_mul(splat(2.0f), (d5))), wasm_f32x4_mul(splat(2.5f), (d3))); \
-    const v128_t e5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), (d2)), (d6)), wasm_f32x4_mul(splat(5.0f), (d4))); \
-    const v128_t o5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), (d1)), wasm_f32x4_mul(splat(0.5f), (d5))), wasm_f32x4_mul(splat(2.5f), (d3))); \
-    ROWS45_STORE8((p), (s), wasm_f32x4_add(wasm_f32x4_sub((d0), (d6)), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub((d4), (d2)))),  \
+    const v128_t D0_ = (d0), D1_ = (d1), D2_ = (d2), D3_ = (d3), D4_ = (d4), D5_ = (d5), D6_ = (d6), D7_ = (d7);                  \
+    const v128_t e1_ = wasm_f32x4_sub(wasm_f32x4_add(D2_, D6_), wasm_f32x4_mul(splat(4.25f), D4_));                           \
+    const v128_t o1_ = wasm_f32x4_sub(wasm_f32x4_add(D1_, D5_), wasm_f32x4_mul(splat(4.25f), D3_));                           \
+    const v128_t e3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.25f), D2_), D6_), wasm_f32x4_mul(splat(1.25f), D4_)); \
+    const v128_t o3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.5f), D1_), wasm_f32x4_mul(splat(2.0f), D5_)), wasm_f32x4_mul(splat(2.5f), D3_)); \
+    const v128_t e5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), D2_), D6_), wasm_f32x4_mul(splat(5.0f), D4_)); \
+    const v128_t o5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), D1_), wasm_f32x4_mul(splat(0.5f), D5_)), wasm_f32x4_mul(splat(2.5f), D3_)); \
+    ROWS45_STORE8((p), (s), wasm_f32x4_add(wasm_f32x4_sub(D0_, D6_), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(D4_, D2_))),  \
                   wasm_f32x4_add(e1_, o1_), wasm_f32x4_sub(e1_, o1_), wasm_f32x4_add(e3_, o3_), wasm_f32x4_sub(e3_, o3_),          \
                   wasm_f32x4_add(e5_, o5_), wasm_f32x4_sub(e5_, o5_),                                                              \
-                  wasm_f32x4_add(wasm_f32x4_sub((d7), (d1)), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub((d3), (d5)))));          \
+                  wasm_f32x4_add(wasm_f32x4_sub(D7_, D1_), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(D3_, D5_))));          \
   } while (0)
 
 /* A·(e0..e3), stored at p, p + s, ... */
 #define ROWS45_A_STORE(e0, e1, e2, e3, p, s)                                                                          \
   do {                                                                                                                 \
-    const v128_t s02_ = wasm_f32x4_add((e0), (e2)), s13_ = wasm_f32x4_add((e1), (e3));                                 \
-    const v128_t q02_ = wasm_f32x4_add((e0), wasm_f32x4_mul(splat(4.0f), (e2)));                                       \
-    const v128_t q13_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add((e1), wasm_f32x4_mul(splat(4.0f), (e3))));           \
-    const v128_t h02_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), (e0)), (e2)));           \
-    const v128_t h13_ = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), (e1)), (e3));                                       \
-    ROWS45_STORE8((p), (s), (e0), wasm_f32x4_add(s02_, s13_), wasm_f32x4_sub(s02_, s13_), wasm_f32x4_add(q02_, q13_),   \
-                  wasm_f32x4_sub(q02_, q13_), wasm_f32x4_add(h02_, h13_), wasm_f32x4_sub(h02_, h13_), (e3));            \
+    const v128_t E0_ = (e0), E1_ = (e1), E2_ = (e2), E3_ = (e3);                                                      \
+    const v128_t s02_ = wasm_f32x4_add(E0_, E2_), s13_ = wasm_f32x4_add(E1_, E3_);                                 \
+    const v128_t q02_ = wasm_f32x4_add(E0_, wasm_f32x4_mul(splat(4.0f), E2_));                                       \
+    const v128_t q13_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(E1_, wasm_f32x4_mul(splat(4.0f), E3_)));           \
+    const v128_t h02_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), E0_), E2_));           \
+    const v128_t h13_ = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), E1_), E3_);                                       \
+    ROWS45_STORE8((p), (s), E0_, wasm_f32x4_add(s02_, s13_), wasm_f32x4_sub(s02_, s13_), wasm_f32x4_add(q02_, q13_),   \
+                  wasm_f32x4_sub(q02_, q13_), wasm_f32x4_add(h02_, h13_), wasm_f32x4_sub(h02_, h13_), E3_);            \
   } while (0)
 
 /* y0..y3 = Aᵀ·(m0..m7) + b. */
 #define ROWS45_AT(m0, m1, m2, m3, m4, m5, m6, m7, b, y0, y1, y2, y3)                                                           \
   do {                                                                                                                        \
-    const v128_t s1_ = wasm_f32x4_add((m1), (m2)), d1_ = wasm_f32x4_sub((m1), (m2)), s3_ = wasm_f32x4_add((m3), (m4));       \
-    const v128_t d3_ = wasm_f32x4_sub((m3), (m4)), s5_ = wasm_f32x4_add((m5), (m6)), d5_ = wasm_f32x4_sub((m5), (m6));       \
-    y0 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add((m0), (b)), s1_), wasm_f32x4_add(s3_, wasm_f32x4_mul(splat(8.0f), s5_))); \
-    y1 = wasm_f32x4_add(wasm_f32x4_add(d1_, (b)), wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d3_), wasm_f32x4_mul(splat(4.0f), d5_))); \
-    y2 = wasm_f32x4_add(wasm_f32x4_add(s1_, (b)), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), s3_), wasm_f32x4_mul(splat(2.0f), s5_))); \
-    y3 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d1_, (b)), wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), d3_), d5_)), (m7)); \
+    const v128_t M0_ = (m0), M1_ = (m1), M2_ = (m2), M3_ = (m3), M4_ = (m4), M5_ = (m5), M6_ = (m6), M7_ = (m7), B_ = (b);    \
+    const v128_t s1_ = wasm_f32x4_add(M1_, M2_), d1_ = wasm_f32x4_sub(M1_, M2_), s3_ = wasm_f32x4_add(M3_, M4_);       \
+    const v128_t d3_ = wasm_f32x4_sub(M3_, M4_), s5_ = wasm_f32x4_add(M5_, M6_), d5_ = wasm_f32x4_sub(M5_, M6_);       \
+    y0 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(M0_, B_), s1_), wasm_f32x4_add(s3_, wasm_f32x4_mul(splat(8.0f), s5_))); \
+    y1 = wasm_f32x4_add(wasm_f32x4_add(d1_, B_), wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), d3_), wasm_f32x4_mul(splat(4.0f), d5_))); \
+    y2 = wasm_f32x4_add(wasm_f32x4_add(s1_, B_), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), s3_), wasm_f32x4_mul(splat(2.0f), s5_))); \
+    y3 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d1_, B_), wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), d3_), d5_)), M7_); \
   } while (0)
 
 /* G'·(w0..w4), stored at p, p + s, ... */
 #define ROWS45_G_STORE(w0, w1, w2, w3, w4, p, s)                                                                                 \
   do {                                                                                                                            \
-    const v128_t e_ = wasm_f32x4_add(wasm_f32x4_add((w0), (w2)), (w4)), o_ = wasm_f32x4_add((w1), (w3));                          \
-    const v128_t e4_ = wasm_f32x4_add(wasm_f32x4_add((w0), wasm_f32x4_mul(splat(4.0f), (w2))), wasm_f32x4_mul(splat(16.0f), (w4))); \
-    const v128_t o4_ = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), (w1)), wasm_f32x4_mul(splat(8.0f), (w3)));                     \
-    const v128_t e16_ = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f), (w0)), wasm_f32x4_mul(splat(4.0f), (w2))), (w4)); \
-    const v128_t o16_ = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), (w1)), wasm_f32x4_mul(splat(2.0f), (w3)));                    \
-    ROWS45_STORE8((p), (s), (w0), wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e_, o_)),                                   \
+    const v128_t W0_ = (w0), W1_ = (w1), W2_ = (w2), W3_ = (w3), W4_ = (w4);                                                    \
+    const v128_t e_ = wasm_f32x4_add(wasm_f32x4_add(W0_, W2_), W4_), o_ = wasm_f32x4_add(W1_, W3_);                          \
+    const v128_t e4_ = wasm_f32x4_add(wasm_f32x4_add(W0_, wasm_f32x4_mul(splat(4.0f), W2_)), wasm_f32x4_mul(splat(16.0f), W4_)); \
+    const v128_t o4_ = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), W1_), wasm_f32x4_mul(splat(8.0f), W3_));                     \
+    const v128_t e16_ = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f), W0_), wasm_f32x4_mul(splat(4.0f), W2_)), W4_); \
+    const v128_t o16_ = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), W1_), wasm_f32x4_mul(splat(2.0f), W3_));                    \
+    ROWS45_STORE8((p), (s), W0_, wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e_, o_)),                                   \
                   wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_sub(e_, o_)), wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_add(e4_, o4_)), \
                   wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_sub(e4_, o4_)), wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_add(e16_, o16_)), \
-                  wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16_, o16_)), (w4));                                       \
+                  wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16_, o16_)), W4_);                                       \
   } while (0)

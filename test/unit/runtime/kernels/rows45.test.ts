@@ -80,4 +80,42 @@ describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows
     expect(r.uses).toBe(2);
     for (const e of r.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
   });
+
+  it(`matches the forward pass over 4 or more input channels (simd/rows45c.c) on random maps, channels, paddings and batches (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/rows45');
+    const { convGeometry, cropTaps } = await import('../../../../runtime/kernels/convGeometry');
+    const channels = fc.record({
+      // Chunks of up to 8 images a thread: one to several.
+      batch: fc.integer({ min: 1, max: 20 }),
+      h: fc.integer({ min: 1, max: 16 }),
+      w: fc.integer({ min: 1, max: 16 }),
+      // 4 and 8 in whole vectors; 5, 6, 7 and 10 with their last four channels overlapping the ones before.
+      c: fc.constantFrom(4, 5, 6, 7, 8, 10),
+      oc: fc.constantFrom(8, 16, 24),
+      pad: geometry.map((k) => k.pad),
+      seed: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(channels, async (k) => {
+        const xShape = [k.batch, k.h, k.w, k.c];
+        const fShape = [5, 5, k.c, k.oc];
+        const outShape = convOut(xShape, fShape, [1, 1], k.pad, [1, 1]);
+        fc.pre(outShape !== undefined);
+        const x = signed(xShape.reduce((a, b) => a * b), k.seed);
+        const w = signed(25 * k.c * k.oc, k.seed + 1);
+        const bias = signed(k.oc, k.seed + 2);
+        const run = () =>
+          kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { strides: [1, 1], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'linear' });
+        const before = tuning.uses;
+        const ours = await on('wasm', run);
+        const cropped = cropTaps(convGeometry(xShape, fShape, [1, 1], k.pad as never, 1, undefined, false)) !== undefined;
+        expect(tuning.uses - before).toBe(cropped || outShape![2] < 4 ? 0 : 1);
+        const ref = await on('cpu', run);
+        expect(ours.shape).toEqual(ref.shape);
+        expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
