@@ -57,8 +57,22 @@ function softmaxCrossEntropyGrad(args: { inputs: { dy: TensorInfo; labels: Tenso
   const dx = heapF32(backend, out);
   for (let r = 0; r < n; r++) {
     const o = r * c;
-    const lse = logSumExp(x, o, c);
-    for (let i = o; i < o + c; i++) dx[i] = scale * (Math.exp(x[i]! - lse) - y[i]!);
+    // softmax = e / Σe with e = exp(x - max): one exponential an element (the forward's
+    // log-sum-exp and then exp(x - lse) took three).
+    let max = -Infinity;
+    for (let i = o; i < o + c; i++) if (x[i]! > max || Number.isNaN(x[i]!)) max = x[i]!;
+    if (!Number.isFinite(max)) {
+      for (let i = o; i < o + c; i++) dx[i] = scale * (Math.exp(x[i]! - max) - y[i]!);
+      continue;
+    }
+    let sum = 0;
+    for (let i = o; i < o + c; i++) {
+      const e = Math.exp(x[i]! - max);
+      dx[i] = e;
+      sum += e;
+    }
+    const k = scale / sum;
+    for (let i = o; i < o + c; i++) dx[i] = k * dx[i]! - scale * y[i]!;
   }
   return out;
 }
