@@ -1,11 +1,13 @@
 /**
- * 5x5 convolutions of one input channel into 4 to 8 (LeNet's first layer on grayscale
- * images) by Winograd's F(4, 5) along rows (simd/rows45.c), 8 products per filter row and
- * 4-output segment where the direct form takes 20. The forward pass transforms each padded
- * input row's segments once and sums their products with the transformed filter rows; the
- * filter gradient sums (A δ) ⊙ (Bᵀ d) over every segment, row and image and applies Gᵀ once.
- * Images split across the threads, each with its own scratch; the gradient's finish adds the
- * threads' sums and transforms back.
+ * 5x5 unit-stride convolutions by Winograd's F(4, 5) along rows (simd/rows45.h): 8 products
+ * per filter row and 4-output segment where the direct form takes 20.
+ * - One input channel into 4 to 8 (LeNet's first layer on grayscale images; simd/rows45.c):
+ *   the forward pass transforms each padded input row's segments once and sums their products
+ *   with the transformed filter rows; the filter gradient sums (A δ) ⊙ (Bᵀ d) over every
+ *   segment, row and image and applies Gᵀ once (the finish adds the threads' sums first).
+ * - 4 or more input channels into multiples of 8, forward only (LeNet's second layer;
+ *   simd/rows45c.c): one matrix product per point over the tiles.
+ * Images split across the threads, each with its own scratch.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './convGeometry';
