@@ -167,17 +167,11 @@ void rows45_filter_grad_finish(float *p0, int parts, int stride, float *dw, int 
   for (int kh = 0; kh < 5; kh++) {
     for (int v = 0; v < 2; v++) {
 #define PF(f) wasm_v128_load(p0 + ((kh * 8 + (f)) * 2 + v) * 4)
-      const v128_t s12 = wasm_f32x4_add(PF(1), PF(2)), d12 = wasm_f32x4_sub(PF(1), PF(2));
-      const v128_t s34 = wasm_f32x4_add(PF(3), PF(4)), d34 = wasm_f32x4_sub(PF(3), PF(4));
-      const v128_t s56 = wasm_f32x4_add(PF(5), PF(6)), d56 = wasm_f32x4_sub(PF(5), PF(6));
-      const v128_t t = wasm_f32x4_mul(splat(-2.0f / 9.0f), s12), u = wasm_f32x4_mul(splat(-2.0f / 9.0f), d12);
-      float *w = dw + kh * 5 * O + (v ? O - 4 : 0);
-      wasm_v128_store(w, wasm_f32x4_add(wasm_f32x4_add(PF(0), t), wasm_f32x4_add(wasm_f32x4_mul(splat(1.0f / 90.0f), s34), wasm_f32x4_mul(splat(16.0f / 180.0f), s56))));
-      wasm_v128_store(w + O, wasm_f32x4_add(u, wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f / 90.0f), d34), wasm_f32x4_mul(splat(8.0f / 180.0f), d56))));
-      wasm_v128_store(w + 2 * O, wasm_f32x4_add(t, wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f / 90.0f), s34), wasm_f32x4_mul(splat(4.0f / 180.0f), s56))));
-      wasm_v128_store(w + 3 * O, wasm_f32x4_add(u, wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f / 90.0f), d34), wasm_f32x4_mul(splat(2.0f / 180.0f), d56))));
-      wasm_v128_store(w + 4 * O, wasm_f32x4_add(wasm_f32x4_add(t, PF(7)), wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f / 90.0f), s34), wasm_f32x4_mul(splat(1.0f / 180.0f), s56))));
+      v128_t w0, w1, w2, w3, w4;
+      ROWS45_GT(PF(0), PF(1), PF(2), PF(3), PF(4), PF(5), PF(6), PF(7), w0, w1, w2, w3, w4);
 #undef PF
+      float *w = dw + kh * 5 * O + (v ? O - 4 : 0);
+      wasm_v128_store(w, w0), wasm_v128_store(w + O, w1), wasm_v128_store(w + 2 * O, w2), wasm_v128_store(w + 3 * O, w3), wasm_v128_store(w + 4 * O, w4);
     }
   }
 }

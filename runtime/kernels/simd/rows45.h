@@ -28,33 +28,63 @@
    wasm_v128_store((p) + 3 * (s), X3), wasm_v128_store((p) + 4 * (s), X4), wasm_v128_store((p) + 5 * (s), X5),      \
    wasm_v128_store((p) + 6 * (s), X6), wasm_v128_store((p) + 7 * (s), X7))
 
-/* Bᵀ'·(d0..d7), stored at p, p + s, ... (see ROWS45_STORE8). */
-#define ROWS45_BT_STORE(d0, d1, d2, d3, d4, d5, d6, d7, p, s)                                                                    \
+/* X0..X7 = Bᵀ'·(d0..d7). */
+#define ROWS45_BT(d0, d1, d2, d3, d4, d5, d6, d7, X0, X1, X2, X3, X4, X5, X6, X7)                                             \
   do {                                                                                                                            \
     const v128_t D0_ = (d0), D1_ = (d1), D2_ = (d2), D3_ = (d3), D4_ = (d4), D5_ = (d5), D6_ = (d6), D7_ = (d7);                  \
-    const v128_t e1_ = wasm_f32x4_sub(wasm_f32x4_add(D2_, D6_), wasm_f32x4_mul(splat(4.25f), D4_));                           \
-    const v128_t o1_ = wasm_f32x4_sub(wasm_f32x4_add(D1_, D5_), wasm_f32x4_mul(splat(4.25f), D3_));                           \
+    const v128_t e1_ = wasm_f32x4_sub(wasm_f32x4_add(D2_, D6_), wasm_f32x4_mul(splat(4.25f), D4_));                               \
+    const v128_t o1_ = wasm_f32x4_sub(wasm_f32x4_add(D1_, D5_), wasm_f32x4_mul(splat(4.25f), D3_));                               \
     const v128_t e3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.25f), D2_), D6_), wasm_f32x4_mul(splat(1.25f), D4_)); \
     const v128_t o3_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(0.5f), D1_), wasm_f32x4_mul(splat(2.0f), D5_)), wasm_f32x4_mul(splat(2.5f), D3_)); \
     const v128_t e5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), D2_), D6_), wasm_f32x4_mul(splat(5.0f), D4_)); \
     const v128_t o5_ = wasm_f32x4_sub(wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), D1_), wasm_f32x4_mul(splat(0.5f), D5_)), wasm_f32x4_mul(splat(2.5f), D3_)); \
-    ROWS45_STORE8((p), (s), wasm_f32x4_add(wasm_f32x4_sub(D0_, D6_), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(D4_, D2_))),  \
-                  wasm_f32x4_add(e1_, o1_), wasm_f32x4_sub(e1_, o1_), wasm_f32x4_add(e3_, o3_), wasm_f32x4_sub(e3_, o3_),          \
-                  wasm_f32x4_add(e5_, o5_), wasm_f32x4_sub(e5_, o5_),                                                              \
-                  wasm_f32x4_add(wasm_f32x4_sub(D7_, D1_), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(D3_, D5_))));          \
+    X0 = wasm_f32x4_add(wasm_f32x4_sub(D0_, D6_), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(D4_, D2_)));                        \
+    X1 = wasm_f32x4_add(e1_, o1_), X2 = wasm_f32x4_sub(e1_, o1_), X3 = wasm_f32x4_add(e3_, o3_), X4 = wasm_f32x4_sub(e3_, o3_);  \
+    X5 = wasm_f32x4_add(e5_, o5_), X6 = wasm_f32x4_sub(e5_, o5_);                                                                 \
+    X7 = wasm_f32x4_add(wasm_f32x4_sub(D7_, D1_), wasm_f32x4_mul(splat(5.25f), wasm_f32x4_sub(D3_, D5_)));                        \
+  } while (0)
+
+/* Bᵀ'·(d0..d7), stored at p, p + s, ... (see ROWS45_STORE8). */
+#define ROWS45_BT_STORE(d0, d1, d2, d3, d4, d5, d6, d7, p, s)                      \
+  do {                                                                              \
+    v128_t X0_, X1_, X2_, X3_, X4_, X5_, X6_, X7_;                                  \
+    ROWS45_BT(d0, d1, d2, d3, d4, d5, d6, d7, X0_, X1_, X2_, X3_, X4_, X5_, X6_, X7_); \
+    ROWS45_STORE8((p), (s), X0_, X1_, X2_, X3_, X4_, X5_, X6_, X7_);                \
+  } while (0)
+
+/* D0..D7 = A·(e0..e3). */
+#define ROWS45_A(e0, e1, e2, e3, D0, D1, D2, D3, D4, D5, D6, D7)                                                       \
+  do {                                                                                                                 \
+    const v128_t E0_ = (e0), E1_ = (e1), E2_ = (e2), E3_ = (e3);                                                       \
+    const v128_t s02_ = wasm_f32x4_add(E0_, E2_), s13_ = wasm_f32x4_add(E1_, E3_);                                     \
+    const v128_t q02_ = wasm_f32x4_add(E0_, wasm_f32x4_mul(splat(4.0f), E2_));                                         \
+    const v128_t q13_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(E1_, wasm_f32x4_mul(splat(4.0f), E3_)));            \
+    const v128_t h02_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), E0_), E2_));            \
+    const v128_t h13_ = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), E1_), E3_);                                         \
+    D0 = E0_, D1 = wasm_f32x4_add(s02_, s13_), D2 = wasm_f32x4_sub(s02_, s13_), D3 = wasm_f32x4_add(q02_, q13_);        \
+    D4 = wasm_f32x4_sub(q02_, q13_), D5 = wasm_f32x4_add(h02_, h13_), D6 = wasm_f32x4_sub(h02_, h13_), D7 = E3_;        \
   } while (0)
 
 /* A·(e0..e3), stored at p, p + s, ... */
-#define ROWS45_A_STORE(e0, e1, e2, e3, p, s)                                                                          \
-  do {                                                                                                                 \
-    const v128_t E0_ = (e0), E1_ = (e1), E2_ = (e2), E3_ = (e3);                                                      \
-    const v128_t s02_ = wasm_f32x4_add(E0_, E2_), s13_ = wasm_f32x4_add(E1_, E3_);                                 \
-    const v128_t q02_ = wasm_f32x4_add(E0_, wasm_f32x4_mul(splat(4.0f), E2_));                                       \
-    const v128_t q13_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(E1_, wasm_f32x4_mul(splat(4.0f), E3_)));           \
-    const v128_t h02_ = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), E0_), E2_));           \
-    const v128_t h13_ = wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f), E1_), E3_);                                       \
-    ROWS45_STORE8((p), (s), E0_, wasm_f32x4_add(s02_, s13_), wasm_f32x4_sub(s02_, s13_), wasm_f32x4_add(q02_, q13_),   \
-                  wasm_f32x4_sub(q02_, q13_), wasm_f32x4_add(h02_, h13_), wasm_f32x4_sub(h02_, h13_), E3_);            \
+#define ROWS45_A_STORE(e0, e1, e2, e3, p, s)                                \
+  do {                                                                       \
+    v128_t D0_, D1_, D2_, D3_, D4_, D5_, D6_, D7_;                           \
+    ROWS45_A(e0, e1, e2, e3, D0_, D1_, D2_, D3_, D4_, D5_, D6_, D7_);        \
+    ROWS45_STORE8((p), (s), D0_, D1_, D2_, D3_, D4_, D5_, D6_, D7_);         \
+  } while (0)
+
+/* w0..w4 = G'ᵀ·(p0..p7): a filter row's gradient from its 8 points' sums. */
+#define ROWS45_GT(p0, p1, p2, p3, p4, p5, p6, p7, w0, w1, w2, w3, w4)                                                                 \
+  do {                                                                                                                                 \
+    const v128_t P0_ = (p0), P1_ = (p1), P2_ = (p2), P3_ = (p3), P4_ = (p4), P5_ = (p5), P6_ = (p6), P7_ = (p7);                       \
+    const v128_t s12_ = wasm_f32x4_add(P1_, P2_), d12_ = wasm_f32x4_sub(P1_, P2_), s34_ = wasm_f32x4_add(P3_, P4_);                    \
+    const v128_t d34_ = wasm_f32x4_sub(P3_, P4_), s56_ = wasm_f32x4_add(P5_, P6_), d56_ = wasm_f32x4_sub(P5_, P6_);                    \
+    const v128_t t_ = wasm_f32x4_mul(splat(-2.0f / 9.0f), s12_), u_ = wasm_f32x4_mul(splat(-2.0f / 9.0f), d12_);                       \
+    w0 = wasm_f32x4_add(wasm_f32x4_add(P0_, t_), wasm_f32x4_add(wasm_f32x4_mul(splat(1.0f / 90.0f), s34_), wasm_f32x4_mul(splat(16.0f / 180.0f), s56_))); \
+    w1 = wasm_f32x4_add(u_, wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f / 90.0f), d34_), wasm_f32x4_mul(splat(8.0f / 180.0f), d56_)));   \
+    w2 = wasm_f32x4_add(t_, wasm_f32x4_add(wasm_f32x4_mul(splat(4.0f / 90.0f), s34_), wasm_f32x4_mul(splat(4.0f / 180.0f), s56_)));   \
+    w3 = wasm_f32x4_add(u_, wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f / 90.0f), d34_), wasm_f32x4_mul(splat(2.0f / 180.0f), d56_)));   \
+    w4 = wasm_f32x4_add(wasm_f32x4_add(t_, P7_), wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f / 90.0f), s34_), wasm_f32x4_mul(splat(1.0f / 180.0f), s56_))); \
   } while (0)
 
 /* y0..y3 = Aᵀ·(m0..m7) + b. */
