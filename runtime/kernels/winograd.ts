@@ -11,9 +11,8 @@
  * - 3x3/2 (ResNet's downsampling layers): F(4, 2) on the even inputs, the odd ones direct
  *   (simd/winograd3s2.c), 81 per 4x4 outputs instead of 144; its input gradient
  *   (conv2DBackpropInput.ts) by the transposed form, 8x8 of dx a tile;
- * - 5x5, unit stride, filter gradient only: F(2x2, 5x5) (simd/winograd5.c), 36 per 2x2
- *   outputs instead of 100, other channel counts padded with zero channels (LeNet's 6) where
- *   that wastes at most a quarter.
+ * - 5x5, unit stride, filter gradient only: F(4x4, 5x5) (simd/winograd45.c), 64 per 4x4
+ *   outputs instead of 400, 4+ channels read as they are (LeNet's 6), fewer padded to 4.
  * Tiles split across the threads, each with its own scratch; channels run four at a time.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -125,7 +124,7 @@ export function stridedFits(g: ConvGeometry): boolean {
  * output: 36 × 36 against 16 × 49).
  */
 type Algorithm = {
-  kernel: 'winograd' | 'winograd83' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd5';
+  kernel: 'winograd' | 'winograd83' | 'winograd22' | 'winograd3s2' | 'winograd34' | 'winograd44' | 'winograd45';
   m: number;
   points: number;
   /** The forward entry point, when not `${kernel}_forward` (and what tuning.byKernel counts it as). */
@@ -139,7 +138,7 @@ function algorithm(g: ConvGeometry, gradient = false): Algorithm {
   if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
   if (g.kH === 3 && twoByTwo(g)) return { kernel: 'winograd22', m: 2, points: 9 };
   if (g.kH === 3) return !gradient && eightByEight(g) ? { kernel: 'winograd83', m: 8, points: 100 } : { kernel: 'winograd', m: 4, points: 36 };
-  if (g.kH === 5) return { kernel: 'winograd5', m: 2, points: 36 };
+  if (g.kH === 5) return { kernel: 'winograd45', m: 4, points: 64 };
   return tileProducts(g, 4, 49) < tileProducts(g, 3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
 }
 
@@ -213,7 +212,7 @@ function forward(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter:
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
   const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
-  if (kernel === 'winograd5') throw new Error(`${kernel} has no forward pass`);
+  if (kernel === 'winograd45') throw new Error(`${kernel} has no forward pass`);
   // The filter transform too splits across the threads, by input channels, in their scratch.
   simdPool(backend).run(`${kernel}_filter`, Array.from({ length: parts }, (_, i) => [at(filter), at(u), at(scratch) + i * perThread * 4, g.inC, g.outC, ...slice(g.inC, parts, i)]));
   simdPool(backend).run(entry, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));
@@ -288,8 +287,8 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const scope = new Scope(backend);
   const at = (t: TensorInfo) => offsetOf(backend, t);
   const { kH: k, inC: C, outC: O } = g;
-  // The 6x6 input transform (F(2x2, 5x5)'s) reads 4 or more channels as they are, its last
-  // four overlapping the ones before (LeNet's 6: copying x to 8 took 0.17 ms a step); fewer are padded to 4.
+  // F(4x4, 5x5)'s input transform reads 4 or more channels as they are, its last four
+  // overlapping the ones before (LeNet's 6: copying x to 8 took 0.17 ms a step); fewer are padded to 4.
   const C4 = k === 5 && C >= 4 ? C : ceil4(C);
   const O4 = ceil4(O);
   const x4 = columns(scope, x, g.batch * g.inH * g.inW, C, C4);
@@ -300,11 +299,11 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const sums = simd.winograd_scratch_floats(chunk, C4, O4, points); // where a thread's P starts in its scratch
   const out = alloc(backend, [k, k, C, O]);
   const dw4 = C4 === C && O4 === O ? out : scope.alloc([k * k * C4 * O4]);
-  const scratch = scope.alloc([parts * (perThread + 30 * 4)]); // and 30 vectors a thread for the finish
+  const scratch = scope.alloc([parts * (perThread + 40 * 4)]); // and 40 vectors a thread for the finish (F(4x4, 5x5): 5 x 8)
   // C: the channels that are real (x4's padding to C4 multiplies nothing).
   simdPool(backend).run(`${kernel}_filter_grad`, Array.from({ length: parts }, (_, i) => [at(x4), at(dy4), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry, C]));
   // The finish (the threads' sums added, transformed back) splits by input channels.
-  const finishScratch = (i: number) => at(scratch) + 4 * (parts * perThread + i * 30 * 4);
+  const finishScratch = (i: number) => at(scratch) + 4 * (parts * perThread + i * 40 * 4);
   simdPool(backend).run(`${kernel}_filter_grad_finish`, Array.from({ length: parts }, (_, i) => [at(scratch) + sums * 4, parts, perThread, at(dw4), finishScratch(i), C4, O4, ...slice(C4, parts, i)]));
   if (dw4 !== out) {
     // [k, k, C4, O4] → [k, k, C4, O] → [k, k, C, O]

@@ -200,10 +200,8 @@ void winograd_transform_inputs(const float *x, float *V, int vs, float *T, int m
     const int rs = W * C;
     const float *p0 = rows & 1 ? row : Z, *p1 = rows & 2 ? row + rs : Z, *p2 = rows & 4 ? row + 2 * rs : Z;
     const float *p3 = rows & 8 ? row + 3 * rs : Z, *p4 = rows & 16 ? row + 4 * rs : Z, *p5 = rows & 32 ? row + 5 * rs : Z;
-    /* Channels four at a time; for C % 4 != 0 (C >= 4: LeNet's 6, unpadded) the last four overlap the ones before. */
-    for (int c0 = 0; c0 < C; c0 += 4) {
-      const int c = c0 + 4 <= C ? c0 : C - 4;
-      float *v = V + t * C + c;
+    float *v = V + t * C;
+    for (int c = 0; c < C; c += 4, v += 4) {
       /* Columns: T[k][l] = (Bᵀ d)[k][l]; a column outside x transforms to 0. */
       for (int l = 0; l < 6; l++) {
         v128_t y0 = zero, y1 = zero, y2 = zero, y3 = zero, y4 = zero, y5 = zero;

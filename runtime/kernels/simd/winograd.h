@@ -1,5 +1,5 @@
 /*
- * What winograd.c (F(4x4, 3x3)), winograd34.c (F(3x3, 4x4)), winograd5.c (F(2x2, 5x5)),
+ * What winograd.c (F(4x4, 3x3)), winograd34.c (F(3x3, 4x4)), winograd45.c (F(4x4, 5x5)),
  * winograd44.c (F(4x4, 4x4)), winograd22.c (3x3 over 2x2 maps) and winograd3s2.c (3x3/2)
  * share. The first three take a 6x6 input patch per tile (the same Bᵀ: interpolation points
  * 0, ±1, ±2, ∞), so 36 frequency components, each a matrix product over channels; F(4x4, 4x4)

@@ -67,8 +67,10 @@
       /* Each patch row's first input, or Z for a row outside x. */                                     \
       const float *p[SPAN];                                                                             \
       UNROLL for (int k = 0; k < (SPAN); k++) p[k] = (rows >> k) & 1 ? x + ((n * H + ih + k) * W + iw) * C : Z; \
-      float *v = V + t * C;                                                                             \
-      for (int c = 0; c < C; c += 4, v += 4) {                                                          \
+      /* Channels four at a time, the last four overlapping the ones before when C % 4 != 0 (C >= 4). */ \
+      for (int c0 = 0; c0 < C; c0 += 4) {                                                              \
+        const int c = c0 + 4 <= C ? c0 : C - 4;                                                         \
+        float *v = V + t * C + c;                                                                       \
         /* Columns: T[k][l] = (Bᵀ d)[k][l]; a column outside x transforms to 0. */                      \
         UNROLL for (int l = 0; l < (SPAN); l++) {                                                       \
           v128_t d[SPAN], y[N];                                                                         \

@@ -17,7 +17,7 @@ const TOLERANCE = 1e-4;
 const F8_TOLERANCE = 1e-3;
 
 /**
- * Where simd/winograd.c and winograd5.c apply: 3x3 (forward, input and filter gradients;
+ * Where simd/winograd.c and winograd45.c apply: 3x3 (forward, input and filter gradients;
  * channels multiples of 4) or 5x5 (filter gradient; 6 channels padded to 8), unit stride, no
  * dilation, outputs at least 4x4.
  */
@@ -79,7 +79,7 @@ function expectWithin(r: { errors: number[]; f8: boolean[] }): void {
   r.errors.forEach((e, i) => expect(e).toBeLessThanOrEqual(r.f8[i] ? F8_TOLERANCE : TOLERANCE));
 }
 
-describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3 over 2x2 maps; winograd5.c: F(2x2, 5x5) filter gradients; winograd44.c, winograd34.c: strided stems) vs CPU", () => {
+describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3 over 2x2 maps; winograd45.c: F(4x4, 5x5) filter gradients; winograd44.c, winograd34.c: strided stems) vs CPU", () => {
   beforeAll(ready);
 
   it(`matches the forward convolution, its input gradient and its filter gradient on random maps, channels and paddings (max rel. error ${TOLERANCE})`, async (ctx) => {
@@ -166,6 +166,33 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
       { numRuns: 15, examples: [[{ k: 3, batch: 2, h: 16, w: 16, c: 32, oc: 32, pad: 'same', seed: 5 }]] },
     );
     expect(ran).toBeGreaterThan(0);
+  });
+
+  it(`matches 5x5 filter gradients by F(4x4, 5x5) (simd/winograd45.c), channels unpadded from 4 (max rel. error ${TOLERANCE})`, async (ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const { tuning } = await import('../../../../runtime/kernels/winograd');
+    const five = fc.record({
+      k: fc.constant(5),
+      // 1 to 4 tiles a side, the last partly outside; chunks of tiles split across the threads from 2 images on.
+      batch: fc.integer({ min: 1, max: 12 }),
+      h: fc.integer({ min: 8, max: 20 }),
+      w: fc.integer({ min: 8, max: 20 }),
+      // 6 and 7: the last four channels overlap the ones before (no padded copy); 3 is padded to 4.
+      c: fc.constantFrom(3, 4, 6, 7, 8, 16),
+      oc: fc.constantFrom(4, 8, 16, 24),
+      pad: fc.oneof(fc.constant('valid' as const), fc.tuple(fc.nat(2), fc.nat(2)).map(([t, l]) => [[0, 0], [t, t], [l, l], [0, 0]])),
+      seed: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(five, async (k) => {
+        const before = tuning.byKernel.winograd45 ?? 0;
+        const r = (await compare(k))!;
+        expect(r.uses).toBe(1);
+        expect((tuning.byKernel.winograd45 ?? 0) - before).toBe(1);
+        expect(r.errors[2]).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('matches with every convolution kept on one thread, as the product keeps small ones (Winograd and the direct kernels)', async (ctx) => {
