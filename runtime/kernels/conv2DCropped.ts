@@ -10,7 +10,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { convGeometry, copyCroppedFilter, cropTaps, explicitPad, type ConvAttrs, type ConvGeometry } from './convGeometry';
 import { convArgs, convParts, SIMD_PAD_FLOATS, simdKernels, simdPool, slice, type SimdKernels } from './simdModule';
 import { rows45ChannelsConv, rows45ChannelsFits, rows45Conv, rows45Fits } from './rows45';
-import { stride2Fits, stridedFits, winogradConv, winogradFits, winogradStridedConv } from './winograd';
+import { fiveFits, stride2Fits, stridedFits, winogradConv, winogradFits, winogradStridedConv } from './winograd';
 import { alloc, free, heapF32, offsetOf, stockKernel } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
@@ -26,9 +26,9 @@ function viaSimd(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, bias: 
   const simd = tuning.simd ? simdKernels(backend) : null;
   const activation = (attrs.activation as string | undefined) ?? 'linear';
   if (!simd || activation !== 'linear' || (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC))) return undefined;
-  if (winogradFits(g) || stride2Fits(g)) return winogradConv(backend, simd, x, filter, bias, g);
   if (rows45Fits(g)) return rows45Conv(backend, simd, x, filter, bias, g);
   if (rows45ChannelsFits(g)) return rows45ChannelsConv(backend, simd, x, filter, bias, g);
+  if (winogradFits(g) || stride2Fits(g) || fiveFits(g)) return winogradConv(backend, simd, x, filter, bias, g);
   if (tuning.oneChannel && g.inC === 1 && g.outC === 6 && g.strideW === 1) {
     const six = oneChannelSix(backend, simd, x, filter, bias, g);
     if (six) return six;

@@ -5,7 +5,7 @@
  *   the forward pass transforms each padded input row's segments once and sums their products
  *   with the transformed filter rows; the filter gradient sums (A δ) ⊙ (Bᵀ d) over every
  *   segment, row and image and applies Gᵀ once (the finish adds the threads' sums first).
- * - 4 or more input channels into multiples of 8, forward only (LeNet's second layer;
+ * - 4 to 7 input channels into multiples of 8, forward only (LeNet's second layer;
  *   simd/rows45c.c): one matrix product per point over the tiles.
  * Images split across the threads, each with its own scratch.
  */
@@ -41,9 +41,15 @@ export function rows45Conv(backend: WasmBackend, simd: SimdKernels, x: TensorInf
   return out;
 }
 
-/** The forward pass over 4 or more input channels (simd/rows45c.c): 5x5, unit stride, output channels in whole 8-wide blocks, rows of 4+ outputs (a segment computes 4). */
+/**
+ * The forward pass over 4 to 7 input channels (simd/rows45c.c): 5x5, unit stride, output
+ * channels in whole 8-wide blocks, rows of 4+ outputs (a segment computes 4). From 8 channels
+ * F(4x4, 5x5) (winograd.ts) does fewer products over contractions long enough to pay for its
+ * 2-D transforms; below, its contractions are too short (one thread, into 16 channels over
+ * 14x14 maps: 4 channels 1.74 ms here against 2.01, 6 2.40 against 2.46, 8 2.95 against 2.65).
+ */
 export function rows45ChannelsFits(g: ConvGeometry): boolean {
-  return tuning.enabled && g.inC >= 4 && g.kH === 5 && g.kW === 5 && unitStride(g) && g.outC % 8 === 0 && g.outW >= 4;
+  return tuning.enabled && g.inC >= 4 && g.inC < 8 && g.kH === 5 && g.kW === 5 && unitStride(g) && g.outC % 8 === 0 && g.outW >= 4;
 }
 
 /** Images a thread transforms at a time: X and M of 8 LeNet images (~190 KB) stay in L2 (4 to 32 measured alike). */

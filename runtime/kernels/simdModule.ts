@@ -64,9 +64,11 @@ export interface SimdKernels {
   winograd_grad_scratch_floats(tiles: number, C: number, O: number, points: number): number;
   winograd_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
   winograd_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
-  /** See winograd45.c: the filter gradient of 5x5 convolutions by F(4x4, 5x5), 64 points. */
+  /** See winograd45.c: 5x5 convolutions by F(4x4, 5x5), 64 points, otherwise as F(3x3, 4x4). */
   winograd45_filter_grad(x: number, dy: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number, CR: number): void;
   winograd45_filter_grad_finish(p0: number, parts: number, stride: number, dw: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
+  winograd45_filter(w: number, u: number, scratch: number, C: number, O: number, c0: number, c1: number): void;
+  winograd45_forward(x: number, u: number, bias: number, out: number, scratch: number, t0: number, t1: number, chunk: number, H: number, W: number, C: number, OH: number, OW: number, O: number, PT: number, PL: number): void;
   copy_columns(src: number, dst: number, rows: number, n: number, m: number): void;
   /** See rows45.c: 5x5 convolutions of one channel into 4-8 by F(4, 5) along rows, images n0..n1: the filter gradient's sums into scratch, and the forward pass. */
   rows45_scratch_floats(OH: number, OW: number): number;

@@ -60,6 +60,11 @@ export function winogradFits(g: ConvGeometry): boolean {
   return (g.outH >= 4 && g.outW >= 4) || twoByTwo(g);
 }
 
+/** Where the forward F(4x4, 5x5) applies: 5x5, unit stride, 4+ input channels (read as they are), output channels in whole lanes, outputs of at least 4x4. */
+export function fiveFits(g: ConvGeometry): boolean {
+  return tuning.enabled && g.kH === 5 && g.kW === 5 && unitStride(g) && g.inC >= 4 && g.outC % 4 === 0 && g.outH >= 4 && g.outW >= 4;
+}
+
 /**
  * A 3x3 convolution padded by one over a 2x2 map (a ResNet-18's third stage on 32x32 images):
  * simd/winograd22.c's 9 products an image where the direct kernel, which skips the taps that
@@ -212,7 +217,6 @@ function forward(backend: WasmBackend, simd: SimdKernels, x: TensorInfo, filter:
   const out = alloc(backend, [g.batch, g.outH, g.outW, g.outC]);
   const u = scope.alloc([points * (g.inC * O8 + 16)]); // `points` matrices u_stride() apart (simd/winograd.h)
   const scratch = scope.alloc([parts * perThread]);
-  if (kernel === 'winograd45') throw new Error(`${kernel} has no forward pass`);
   // The filter transform too splits across the threads, by input channels, in their scratch.
   simdPool(backend).run(`${kernel}_filter`, Array.from({ length: parts }, (_, i) => [at(filter), at(u), at(scratch) + i * perThread * 4, g.inC, g.outC, ...slice(g.inC, parts, i)]));
   simdPool(backend).run(entry, Array.from({ length: parts }, (_, i) => [at(x), at(u), bias ? at(bias) : 0, at(out), at(scratch) + i * perThread * 4, ...split(i), chunk, ...geometry]));

@@ -99,17 +99,25 @@
     y3 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(d1_, B_), wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), d3_), d5_)), M7_); \
   } while (0)
 
-/* G'·(w0..w4), stored at p, p + s, ... */
-#define ROWS45_G_STORE(w0, w1, w2, w3, w4, p, s)                                                                                 \
+/* U0..U7 = G'·(w0..w4). */
+#define ROWS45_G(w0, w1, w2, w3, w4, U0, U1, U2, U3, U4, U5, U6, U7)                                                           \
   do {                                                                                                                            \
-    const v128_t W0_ = (w0), W1_ = (w1), W2_ = (w2), W3_ = (w3), W4_ = (w4);                                                    \
-    const v128_t e_ = wasm_f32x4_add(wasm_f32x4_add(W0_, W2_), W4_), o_ = wasm_f32x4_add(W1_, W3_);                          \
+    const v128_t W0_ = (w0), W1_ = (w1), W2_ = (w2), W3_ = (w3), W4_ = (w4);                                                      \
+    const v128_t e_ = wasm_f32x4_add(wasm_f32x4_add(W0_, W2_), W4_), o_ = wasm_f32x4_add(W1_, W3_);                               \
     const v128_t e4_ = wasm_f32x4_add(wasm_f32x4_add(W0_, wasm_f32x4_mul(splat(4.0f), W2_)), wasm_f32x4_mul(splat(16.0f), W4_)); \
-    const v128_t o4_ = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), W1_), wasm_f32x4_mul(splat(8.0f), W3_));                     \
+    const v128_t o4_ = wasm_f32x4_add(wasm_f32x4_mul(splat(2.0f), W1_), wasm_f32x4_mul(splat(8.0f), W3_));                        \
     const v128_t e16_ = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(splat(16.0f), W0_), wasm_f32x4_mul(splat(4.0f), W2_)), W4_); \
-    const v128_t o16_ = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), W1_), wasm_f32x4_mul(splat(2.0f), W3_));                    \
-    ROWS45_STORE8((p), (s), W0_, wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e_, o_)),                                   \
-                  wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_sub(e_, o_)), wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_add(e4_, o4_)), \
-                  wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_sub(e4_, o4_)), wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_add(e16_, o16_)), \
-                  wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16_, o16_)), W4_);                                       \
+    const v128_t o16_ = wasm_f32x4_add(wasm_f32x4_mul(splat(8.0f), W1_), wasm_f32x4_mul(splat(2.0f), W3_));                       \
+    U0 = W0_, U1 = wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_add(e_, o_)), U2 = wasm_f32x4_mul(splat(-2.0f / 9.0f), wasm_f32x4_sub(e_, o_)); \
+    U3 = wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_add(e4_, o4_)), U4 = wasm_f32x4_mul(splat(1.0f / 90.0f), wasm_f32x4_sub(e4_, o4_));       \
+    U5 = wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_add(e16_, o16_)), U6 = wasm_f32x4_mul(splat(1.0f / 180.0f), wasm_f32x4_sub(e16_, o16_)); \
+    U7 = W4_;                                                                                                                     \
+  } while (0)
+
+/* G'·(w0..w4), stored at p, p + s, ... */
+#define ROWS45_G_STORE(w0, w1, w2, w3, w4, p, s)                             \
+  do {                                                                        \
+    v128_t U0_, U1_, U2_, U3_, U4_, U5_, U6_, U7_;                            \
+    ROWS45_G(w0, w1, w2, w3, w4, U0_, U1_, U2_, U3_, U4_, U5_, U6_, U7_);     \
+    ROWS45_STORE8((p), (s), U0_, U1_, U2_, U3_, U4_, U5_, U6_, U7_);          \
   } while (0)

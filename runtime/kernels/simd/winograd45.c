@@ -16,11 +16,23 @@
 #define BT8(x, y) ROWS45_BT(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7])
 #define A84(x, y) ROWS45_A(x[0], x[1], x[2], x[3], y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7])
 #define GT58(x, y) ROWS45_GT(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], y[0], y[1], y[2], y[3], y[4])
+#define G85(x, y) ROWS45_G(x[0], x[1], x[2], x[3], x[4], y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7])
+/* Aᵀ with a bias of -0 (x + -0 is x, so the compiler drops those adds; winograd_gen.h adds the bias). */
+#define AT48(x, y) ROWS45_AT(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], wasm_f32x4_splat(-0.0f), y[0], y[1], y[2], y[3])
 
-/* F(4x4, 5x5)'s input transform (8x8 patches), dy transform and filter-gradient finish (winograd_gen.h). */
+/* F(4x4, 5x5)'s filter transform (scratch: 40 vectors), input and output transforms, dy transform and filter-gradient finish (winograd_gen.h). */
+WINOGRAD_FILTER(winograd45_filter, 5, 8, G85)
 WINOGRAD_INPUTS(transform_inputs8, 8, 8, WINOGRAD_ORIGIN, BT8)
+WINOGRAD_OUTPUTS(transform_out45, 8, 4, AT48)
 WINOGRAD_DY(transform_dy45, 4, 8, A84)
 WINOGRAD_FINISH(winograd45_filter_grad_finish, 8, 5, GT58)
+
+/* As winograd_forward with 5x5 filters, 4x4 tiles and 8x8 patches (scratch: winograd_scratch_floats with 64 points); u from winograd45_filter. */
+EXPORT("winograd45_forward")
+void winograd45_forward(const float *x, const float *u, const float *bias, float *out, float *scratch, int t0, int t1, int chunk,
+                        int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
+  winograd_forward_tiles(x, u, bias, out, scratch, t0, t1, chunk, 4, 64, transform_inputs8, transform_out45, H, W, C, OH, OW, O, PT, PL);
+}
 
 /* As winograd_filter_grad with 5x5 filters, 4x4 tiles and 8x8 patches (scratch: winograd_grad_scratch_floats with 64 points); winograd45_filter_grad_finish transforms back. */
 EXPORT("winograd45_filter_grad")

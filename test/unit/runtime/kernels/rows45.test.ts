@@ -81,7 +81,7 @@ describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows
     for (const e of r.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it(`matches the forward pass over 4 or more input channels (simd/rows45c.c) on random maps, channels, paddings and batches (max rel. error ${TOLERANCE})`, async (ctx) => {
+  it(`matches the forward pass over 4 to 7 input channels (simd/rows45c.c) on random maps, channels, paddings and batches (max rel. error ${TOLERANCE})`, async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/rows45');
     const { convGeometry, cropTaps } = await import('../../../../runtime/kernels/convGeometry');
@@ -90,8 +90,8 @@ describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows
       batch: fc.integer({ min: 1, max: 20 }),
       h: fc.integer({ min: 1, max: 16 }),
       w: fc.integer({ min: 1, max: 16 }),
-      // 4 and 8 in whole vectors; 5, 6, 7 and 10 with their last four channels overlapping the ones before.
-      c: fc.constantFrom(4, 5, 6, 7, 8, 10),
+      // 4 in whole vectors; 5, 6 and 7 with their last four channels overlapping the ones before (from 8, F(4x4, 5x5) takes them).
+      c: fc.constantFrom(4, 5, 6, 7),
       oc: fc.constantFrom(8, 16, 24),
       pad: geometry.map((k) => k.pad),
       seed: fc.nat(),

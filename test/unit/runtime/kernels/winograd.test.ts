@@ -39,8 +39,23 @@ const geometry = fc.record({
 
 type Case = { k: number; batch: number; h: number; w: number; c: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
 
-/** How many of a case's three kernels run on Winograd. */
-const expectedUses = (k: Case) => (k.k === 3 ? (k.c % 4 === 0 && k.oc % 4 === 0 ? 3 : 0) : 1);
+/**
+ * How many of a case's three kernels run on Winograd: 3x3 all three where channels fill lanes;
+ * 5x5 the filter gradient (F(4x4, 5x5)), and the forward pass and input gradient where they are
+ * not taken by rows45c.c, the scatter or cropped taps (the 5x5 tests below pin those down).
+ */
+const expectedUses = (k: Case) => (k.k === 3 ? (k.c % 4 === 0 && k.oc % 4 === 0 ? 3 : 0) : undefined);
+
+/** r's Winograd uses as expected for case k: exactly for 3x3, from 1 (the filter gradient) to 3 for 5x5. */
+function expectUses(r: { uses: number }, k: Case): void {
+  const n = expectedUses(k);
+  if (n !== undefined) {
+    expect(r.uses).toBe(n);
+  } else {
+    expect(r.uses).toBeGreaterThanOrEqual(1);
+    expect(r.uses).toBeLessThanOrEqual(3);
+  }
+}
 
 /** Forward (with bias), input gradient and filter gradient of one case: on wasm by Winograd where it fits, and on CPU; f8[i] when run i took F(8x8, 3x3). */
 async function compare(k: Case): Promise<{ uses: number; errors: number[]; f8: boolean[] } | undefined> {
@@ -89,7 +104,7 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
         const r = await compare(k);
         fc.pre(r !== undefined);
         // Where it applies, Winograd ran (the input gradient is a forward convolution of dy).
-        expect(r!.uses).toBe(expectedUses(k));
+        expectUses(r!, k);
         expectWithin(r!);
       }),
       { numRuns: 60 },
@@ -130,7 +145,7 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
   ])('matches on larger shapes: %s', async ([, k], ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const r = await compare(k);
-    expect(r!.uses).toBe(expectedUses(k));
+    expectUses(r!, k);
     expectWithin(r!);
   });
 
@@ -187,12 +202,25 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
       fc.asyncProperty(five, async (k) => {
         const before = tuning.byKernel.winograd45 ?? 0;
         const r = (await compare(k))!;
-        expect(r.uses).toBe(1);
-        expect((tuning.byKernel.winograd45 ?? 0) - before).toBe(1);
-        expect(r.errors[2]).toBeLessThanOrEqual(TOLERANCE);
+        // The filter gradient always; the forward pass and input gradient where F(4x4, 5x5) takes them.
+        expect((tuning.byKernel.winograd45 ?? 0) - before).toBe(r.uses);
+        expectUses(r, k);
+        for (const e of r.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
       }),
       { numRuns: 40 },
     );
+  });
+
+  it.for<[string, Case, number]>([
+    ['16 → 32 channels over 12x12, same: all three', { k: 5, batch: 4, h: 12, w: 12, c: 16, oc: 32, pad: 'same', seed: 41 }, 3],
+    ["LeNet's second layer (6 → 16, valid): the filter gradient only (rows45c.c's forward pass, the scatter's input gradient)", { k: 5, batch: 8, h: 14, w: 14, c: 6, oc: 16, pad: 'valid', seed: 42 }, 1],
+    ['12 → 16, valid: the input gradient as the flipped convolution rather than the scatter, and the forward pass', { k: 5, batch: 8, h: 14, w: 14, c: 12, oc: 16, pad: 'valid', seed: 43 }, 3],
+    ['4 → 12, valid: the forward pass (12 outputs do not fill rows45c.c\'s 8-wide blocks) and the filter gradient; dx into 4 channels scattered', { k: 5, batch: 8, h: 14, w: 14, c: 4, oc: 12, pad: 'valid', seed: 44 }, 2],
+  ])('takes F(4x4, 5x5) where measured faster: %s', async ([, k, uses], ctx) => {
+    if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
+    const r = (await compare(k))!;
+    expect(r.uses).toBe(uses);
+    for (const e of r.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it('matches with every convolution kept on one thread, as the product keeps small ones (Winograd and the direct kernels)', async (ctx) => {
@@ -208,7 +236,8 @@ describe("Winograd convolutions (simd/winograd.c: F(4x4, 3x3); winograd22.c: 3x3
           { k: 5, batch: 8, h: 14, w: 14, c: 6, oc: 16, pad: 'valid' as const, seed: 32 },
         ]) {
           const r = await compare(k);
-          expect(r!.uses).toBe(enabled ? expectedUses(k) : 0);
+          if (enabled) expectUses(r!, k);
+          else expect(r!.uses).toBe(0);
           for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
         }
       }
