@@ -100,3 +100,19 @@ static inline void store8(float *c, v128_t lo, v128_t hi, int cols) {
     if ((rows) > 2) store8((c) + 2 * (stride), c20, c21, (cols));        \
     if ((rows) > 3) store8((c) + 3 * (stride), c30, c31, (cols));        \
   } while (0)
+
+/*
+ * c's first cnt (1..4) rows, ldc floats apart, 8 floats each = Σ_k a<r>[k] · b[k·ldb .. k·ldb + 8)
+ * for the four rows a0..a3 (a row past cnt may repeat a0: computed, not stored): one register
+ * block of a matrix product over a K-long contraction, B's 8 columns read in place.
+ */
+static inline __attribute__((always_inline)) void product4x8(const float *a0, const float *a1, const float *a2, const float *a3, const float *b, int ldb,
+                                                             int K, float *c, int ldc, int cnt) {
+  const v128_t zero = wasm_f32x4_splat(0);
+  v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+  for (int k = 0; k < K; k++, b += ldb) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    BLOCK4X8_FMA(wasm_v128_load32_splat(a0 + k), wasm_v128_load32_splat(a1 + k), wasm_v128_load32_splat(a2 + k), wasm_v128_load32_splat(a3 + k), b0, b1);
+  }
+  STORE4X8(c, ldc, 8, cnt);
+}

@@ -23,7 +23,24 @@ static inline int rows45_segments(int OW) { return (OW + 3) / 4; }
 static inline int rows45_even(int OH) { return (OH + 1) & ~1; }
 static inline int rows45_rows(int OH) { return (rows45_even(OH) + 4 + 3) & ~3; }
 
-/* Floats of scratch one call of rows45_filter_grad needs: its sums P ([5][8][2] vectors) first, then X, D, columns and zeros. */
+/*
+ * One call's scratch (rows45_scratch_floats): 80 vectors first (the gradient's sums P, the
+ * forward's transformed filter U), then X, the gradient's D or the forward's M, a row group's
+ * columns, and zeros for rows outside the input (cleared here).
+ */
+typedef struct { float *head, *X, *DM, *col, *Z; } rows45_scratch;
+static inline __attribute__((always_inline)) rows45_scratch rows45_layout(float *scratch, int S, int R, int OHe) {
+  rows45_scratch s;
+  s.head = scratch;
+  s.X = s.head + 5 * 8 * 2 * 4;
+  s.DM = s.X + 8 * S * R;
+  s.col = s.DM + 8 * 2 * S * OHe * 4;
+  s.Z = s.col + (4 * S + 4) * 4;
+  __builtin_memset(s.Z, 0, sizeof(float) * (4 * S + 4));
+  return s;
+}
+
+/* Floats of scratch one call of rows45_filter_grad or rows45_forward needs (see rows45_layout). */
 EXPORT("rows45_scratch_floats")
 int rows45_scratch_floats(int OH, int OW) {
   const int S = rows45_segments(OW), cols = 4 * S + 4;
@@ -134,13 +151,10 @@ static void products(const float *X, const float *D, float *P, int S, int R, int
 EXPORT("rows45_filter_grad")
 void rows45_filter_grad(const float *x, const float *dy, float *scratch, int n0, int n1, int H, int W, int OH, int OW, int O, int PT, int PL) {
   const int S = rows45_segments(OW), OHe = rows45_even(OH), R = rows45_rows(OH);
-  float *P = scratch;
-  float *X = P + 5 * 8 * 2 * 4;
-  float *D = X + 8 * S * R;
-  float *col = D + 8 * 2 * S * OHe * 4;
-  float *Z = col + (4 * S + 4) * 4;
+  const rows45_scratch sc = rows45_layout(scratch, S, R, OHe);
+  float *P = sc.head, *X = sc.X, *D = sc.DM, *col = sc.col;
+  const float *Z = sc.Z;
   __builtin_memset(P, 0, sizeof(float) * 5 * 8 * 2 * 4);
-  __builtin_memset(Z, 0, sizeof(float) * (4 * S + 4));
   for (int n = n0; n < n1; n++) {
     transform_x(x + n * H * W, X, col, Z, H, W, S, R, PT, PL);
     transform_dy(dy + n * OH * OW * O, D, S, OH, OHe, OW, O, O - 4);
@@ -256,12 +270,9 @@ static void transform_out(const float *M, float *y, int S, int OH, int OHe, int 
 EXPORT("rows45_forward")
 void rows45_forward(const float *x, const float *w, const float *bias, float *out, float *scratch, int n0, int n1, int H, int W, int OH, int OW, int O, int PT, int PL) {
   const int S = rows45_segments(OW), OHe = rows45_even(OH), R = rows45_rows(OH);
-  float *U = scratch;
-  float *X = U + 5 * 8 * 2 * 4;
-  float *M = X + 8 * S * R;
-  float *col = M + 8 * 2 * S * OHe * 4;
-  float *Z = col + (4 * S + 4) * 4;
-  __builtin_memset(Z, 0, sizeof(float) * (4 * S + 4));
+  const rows45_scratch sc = rows45_layout(scratch, S, R, OHe);
+  float *U = sc.head, *X = sc.X, *M = sc.DM, *col = sc.col;
+  const float *Z = sc.Z;
   transform_filter(w, U, O);
   const v128_t zero = wasm_f32x4_splat(0);
   const v128_t b0 = bias ? wasm_v128_load(bias) : zero, b1 = bias ? wasm_v128_load(bias + O - 4) : zero;

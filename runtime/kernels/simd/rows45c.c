@@ -68,7 +68,6 @@ static void transform_x(const float *x, float *X, int fs, int cn, int H, int W, 
  */
 static void products(const float *X, int fs, const float *U, float *M, int ms, int tiles, int C, int O, int OH, int R) {
   const int K = 5 * C;
-  const v128_t zero = wasm_f32x4_splat(0);
   for (int f = 0; f < 8; f++) {
     const float *xf = X + f * fs, *uf = U + f * K * O;
     float *mf = M + f * ms;
@@ -78,16 +77,7 @@ static void products(const float *X, int fs, const float *U, float *M, int ms, i
       const float *a1 = cnt > 1 ? xf + (((t + 1) / OH) * R + (t + 1) % OH) * C : a0;
       const float *a2 = cnt > 2 ? xf + (((t + 2) / OH) * R + (t + 2) % OH) * C : a0;
       const float *a3 = cnt > 3 ? xf + (((t + 3) / OH) * R + (t + 3) % OH) * C : a0;
-      for (int j = 0; j < O; j += 8) {
-        v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        const float *b = uf + j;
-        for (int k = 0; k < K; k++, b += O) {
-          const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-          BLOCK4X8_FMA(wasm_v128_load32_splat(a0 + k), wasm_v128_load32_splat(a1 + k), wasm_v128_load32_splat(a2 + k),
-                       wasm_v128_load32_splat(a3 + k), b0, b1);
-        }
-        STORE4X8(mf + t * O + j, O, 8, cnt);
-      }
+      for (int j = 0; j < O; j += 8) product4x8(a0, a1, a2, a3, uf + j, O, K, mf + t * O + j, O, cnt);
     }
   }
 }

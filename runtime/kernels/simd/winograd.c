@@ -121,8 +121,7 @@ static inline int lines_under(int ga, int gb, int TH, int TW, int R, int step, i
    lines from ta and lb from tb on the way (see "Reading ahead"). */
 void winograd_products(const float *V, int vs, const float *u, float *M, int ms, int tn, int C, int O8, int points,
                        const float *ta, int la, const float *tb, int lb, float *sink) {
-  const v128_t zero = wasm_f32x4_splat(0);
-  v128_t seen = zero;
+  v128_t seen = wasm_f32x4_splat(0);
   const int blocks = (O8 / 8) * ((tn + 3) / 4);
   for (int f = 0; f < points; f++) {
     touch_span sa = touch_share(ta, la, f, points, blocks), sb = touch_share(tb, lb, f, points, blocks);
@@ -134,14 +133,7 @@ void winograd_products(const float *V, int vs, const float *u, float *M, int ms,
         const int cnt = tn - t < 4 ? tn - t : 4;
         const float *a0 = vf + t * C;
         const float *a1 = cnt > 1 ? a0 + C : a0, *a2 = cnt > 2 ? a0 + 2 * C : a0, *a3 = cnt > 3 ? a0 + 3 * C : a0;
-        v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-        const float *b = uf + j;
-        for (int c = 0; c < C; c++, b += O8) {
-          const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-          BLOCK4X8_FMA(wasm_v128_load32_splat(a0 + c), wasm_v128_load32_splat(a1 + c), wasm_v128_load32_splat(a2 + c),
-                       wasm_v128_load32_splat(a3 + c), b0, b1);
-        }
-        STORE4X8(mf + t * O8 + j, O8, 8, cnt);
+        product4x8(a0, a1, a2, a3, uf + j, O8, C, mf + t * O8 + j, O8, cnt);
       }
     }
   }
