@@ -10,7 +10,7 @@
  */
 import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { assertOutShape, convGeometry, copyCroppedFilter, cropTaps } from './convGeometry';
+import { assertOutShape, convGeometry, copyCroppedFilter, cropTaps, unitStride } from './convGeometry';
 import type { ConvAttrs, ConvGeometry } from './convGeometry';
 import { col2imAdd } from './im2col';
 import { transpose2d } from './transpose2d';
@@ -117,8 +117,7 @@ function fillsMoreLanes(g: ConvGeometry): boolean {
 function scattered(backend: WasmBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo | undefined {
   const simd = tuning.scatter ? simdKernels(backend) : null;
   const unpadded = g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH - g.kH + 1 && g.outW === g.inW - g.kW + 1;
-  const unit = g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
-  if (!simd || !unpadded || !unit || !fillsMoreLanes(g) || !(g.batch % 4 === 0 || g.batch >= 32)) return undefined;
+  if (!simd || !unpadded || !unitStride(g) || !fillsMoreLanes(g) || !(g.batch % 4 === 0 || g.batch >= 32)) return undefined;
   // Where F(4x4, 3x3) takes the flipped forward convolution, it is faster (3x3, 4 → 16 channels: 0.63 vs 0.74 ms; 12 → 32: 1.8 vs 3.4);
   // F(4x4, 5x5) where dx has 8 channels or more (5x5 over 14x14, 16 → 12 channels: 2.02 vs 2.31 ms; into 4, half its 8-wide blocks idle, 1.28 vs 0.89).
   const flipped = { ...g, inH: g.outH, inW: g.outW, outH: g.inH, outW: g.inW, inC: g.outC, outC: g.inC, padTop: g.kH - 1, padLeft: g.kW - 1 };

@@ -86,6 +86,11 @@ export function convGeometry(
   };
 }
 
+/** Unit stride and no dilation on both axes. */
+export function unitStride(g: ConvGeometry): boolean {
+  return g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+}
+
 /** Throws when `shape` is not the output shape `g` predicts (a caller bug, not a user mistake). */
 export function assertOutShape(kernel: string, g: ConvGeometry, shape: readonly number[]): void {
   const want = [g.batch, g.outH, g.outW, g.outC];

@@ -10,15 +10,13 @@
  * Images split across the threads, each with its own scratch.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { ConvGeometry } from './convGeometry';
+import { unitStride, type ConvGeometry } from './convGeometry';
 import { convParts, simdPool, slice, type SimdKernels } from './simdModule';
 import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
 
 /** Tests turn it off to compare with the direct kernels, and count its uses to see it ran. */
 export const tuning = { enabled: true, uses: 0 };
-
-const unitStride = (g: ConvGeometry) => g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
 
 /** One input channel, 5x5, unit stride, no dilation, 4 to 8 output channels (two vectors). */
 export function rows45Fits(g: ConvGeometry): boolean {

@@ -16,7 +16,7 @@
  * Tiles split across the threads, each with its own scratch; channels run four at a time.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { ConvGeometry } from './convGeometry';
+import { unitStride, type ConvGeometry } from './convGeometry';
 import { convParts, runSliced, simdPool, slice, type SimdKernels } from './simdModule';
 import { alloc, free, offsetOf } from './wasmBackend';
 import type { WasmBackend } from './wasmBackend';
@@ -45,8 +45,6 @@ const ceil4 = (n: number) => (n + 3) & ~3;
 
 /** Padding n channels to a multiple of 4 wastes at most a quarter of the products (6 → 8, 3 → 4; not 1 → 4). */
 const pads = (n: number) => ceil4(n) * 3 <= n * 4;
-
-const unitStride = (g: ConvGeometry) => g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
 
 /**
  * Where the forward F(4x4, 3x3) applies and measured faster than our direct kernels
