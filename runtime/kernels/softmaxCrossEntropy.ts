@@ -20,10 +20,16 @@ function labelValues(backend: WasmBackend, labels: TensorInfo): Float32Array | I
   return labels.dtype === 'int32' ? heapI32(backend, labels) : heapF32(backend, labels);
 }
 
-/** Row r's max and log-sum-exp of logits (float64 sums). */
-function logSumExp(x: Float32Array, o: number, c: number): number {
+/** The largest of x[o..o + c) (NaN if any is NaN). */
+function rowMax(x: Float32Array, o: number, c: number): number {
   let max = -Infinity;
   for (let i = o; i < o + c; i++) if (x[i]! > max || Number.isNaN(x[i]!)) max = x[i]!;
+  return max;
+}
+
+/** Row r's log-sum-exp of logits (float64 sums). */
+function logSumExp(x: Float32Array, o: number, c: number): number {
+  const max = rowMax(x, o, c);
   if (!Number.isFinite(max)) return max;
   let s = 0;
   for (let i = o; i < o + c; i++) s += Math.exp(x[i]! - max);
@@ -59,8 +65,7 @@ function softmaxCrossEntropyGrad(args: { inputs: { dy: TensorInfo; labels: Tenso
     const o = r * c;
     // softmax = e / Σe with e = exp(x - max): one exponential an element (the forward's
     // log-sum-exp and then exp(x - lse) took three).
-    let max = -Infinity;
-    for (let i = o; i < o + c; i++) if (x[i]! > max || Number.isNaN(x[i]!)) max = x[i]!;
+    const max = rowMax(x, o, c);
     if (!Number.isFinite(max)) {
       for (let i = o; i < o + c; i++) dx[i] = scale * (Math.exp(x[i]! - max) - y[i]!);
       continue;
