@@ -106,20 +106,20 @@ static void transform_dy(const float *dy, float *D, int S, int OH, int OHe, int 
 
 /*
  * P[kh][f][v] += Σ_{s, oh} X[f][s][oh + kh] · D[f][v][s][oh]: per point and vector, five
- * accumulators over rows two at a time. Meanwhile loads `lines` 64-byte lines from `next` (the
- * next image's x and dy) into cache, a share per pass spread over its segments (see winograd.h).
+ * accumulators over rows two at a time. Meanwhile loads la 64-byte lines from ta and lb from tb
+ * (the next image's dy and x) into cache, a share per pass spread over its segments (see winograd.h).
  */
-static void products(const float *X, const float *D, float *P, int S, int R, int OHe, const float *next, int lines, float *sink) {
+static void products(const float *X, const float *D, float *P, int S, int R, int OHe, const float *ta, int la, const float *tb, int lb, float *sink) {
   v128_t seen = wasm_f32x4_splat(0);
   for (int f = 0; f < 8; f++) {
     for (int v = 0; v < 2; v++) {
-      touch_span ahead = touch_share(next, lines, f * 2 + v, 16, S);
+      touch_span sa = touch_share(ta, la, f * 2 + v, 16, S), sb = touch_share(tb, lb, f * 2 + v, 16, S);
       float *p = P + (f * 2 + v) * 4;
       const int ks = 8 * 2 * 4; /* from one filter row's P to the next */
       v128_t a0 = wasm_v128_load(p), a1 = wasm_v128_load(p + ks), a2 = wasm_v128_load(p + 2 * ks);
       v128_t a3 = wasm_v128_load(p + 3 * ks), a4 = wasm_v128_load(p + 4 * ks);
       for (int s = 0; s < S; s++) {
-        seen = touch_next(&ahead, seen);
+        seen = touch_next(&sb, touch_next(&sa, seen));
         const float *xs = X + (f * S + s) * R;
         const float *ds = D + (((f * 2 + v) * S) + s) * OHe * 4;
         for (int oh = 0; oh < OHe; oh += 2, xs += 2, ds += 8) {
@@ -158,14 +158,9 @@ void rows45_filter_grad(const float *x, const float *dy, float *scratch, int n0,
   for (int n = n0; n < n1; n++) {
     transform_x(x + n * H * W, X, col, Z, H, W, S, R, PT, PL);
     transform_dy(dy + n * OH * OW * O, D, S, OH, OHe, OW, O, O - 4);
-    /* The next image's dy, then its x (as 64-byte lines; none after the last image). */
-    const int dyLines = n + 1 < n1 ? OH * OW * O / 16 : 0, xLines = n + 1 < n1 ? H * W / 16 : 0;
-    products(X, D, P, S, R, OHe, dy + (n + 1) * OH * OW * O, dyLines, col);
-    if (xLines) {
-      v128_t seen = wasm_f32x4_splat(0);
-      for (int i = 0; i < xLines; i++) seen = wasm_v128_or(seen, wasm_v128_load(x + (n + 1) * H * W + 16 * i));
-      wasm_v128_store(col, seen);
-    }
+    /* The next image's dy and x read ahead (as 64-byte lines; none after the last image). */
+    const int more = n + 1 < n1;
+    products(X, D, P, S, R, OHe, dy + (n + 1) * OH * OW * O, more ? OH * OW * O / 16 : 0, x + (n + 1) * H * W, more ? H * W / 16 : 0, col);
   }
 }
 
