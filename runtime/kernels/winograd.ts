@@ -132,6 +132,8 @@ type Algorithm = {
   points: number;
   /** The forward entry point, when not `${kernel}_forward` (and what tuning.byKernel counts it as). */
   entry?: string;
+  /** Its input transform reads 4 or more channels as they are, the last four overlapping the ones before (winograd_gen.h's); others take x padded to whole lanes. */
+  ragged?: true;
 };
 
 /** Products over g's output in m x m tiles of `points` components each. */
@@ -141,7 +143,7 @@ function algorithm(g: ConvGeometry, gradient = false): Algorithm {
   if (g.kH === 3 && g.strideH === 2) return { kernel: 'winograd3s2', m: 4, points: 81 };
   if (g.kH === 3 && twoByTwo(g)) return { kernel: 'winograd22', m: 2, points: 9 };
   if (g.kH === 3) return !gradient && eightByEight(g) ? { kernel: 'winograd83', m: 8, points: 100 } : { kernel: 'winograd', m: 4, points: 36 };
-  if (g.kH === 5) return { kernel: 'winograd45', m: 4, points: 64 };
+  if (g.kH === 5) return { kernel: 'winograd45', m: 4, points: 64, ragged: true };
   return tileProducts(g, 4, 49) < tileProducts(g, 3, 36) ? { kernel: 'winograd44', m: 4, points: 49 } : { kernel: 'winograd34', m: 3, points: 36 };
 }
 
@@ -289,13 +291,14 @@ export function winogradFilterGrad(backend: WasmBackend, simd: SimdKernels, x: T
   const scope = new Scope(backend);
   const at = (t: TensorInfo) => offsetOf(backend, t);
   const { kH: k, inC: C, outC: O } = g;
-  // F(4x4, 5x5)'s input transform reads 4 or more channels as they are, its last four
-  // overlapping the ones before (LeNet's 6: copying x to 8 took 0.17 ms a step); fewer are padded to 4.
-  const C4 = k === 5 && C >= 4 ? C : ceil4(C);
+  // x padded to whole lanes unless the input transform reads it as it is (LeNet's 6 channels:
+  // copying x to 8 took 0.17 ms a step).
+  const algo = algorithm(g, true);
+  const C4 = algo.ragged && C >= 4 ? C : ceil4(C);
   const O4 = ceil4(O);
   const x4 = columns(scope, x, g.batch * g.inH * g.inW, C, C4);
   const dy4 = columns(scope, dy, g.batch * g.outH * g.outW, O, O4);
-  const { kernel, points, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true);
+  const { kernel, points, chunk, parts, geometry, split } = tiling(backend, { ...g, inC: C4, outC: O4 }, true, algo);
   if (kernel === 'winograd83') throw new Error('F(8x8, 3x3) has no filter gradient');
   const perThread = simd.winograd_grad_scratch_floats(chunk, C4, O4, points);
   const sums = simd.winograd_scratch_floats(chunk, C4, O4, points); // where a thread's P starts in its scratch
