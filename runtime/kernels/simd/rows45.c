@@ -1,6 +1,7 @@
 /*
- * The filter gradient of 5x5 convolutions of one input channel into 4 to 8 (LeNet's first
- * layer on grayscale images), unit stride, by Winograd's F(4, 5) along rows. A row of four
+ * 5x5 convolutions of one input channel into 4 to 8 (LeNet's first layer on grayscale images),
+ * unit stride, by Winograd's F(4, 5) along rows: the filter gradient, and the forward pass
+ * (rows45_forward, at the end). A row of four
  * outputs y[j] = Σ_k w[k]·d[j + k] of an 8-input segment d is Aᵀ[(G w) ⊙ (Bᵀ d)] at 8 points
  * (0, ±1, ±2, ±1/2, ∞), so a filter row's gradient over it is Gᵀ[(A δ) ⊙ (Bᵀ d)] with δ the
  * four outputs' gradient: 8 products where the direct form takes 20, and Gᵀ applies once, to
@@ -19,7 +20,6 @@
 #include "rows45.h"
 #include "winograd.h"
 
-static inline int rows45_segments(int OW) { return (OW + 3) / 4; }
 static inline int rows45_even(int OH) { return (OH + 1) & ~1; }
 static inline int rows45_rows(int OH) { return (rows45_even(OH) + 4 + 3) & ~3; }
 

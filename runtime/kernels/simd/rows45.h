@@ -22,6 +22,9 @@
  */
 #include "lanes.h"
 
+/* Row segments of four outputs over OW outputs (the last one partly past the row). */
+static inline int rows45_segments(int OW) { return (OW + 3) / 4; }
+
 /* Stores the 8 vectors X0..X7 at p, p + s, ..., p + 7s. */
 #define ROWS45_STORE8(p, s, X0, X1, X2, X3, X4, X5, X6, X7)                                                         \
   (wasm_v128_store((p), X0), wasm_v128_store((p) + (s), X1), wasm_v128_store((p) + 2 * (s), X2),                    \

@@ -14,12 +14,10 @@
 #include "rows45.h"
 #include "winograd.h"
 
-static inline int segments(int OW) { return (OW + 3) / 4; }
-
 /* Floats of scratch one call of rows45c_forward needs for `chunk` images a pass: X, then M. */
 EXPORT("rows45c_scratch_floats")
 int rows45c_scratch_floats(int chunk, int C, int OH, int OW, int O) {
-  const int S = segments(OW);
+  const int S = rows45_segments(OW);
   return 8 * chunk * S * (OH + 4) * C + 8 * chunk * S * OH * O;
 }
 
@@ -111,7 +109,7 @@ static void transform_out(const float *M, int ms, const float *bias, float *out,
 EXPORT("rows45c_forward")
 void rows45c_forward(const float *x, const float *U, const float *bias, float *out, float *scratch, int n0, int n1, int chunk,
                      int H, int W, int C, int OH, int OW, int O, int PT, int PL) {
-  const int S = segments(OW), R = OH + 4;
+  const int S = rows45_segments(OW), R = OH + 4;
   const int fs = chunk * S * R * C, ms = chunk * S * OH * O;
   float *X = scratch, *M = X + 8 * fs;
   for (int n = n0; n < n1; n += chunk) {
