@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { convGeometry, cropTaps } from '../../../../runtime/kernels/convGeometry';
 import { convOut, kernel, on, ready, relError, signed, simdBuilt, tf } from './harness';
 
 /**
@@ -23,6 +24,9 @@ const geometry = fc.record({
 });
 
 type Case = { batch: number; h: number; w: number; oc: number; pad: 'valid' | 'same' | number[][]; seed: number };
+
+/** Whether some taps of a 5x5 filter over x only ever meet padding: then it is cropped first (cropTaps), no longer 5x5. */
+const cropped = (xShape: number[], fShape: number[], pad: Case['pad']) => cropTaps(convGeometry(xShape, fShape, [1, 1], pad as never, 1, undefined, false)) !== undefined;
 
 /** The forward pass (with bias) and the filter gradient of one case on wasm and on CPU, with how many times rows45.c ran; undefined where the convolution has no output. */
 async function compare(k: Case): Promise<{ uses: number; errors: number[] } | undefined> {
@@ -60,10 +64,7 @@ describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows
       fc.asyncProperty(geometry, async (k) => {
         const r = await compare(k);
         fc.pre(r !== undefined);
-        // Where some taps only ever meet padding the filter is cropped first (cropTaps), no longer 5x5.
-        const { convGeometry, cropTaps } = await import('../../../../runtime/kernels/convGeometry');
-        const cropped = cropTaps(convGeometry([k.batch, k.h, k.w, 1], [5, 5, 1, k.oc], [1, 1], k.pad as never, 1, undefined, false)) !== undefined;
-        expect(r!.uses).toBe(cropped ? 0 : 2);
+        expect(r!.uses).toBe(cropped([k.batch, k.h, k.w, 1], [5, 5, 1, k.oc], k.pad) ? 0 : 2);
         for (const e of r!.errors) expect(e).toBeLessThanOrEqual(TOLERANCE);
       }),
       { numRuns: 80 },
@@ -84,7 +85,6 @@ describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows
   it(`matches the forward pass over 4 to 7 input channels (simd/rows45c.c) on random maps, channels, paddings and batches (max rel. error ${TOLERANCE})`, async (ctx) => {
     if (!simdBuilt()) return ctx.skip('skipped: dist/simd is not built');
     const { tuning } = await import('../../../../runtime/kernels/rows45');
-    const { convGeometry, cropTaps } = await import('../../../../runtime/kernels/convGeometry');
     const channels = fc.record({
       // Chunks of up to 8 images a thread: one to several.
       batch: fc.integer({ min: 1, max: 20 }),
@@ -109,8 +109,7 @@ describe('5x5 convolutions of one input channel by F(4, 5) along rows (simd/rows
           kernel('FusedConv2D', { x: tf.tensor(x, xShape), filter: tf.tensor(w, fShape), bias: tf.tensor(bias, [k.oc]) }, { strides: [1, 1], pad: k.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'linear' });
         const before = tuning.uses;
         const ours = await on('wasm', run);
-        const cropped = cropTaps(convGeometry(xShape, fShape, [1, 1], k.pad as never, 1, undefined, false)) !== undefined;
-        expect(tuning.uses - before).toBe(cropped || outShape![2] < 4 ? 0 : 1);
+        expect(tuning.uses - before).toBe(cropped(xShape, fShape, k.pad) || outShape![2] < 4 ? 0 : 1);
         const ref = await on('cpu', run);
         expect(ours.shape).toEqual(ref.shape);
         expect(relError(ours.values, ref.values)).toBeLessThanOrEqual(TOLERANCE);
